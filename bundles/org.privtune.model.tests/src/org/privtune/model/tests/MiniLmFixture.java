@@ -1,0 +1,48 @@
+package org.privtune.model.tests;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.privtune.model.BertEncoder;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.OnnxWeights;
+
+/** Loads the pre-trained MiniLM once per test JVM: reading 90 MB per test would dominate the run time. */
+final class MiniLmFixture {
+
+    private static OnnxWeights weights;
+    private static NDManager manager;
+    private static BertEncoder encoder;
+
+    private MiniLmFixture() {
+    }
+
+    static synchronized OnnxWeights weights() {
+        if (weights == null) {
+            try {
+                weights = MiniLmFiles.readWeights();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return weights;
+    }
+
+    static synchronized NDManager manager() {
+        if (manager == null) {
+            manager = Engine.getEngine("PyTorch").newBaseManager();
+        }
+        return manager;
+    }
+
+    /** Shared pre-trained encoder; tests must not train it. */
+    static synchronized BertEncoder encoder() {
+        if (encoder == null) {
+            encoder = BertEncoder.fromOnnx(manager(), weights());
+        }
+        return encoder;
+    }
+}

@@ -1,0 +1,104 @@
+package org.privtune.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * WordPiece tokenisation with DJL's Hugging Face tokenizers, from a local tokenizer.json (never a
+ * hub). Truncates to {@code maxLength} and pads either to the longest sentence of the batch or to
+ * {@code maxLength}.
+ */
+public final class TextTokenizer implements AutoCloseable {
+
+    /** A tokenised batch: ids, attention mask and type ids are [B][T]; tokens for display. */
+    public record Batch(long[][] ids, long[][] mask, long[][] typeIds, String[][] tokens) {
+        public int size() {
+            return ids.length;
+        }
+
+        public int length() {
+            return ids.length == 0 ? 0 : ids[0].length;
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
+    private final boolean padToMax;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, boolean padToMax) {
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+        this.padToMax = padToMax;
+    }
+
+    private static Map<String, String> options(int maxLength, boolean padToMax) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be >= 2, got " + maxLength);
+        }
+        return Map.of("truncation", "true", "padding", padToMax ? "max_length" : "true",
+                "maxLength", Integer.toString(maxLength), "addSpecialTokens", "true");
+    }
+
+    /** Loads a tokenizer.json from a stream (not closed here). */
+    public static TextTokenizer load(InputStream json, int maxLength, boolean padToMax) throws IOException {
+        return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength, padToMax);
+    }
+
+    public static TextTokenizer load(Path json, int maxLength, boolean padToMax) throws IOException {
+        try (InputStream in = Files.newInputStream(json)) {
+            return load(in, maxLength, padToMax);
+        }
+    }
+
+    /** MiniLM's tokenizer, located by {@link MiniLmFiles}. */
+    public static TextTokenizer miniLm(int maxLength, boolean padToMax) throws IOException {
+        try (InputStream in = MiniLmFiles.openTokenizer()) {
+            return load(in, maxLength, padToMax);
+        }
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public boolean padsToMax() {
+        return padToMax;
+    }
+
+    public Batch encode(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new Batch(new long[0][], new long[0][], new long[0][], new String[0][]);
+        }
+        Encoding[] enc = tokenizer.batchEncode(texts);
+        int b = enc.length;
+        long[][] ids = new long[b][];
+        long[][] mask = new long[b][];
+        long[][] types = new long[b][];
+        String[][] tokens = new String[b][];
+        for (int i = 0; i < b; i++) {
+            ids[i] = enc[i].getIds();
+            mask[i] = enc[i].getAttentionMask();
+            types[i] = enc[i].getTypeIds();
+            tokens[i] = enc[i].getTokens();
+        }
+        return new Batch(ids, mask, types, tokens);
+    }
+
+    /** Vocabulary id of a token, or -1. */
+    public long tokenId(String token) {
+        long[] ids = tokenizer.encode(token, false, false).getIds();
+        return ids.length == 1 ? ids[0] : -1;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
