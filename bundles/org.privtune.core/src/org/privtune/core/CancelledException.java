@@ -1,0 +1,10 @@
+package org.privtune.core;
+
+/** Thrown out of long work when its {@link Progress} reports a cancel request. */
+public class CancelledException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CancelledException() {
+        super("cancelled by the user");
+    }
+}
