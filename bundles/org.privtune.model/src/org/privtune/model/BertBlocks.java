@@ -37,7 +37,7 @@ public final class BertBlocks {
     }
 
     /** Base for our blocks: children share the input shapes; parameters carry their own shapes. */
-    abstract static class NamedBlock extends AbstractBlock implements Named {
+    public abstract static class NamedBlock extends AbstractBlock implements Named {
         protected final Map<String, Parameter> named = new LinkedHashMap<>();
 
         protected Parameter param(String hfName, Shape shape, boolean isBiasLike) {
@@ -144,7 +144,16 @@ public final class BertBlocks {
             NDArray w = ps.getValue(word, ids.getDevice(), training);
             NDArray p = ps.getValue(position, ids.getDevice(), training);
             NDArray tt = ps.getValue(tokenType, ids.getDevice(), training);
-            NDArray sum = w.get(ids).add(tt.get(types)).add(p.get(new NDIndex("0:{}", t)));
+            // Gathering from a parameter would attach the result to the parameter's (long-lived)
+            // manager; attach to the input's manager so that per-batch memory is freed with it.
+            NDManager m = ids.getManager();
+            NDArray we = w.get(ids);
+            we.attach(m);
+            NDArray te = tt.get(types);
+            te.attach(m);
+            NDArray pe = p.get(new NDIndex("0:{}", t));
+            pe.attach(m);
+            NDArray sum = we.add(te).add(pe);
             return norm.forward(ps, new NDList(sum), training);
         }
     }

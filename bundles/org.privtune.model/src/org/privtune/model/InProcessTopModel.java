@@ -1,0 +1,127 @@
+package org.privtune.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The top model in the same JVM as the device. Only one GradientCollector may be open per JVM
+ * with the PyTorch engine, so the device must have closed its own before calling
+ * {@link #trainStep}; a cloud serving several devices serialises their steps (this class is
+ * synchronized for that reason).
+ */
+public final class InProcessTopModel implements TopModelEndpoint {
+
+    private final SplitModel model;
+    private final NDManager manager;
+    private final ParameterUpdater updater;
+    private final Map<String, float[]> checkpoint = new HashMap<>();
+
+    public InProcessTopModel(SplitModel model, NDManager manager, LinearWarmupDecay schedule, float weightDecay,
+            float clipNorm) {
+        this.model = model;
+        this.manager = manager;
+        this.updater = new ParameterUpdater(model.topParameters(), schedule, weightDecay, clipNorm);
+    }
+
+    /** The top's optimiser (e.g. to observe gradients). */
+    public ParameterUpdater updater() {
+        return updater;
+    }
+
+    /** A top trained with the config's rate, decay, warm-up and clipping over {@code totalSteps}. */
+    public static InProcessTopModel forTraining(SplitModel model, NDManager manager, TrainingConfig cfg,
+            int totalSteps) {
+        LinearWarmupDecay schedule = new LinearWarmupDecay(cfg.learningRate(),
+                Math.round(cfg.warmupFraction() * totalSteps), totalSteps);
+        return new InProcessTopModel(model, manager, schedule, cfg.weightDecay(), cfg.clipNorm());
+    }
+
+    @Override
+    public synchronized StepResult trainStep(float[] representations, long[] shape, long[][] mask, int[] labels,
+            boolean wantGradient) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray reps = m.create(representations, new Shape(shape));
+            if (wantGradient) {
+                reps.setRequiresGradient(true);
+            }
+            NDArray maskArr = m.create(mask);
+            float loss;
+            int correct;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray logits = model.topForward(reps, maskArr, true);
+                NDArray l = SplitModel.crossEntropy(logits, labels);
+                gc.backward(l);
+                loss = l.getFloat();
+                correct = countCorrect(logits, labels);
+            }
+            float[] grad = null;
+            if (wantGradient) {
+                try (NDArray g = reps.getGradient()) {
+                    grad = g.toFloatArray();
+                }
+            }
+            double norm = updater.step();
+            return new StepResult(loss, correct, (float) norm, grad);
+        }
+    }
+
+    @Override
+    public synchronized float[][] predict(float[] representations, long[] shape, long[][] mask) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray logits = model.topForward(m.create(representations, new Shape(shape)), m.create(mask), false);
+            int b = (int) shape[0];
+            int c = model.numLabels();
+            float[] flat = logits.toFloatArray();
+            float[][] out = new float[b][c];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(flat, i * c, out[i], 0, c);
+            }
+            return out;
+        }
+    }
+
+    static int countCorrect(NDArray logits, int[] labels) {
+        long[] pred = logits.argMax(1).toLongArray();
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (pred[i] == labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** Remembers the current top weights (best dev epoch so far). */
+    public synchronized void saveCheckpoint() {
+        snapshot(model.topParameters(), checkpoint);
+    }
+
+    /** Puts back the weights of the last {@link #saveCheckpoint()}; no-op if there was none. */
+    public synchronized void restoreCheckpoint() {
+        restore(model.topParameters(), checkpoint);
+    }
+
+    static void snapshot(Map<String, Parameter> params, Map<String, float[]> into) {
+        into.clear();
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            into.put(e.getKey(), e.getValue().getArray().toFloatArray());
+        }
+    }
+
+    static void restore(Map<String, Parameter> params, Map<String, float[]> from) {
+        if (from.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            e.getValue().getArray().set(FloatBuffer.wrap(from.get(e.getKey())));
+        }
+    }
+}
