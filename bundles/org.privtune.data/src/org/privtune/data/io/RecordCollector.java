@@ -1,0 +1,173 @@
+package org.privtune.data.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
+import org.privtune.data.Dataset;
+import org.privtune.data.Record;
+
+/**
+ * Turns raw rows (column name to value) into validated records, whatever the file format: every
+ * check that is the same for CSV, JSON, ARFF and the rest lives here. Nothing is published until
+ * {@link #finish}, so an error anywhere leaves no partial data set.
+ */
+final class RecordCollector {
+
+    private static final int CHECK_EVERY = 1024;
+
+    private final String sourceName;
+    private final ColumnMapping.Resolved cols;
+    private final boolean dropDuplicates;
+    private final Progress progress;
+    private final LongSupplier bytesRead;
+    private final List<Record> records = new ArrayList<>();
+    private final Map<String, Long> lineOfText = new HashMap<>();
+    private final Map<String, String> labelOfText = new HashMap<>();
+    private final Map<String, Long> lineOfId = new HashMap<>();
+    private final List<String> duplicateExamples = new ArrayList<>();
+    private final List<String> conflictExamples = new ArrayList<>();
+    private long rowCount;
+    private int duplicates;
+    private int conflicts;
+    private int dropped;
+    private int blankLines;
+    private long reportedKb;
+
+    RecordCollector(String sourceName, ColumnMapping.Resolved cols, boolean dropDuplicates, Progress progress,
+            LongSupplier bytesRead) {
+        this.sourceName = sourceName;
+        this.cols = cols;
+        this.dropDuplicates = dropDuplicates;
+        this.progress = progress;
+        this.bytesRead = bytesRead;
+    }
+
+    ColumnMapping.Resolved columns() {
+        return cols;
+    }
+
+    void blankLine() {
+        blankLines++;
+    }
+
+    /** Validates one row read from {@code line} and keeps it. */
+    void add(long line, Map<String, String> row) {
+        rowCount++;
+        if (rowCount % CHECK_EVERY == 0) {
+            progress.checkCancelled();
+            long kb = bytesRead.getAsLong() / 1024;
+            progress.worked((int) (kb - reportedKb));
+            reportedKb = kb;
+        }
+        String text = row.get(cols.text());
+        if (text == null) {
+            throw new InvalidInputException(sourceName, line, cols.text(),
+                    "the text is missing; expected a non-empty text in every record");
+        }
+        text = text.strip();
+        if (text.isEmpty()) {
+            throw new InvalidInputException(sourceName, line, cols.text(),
+                    "the text is empty; expected a non-empty text in every record (delete the record or fill it in)");
+        }
+        String label = row.get(cols.label());
+        label = label == null ? "" : label.strip();
+        if (label.isEmpty()) {
+            throw new InvalidInputException(sourceName, line, cols.label(),
+                    "the label is missing; expected a class name in every record");
+        }
+        String id;
+        if (cols.id() != null) {
+            id = row.get(cols.id());
+            id = id == null ? "" : id.strip();
+            if (id.isEmpty()) {
+                throw new InvalidInputException(sourceName, line, cols.id(),
+                        "the id is missing; expected a unique id in every record");
+            }
+            Long earlier = lineOfId.putIfAbsent(id, line);
+            if (earlier != null) {
+                throw new InvalidInputException(sourceName, line, cols.id(),
+                        "id '" + id + "' was already used on line " + earlier + "; expected unique ids");
+            }
+        } else {
+            id = Long.toString(rowCount);
+        }
+        String source = cols.source() == null ? null : blankToNull(row.get(cols.source()));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        for (String a : cols.attributes()) {
+            String v = blankToNull(row.get(a));
+            if (v != null) {
+                attrs.put(a, v);
+            }
+        }
+        Long firstLine = lineOfText.putIfAbsent(text, line);
+        if (firstLine != null) {
+            String firstLabel = labelOfText.get(text);
+            if (firstLabel.equals(label)) {
+                duplicates++;
+                example(duplicateExamples, "line " + line + " repeats line " + firstLine);
+                if (dropDuplicates) {
+                    dropped++;
+                    return;
+                }
+            } else {
+                conflicts++;
+                example(conflictExamples, "line " + line + " ('" + label + "') vs line " + firstLine + " ('"
+                        + firstLabel + "')");
+            }
+        } else {
+            labelOfText.put(text, label);
+        }
+        records.add(new Record(id, text, label, source, attrs));
+    }
+
+    private static void example(List<String> examples, String s) {
+        if (examples.size() < 3) {
+            examples.add(s);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        if (s == null) {
+            return null;
+        }
+        s = s.strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    /** The data set, after the checks that need all records; throws when they fail. */
+    ImportResult finish(Path file, DataFormat format, String datasetName) {
+        if (records.isEmpty()) {
+            throw new InvalidInputException(sourceName, 0, null,
+                    "no records found; expected at least two labelled texts");
+        }
+        Dataset dataset = Dataset.of(datasetName, records);
+        if (dataset.labels().size() < 2) {
+            throw new InvalidInputException(sourceName, 0, cols.label(), "all " + records.size()
+                    + " records have the label '" + dataset.labels().get(0)
+                    + "'; expected at least two classes (a classifier cannot be trained on one)");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (duplicates > 0) {
+            warnings.add(duplicates + " duplicate record" + (duplicates == 1 ? "" : "s")
+                    + " (same text and label)" + (dropDuplicates ? ", dropped" : ", kept") + "; e.g. "
+                    + String.join(", ", duplicateExamples));
+        }
+        if (conflicts > 0) {
+            warnings.add(conflicts + " record" + (conflicts == 1 ? "" : "s")
+                    + " repeat an earlier text with a different label, kept; e.g. " + String.join(", ", conflictExamples));
+        }
+        if (blankLines > 0) {
+            warnings.add(blankLines + " blank line" + (blankLines == 1 ? "" : "s") + " skipped");
+        }
+        ImportReport report = new ImportReport(file, format, cols.toString(), records.size(), blankLines, duplicates,
+                conflicts, dropped, dataset.countsPerLabel(), warnings);
+        return new ImportResult(dataset, report);
+    }
+}
