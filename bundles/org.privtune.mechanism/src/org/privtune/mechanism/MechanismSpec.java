@@ -1,0 +1,137 @@
+package org.privtune.mechanism;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.privtune.core.InvalidInputException;
+
+/**
+ * A mechanism by name and parameters; {@link Mechanisms#create} turns it into a
+ * {@link NoiseMechanism}. Text form (CLI, configs, reports):
+ * {@code privtune:eps=20,n=2,k=10,rho=10,tau=0.7,alpha=0.5,seed=1}; omitted keys take the
+ * defaults of {@link #defaults(String)}.
+ *
+ * @param name          none, dchi, sap, gaussian, santext, privtune, privtune+
+ * @param eps           privacy parameter of the random part (d_chi eps; Gaussian eps; SanText eps)
+ * @param n             hop count of the indirect neighbours N_n (privtune, privtune+)
+ * @param k             neighbour-graph degree (privtune, privtune+; candidate-set size for santext)
+ * @param rho           norm budget ||delta|| <= rho of the optimal direction
+ * @param tau           semantic-preservation bound cos(h + delta, h) >= tau
+ * @param alpha         importance weight: noise scale s = 1 - alpha * w (sap, privtune, privtune+)
+ * @param lambdaTarget  weight of "resemble N_n(v)" in the direction objective
+ * @param lambdaAvoid   weight of "move away from v and N_1(v)"
+ * @param lambdaUtility weight of ||delta||^2
+ * @param delta         Gaussian mechanism delta
+ * @param clip          Gaussian mechanism per-token clipping norm C
+ * @param calibration   Gaussian sigma calibration: "analytic" (Balle-Wang 2018) or "classical"
+ * @param mix           privtune+: share of a token's own context residual replaced by the sentence's
+ * @param subspace      privtune+: number of neighbour differences spanning its noise subspace
+ * @param seed          base seed; a mechanism's output depends on it and on its call count only
+ */
+public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
+        double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
+        String calibration, double mix, int subspace, long seed) {
+
+    public static final String NONE = "none";
+    public static final String DCHI = "dchi";
+    public static final String SAP = "sap";
+    public static final String GAUSSIAN = "gaussian";
+    public static final String SANTEXT = "santext";
+    public static final String PRIVTUNE = "privtune";
+    public static final String PRIVTUNE_PLUS = "privtune+";
+
+    /** Every mechanism name the factory knows. */
+    public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS};
+
+    /** Default parameters for a mechanism name. */
+    public static MechanismSpec defaults(String name) {
+        String nm = name.toLowerCase(Locale.ROOT);
+        double eps = switch (nm) {
+            case GAUSSIAN -> 1.0;
+            case SANTEXT -> 3.0;
+            default -> 20.0;
+        };
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L);
+    }
+
+    /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
+    public static MechanismSpec parse(String text) {
+        String t = text.trim();
+        int colon = t.indexOf(':');
+        String name = (colon < 0 ? t : t.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+        MechanismSpec s = defaults(name);
+        if (colon < 0 || colon == t.length() - 1) {
+            return s;
+        }
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String part : t.substring(colon + 1).split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidInputException("mechanism spec '" + text + "'", 0, part.trim(), "expected key=value");
+            }
+            kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+        }
+        for (Map.Entry<String, String> e : kv.entrySet()) {
+            s = s.with(e.getKey(), e.getValue(), text);
+        }
+        return s;
+    }
+
+    /** A copy with one parameter changed, by its text key. */
+    public MechanismSpec with(String key, String value, String source) {
+        try {
+            return switch (key) {
+                case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
+                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed);
+                case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed);
+                case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed);
+                case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed);
+                case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed);
+                case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed);
+                case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value));
+                default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
+                        "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed)");
+            };
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
+        }
+    }
+
+    /** The same spec with another seed. */
+    public MechanismSpec withSeed(long newSeed) {
+        return with("seed", Long.toString(newSeed), toString());
+    }
+
+    /** The text form accepted by {@link #parse(String)}, every key written. */
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
+                        + "mix=%s,subspace=%d,seed=%d",
+                name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
+                subspace, seed);
+    }
+}
