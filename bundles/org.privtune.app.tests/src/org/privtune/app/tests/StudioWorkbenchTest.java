@@ -1,0 +1,278 @@
+package org.privtune.app.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.core.commands.ParameterizedCommand;
+import org.eclipse.core.runtime.IConfigurationElement;
+import org.eclipse.core.runtime.IExtension;
+import org.eclipse.core.runtime.Platform;
+import org.eclipse.e4.core.commands.ECommandService;
+import org.eclipse.e4.core.commands.EHandlerService;
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.model.application.ui.advanced.MPerspective;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
+import org.eclipse.e4.ui.workbench.IWorkbench;
+import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.ui.about.AboutDialog;
+
+/**
+ * Starts the studio exactly as the product does (product extension, its application, its branding
+ * properties and Application.e4xmi), then drives it with SWT timers: checks the window and the
+ * PrivTune perspective, opens Help > About through the command framework, waits for the PyTorch
+ * version to arrive, takes screenshots and closes the workbench.
+ */
+class StudioWorkbenchTest {
+
+    private static final String PRODUCT_ID = "org.privtune.app.product";
+    private static final long TIMEOUT_MS = 120_000;
+
+    private final List<Throwable> failures = new ArrayList<>();
+    private final List<String> checked = new ArrayList<>();
+    private long start;
+
+    @Test
+    void studioStartsWithPrivTunePerspectiveAndAbout() throws Exception {
+        IExtension productExtension = Platform.getExtensionRegistry().getExtension("org.eclipse.core.runtime.products", PRODUCT_ID);
+        assertNotNull(productExtension, "product extension " + PRODUCT_ID);
+        IConfigurationElement product = productExtension.getConfigurationElements()[0];
+        Map<String, String> properties = new HashMap<>();
+        for (IConfigurationElement p : product.getChildren("property")) {
+            properties.put(p.getAttribute("name"), p.getAttribute("value"));
+        }
+        String applicationId = product.getAttribute("application");
+        IExtension appExtension = Platform.getExtensionRegistry().getExtension("org.eclipse.core.runtime.applications", applicationId);
+        assertNotNull(appExtension, "application " + applicationId);
+        IConfigurationElement run = appExtension.getConfigurationElements()[0].getChildren("run")[0];
+        IApplication application = (IApplication) run.createExecutableExtension("class");
+        Bundle branding = Platform.getBundle(productExtension.getContributor().getName());
+
+        Display display = Display.getDefault();
+        start = System.currentTimeMillis();
+        display.timerExec(200, () -> step(display, this::mainWindowReady));
+        Object exit = application.start(new ProductContext(PRODUCT_ID, applicationId, product.getAttribute("name"), properties, branding));
+        if (!failures.isEmpty()) {
+            Throwable first = failures.get(0);
+            if (first instanceof AssertionError ae) {
+                throw ae;
+            }
+            throw new AssertionError(first);
+        }
+        assertEquals(IApplication.EXIT_OK, exit);
+        assertEquals(List.of("window", "about"), checked);
+    }
+
+    /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
+    private void step(Display display, Supplier<Boolean> body) {
+        if (display.isDisposed()) {
+            return;
+        }
+        boolean done;
+        try {
+            done = body.get();
+        } catch (Throwable t) {
+            failures.add(t);
+            closeEverything(display);
+            return;
+        }
+        if (!done) {
+            if (System.currentTimeMillis() - start > TIMEOUT_MS) {
+                failures.add(new AssertionError("timed out; steps done: " + checked));
+                closeEverything(display);
+                return;
+            }
+            display.timerExec(200, () -> step(display, body));
+        }
+    }
+
+    private boolean mainWindowReady() {
+        Display display = Display.getCurrent();
+        Shell shell = findShell(display, "PrivTune Studio");
+        if (shell == null || !shell.isVisible()) {
+            return false;
+        }
+        MWindow window = (MWindow) shell.getData("modelElement");
+        assertNotNull(window, "the shell is rendered from an MWindow");
+        assertEquals("org.privtune.app.window.main", window.getElementId());
+        IEclipseContext context = window.getContext();
+        MPerspective perspective = context.get(EModelService.class).getActivePerspective(window);
+        assertNotNull(perspective, "an active perspective");
+        assertEquals("org.privtune.app.perspective.privtune", perspective.getElementId());
+        assertEquals("PrivTune", perspective.getLabel());
+        assertEquals("PrivTune Studio", shell.getText());
+        settle(display);
+        screenshot(display, shell, "studio.png");
+        checked.add("window");
+        // Help > About goes through the command framework like the menu item; it opens a modal
+        // dialog (nested event loop), so it is started asynchronously and watched by the next step.
+        display.asyncExec(() -> {
+            ECommandService commands = context.get(ECommandService.class);
+            EHandlerService handlers = context.get(EHandlerService.class);
+            ParameterizedCommand about = commands.createCommand("org.eclipse.ui.help.aboutAction", null);
+            assertTrue(handlers.canExecute(about), "About has a handler");
+            handlers.executeHandler(about);
+        });
+        display.timerExec(200, () -> step(display, () -> aboutReady(context)));
+        return true;
+    }
+
+    private boolean aboutReady(IEclipseContext context) {
+        Display display = Display.getCurrent();
+        Shell about = findShell(display, AboutDialog.TITLE);
+        if (about == null || !about.isVisible()) {
+            return false;
+        }
+        Table table = (Table) about.getData(AboutDialog.TABLE_KEY);
+        assertNotNull(table, "version table");
+        String pytorch = table.getItem(table.getItemCount() - 1).getText(1);
+        if (pytorch.startsWith("loading")) {
+            return false;
+        }
+        assertTrue(pytorch.startsWith(DjlRuntime.pytorchVersion()), "PyTorch row: " + pytorch);
+        String djl = cell(table, "Deep Java Library");
+        assertEquals(DjlRuntime.djlVersion(), djl);
+        assertTrue(cell(table, "Eclipse platform").startsWith("4.41"), cell(table, "Eclipse platform"));
+        settle(display);
+        screenshot(display, about, "about.png");
+        checked.add("about");
+        about.close();
+        context.get(IWorkbench.class).close();
+        return true;
+    }
+
+    private static String cell(Table table, String component) {
+        for (int i = 0; i < table.getItemCount(); i++) {
+            if (table.getItem(i).getText(0).equals(component)) {
+                return table.getItem(i).getText(1);
+            }
+        }
+        fail("no row " + component);
+        return null;
+    }
+
+    private static Shell findShell(Display display, String title) {
+        for (Shell s : display.getShells()) {
+            if (!s.isDisposed() && title.equals(s.getText())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Lets pending paints run so the screenshot shows the finished window. */
+    private static void settle(Display display) {
+        long until = System.currentTimeMillis() + 500;
+        while (System.currentTimeMillis() < until) {
+            if (!display.readAndDispatch()) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void screenshot(Display display, Shell shell, String name) {
+        Rectangle b = shell.getBounds();
+        Image image = new Image(display, b.width, b.height);
+        GC gc = new GC(display);
+        try {
+            gc.copyArea(image, b.x, b.y);
+            ImageLoader loader = new ImageLoader();
+            loader.data = new ImageData[] {image.getImageData()};
+            Path dir = Path.of(System.getProperty("privtune.screenshots", "target/screenshots"));
+            Files.createDirectories(dir);
+            loader.save(dir.resolve(name).toString(), SWT.IMAGE_PNG);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("screenshot " + name, e);
+        } finally {
+            gc.dispose();
+            image.dispose();
+        }
+    }
+
+    private void closeEverything(Display display) {
+        for (Shell s : display.getShells()) {
+            if (!s.isDisposed() && s.getData("modelElement") instanceof MWindow w) {
+                w.getContext().get(IWorkbench.class).close();
+                return;
+            }
+        }
+        for (Shell s : display.getShells()) {
+            s.dispose();
+        }
+    }
+
+    /** The branding and arguments the launcher would give E4Application for the product. */
+    private record ProductContext(String productId, String applicationId, String name, Map<String, String> properties,
+            Bundle bundle) implements IApplicationContext {
+
+        @Override
+        public Map<String, Object> getArguments() {
+            return Map.of(IApplicationContext.APPLICATION_ARGS, new String[0]);
+        }
+
+        @Override
+        public void applicationRunning() {
+        }
+
+        @Override
+        public String getBrandingApplication() {
+            return applicationId;
+        }
+
+        @Override
+        public String getBrandingName() {
+            return name;
+        }
+
+        @Override
+        public String getBrandingDescription() {
+            return name;
+        }
+
+        @Override
+        public String getBrandingId() {
+            return productId;
+        }
+
+        @Override
+        public String getBrandingProperty(String key) {
+            return properties.get(key);
+        }
+
+        @Override
+        public Bundle getBrandingBundle() {
+            return bundle;
+        }
+
+        @Override
+        public void setResult(Object result, IApplication application) {
+        }
+    }
+}
