@@ -34,6 +34,7 @@ public final class BertEncoder {
     private final List<BertBlocks.Layer> layers;
     private final ParameterStore store;
     private final Map<String, Parameter> named = new LinkedHashMap<>();
+    private String weightsSha256;
 
     /** A randomly initialised encoder (normal(0, 0.02) weights, LayerNorm at identity). */
     public BertEncoder(NDManager manager, BertConfig config) {
@@ -60,6 +61,7 @@ public final class BertEncoder {
     public static BertEncoder fromOnnx(NDManager manager, OnnxWeights weights, BertConfig config) {
         BertEncoder e = new BertEncoder(manager, config);
         e.load(torchLayout(weights));
+        e.weightsSha256 = weights.sha256();
         return e;
     }
 
@@ -119,6 +121,16 @@ public final class BertEncoder {
             }
             arr.set(FloatBuffer.wrap(data));
         }
+    }
+
+    /** SHA-256 of the pre-trained weights file this encoder was loaded from, or null. */
+    public String weightsSha256() {
+        return weightsSha256;
+    }
+
+    /** Records the base weights' checksum (import of an export). */
+    public void setWeightsSha256(String sha256) {
+        this.weightsSha256 = sha256;
     }
 
     public BertConfig config() {
