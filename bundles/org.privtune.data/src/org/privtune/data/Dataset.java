@@ -147,9 +147,7 @@ public final class Dataset {
 
     /** Same records in a fixed pseudo-random order decided by {@code seed} and the record ids. */
     public Dataset shuffled(long seed) {
-        List<Record> copy = new ArrayList<>(records);
-        copy.sort(Comparator.comparingLong((Record r) -> StableHash.of(r.id(), seed)).thenComparing(Record::id));
-        return new Dataset(name, copy, labels);
+        return new Dataset(name, StableHash.orderBy(records, seed), labels);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.privtune.data;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,7 @@ public final class DatasetSplit {
         }
         Map<String, Part> assignment = new HashMap<>();
         for (String label : dataset.labels()) {
-            List<Record> group = new ArrayList<>(byLabel.getOrDefault(label, List.of()));
-            group.sort(Comparator.comparingLong((Record r) -> StableHash.of(r.id(), spec.seed()))
-                    .thenComparing(Record::id));
+            List<Record> group = StableHash.orderBy(byLabel.getOrDefault(label, List.of()), spec.seed());
             int n = group.size();
             int nTest = (int) Math.round(n * spec.test());
             int nDev = Math.min(n - nTest, (int) Math.round(n * spec.dev()));

@@ -95,7 +95,7 @@ final class ArffFileReader {
             }
             collector.add(lineNo, row);
         }
-        return collector.finish(file, DataFormat.ARFF, name);
+        return collector.finish(file, DataFormat.ARFF, name, options, null);
     }
 
     /** Fills the text and label roles from attribute types when names do not decide them. */

@@ -238,6 +238,18 @@ public final class ColumnMapping {
         return h.trim().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
     }
 
+    /** A mapping that names every role explicitly, as resolved for one file. */
+    static ColumnMapping explicit(Resolved r) {
+        ColumnMapping m = AUTO.withText(Column.named(r.text())).withLabel(Column.named(r.label()));
+        if (r.source() != null) {
+            m = m.withSource(Column.named(r.source()));
+        }
+        if (r.id() != null) {
+            m = m.withId(Column.named(r.id()));
+        }
+        return m.withAttributes(r.attributes().stream().map(Column::named).toArray(Column[]::new));
+    }
+
     /** Column names per role after resolution; source and id may be null. */
     record Resolved(String text, String label, String source, String id, List<String> attributes) {
         @Override

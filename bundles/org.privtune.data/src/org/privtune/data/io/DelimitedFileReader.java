@@ -53,6 +53,7 @@ final class DelimitedFileReader {
             List<String> header = null;
             List<Row> pending = new ArrayList<>();
             int blank = 0;
+            boolean hasHeader = false;
             while (true) {
                 Row row = next(it, parser);
                 if (row == null) {
@@ -66,6 +67,7 @@ final class DelimitedFileReader {
                     boolean isHeader = options.header() != null ? options.header()
                             : options.mapping().usesNames() || ColumnMapping.looksLikeHeader(row.values);
                     if (isHeader) {
+                        hasHeader = true;
                         header = row.values.stream().map(String::strip).toList();
                         checkHeader(header, row.line);
                         collector = collector(header, options.mapping());
@@ -96,7 +98,7 @@ final class DelimitedFileReader {
             for (int i = 0; i < blank; i++) {
                 collector.blankLine();
             }
-            return collector.finish(file, format, name);
+            return collector.finish(file, format, name, options, hasHeader);
         }
     }
 

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param duplicates            records whose text and label repeat an earlier record
  * @param conflictingDuplicates records whose text repeats an earlier record with another label
  * @param droppedDuplicates     duplicates removed because the options asked for it
+ * @param effectiveOptions      options that import the same file the same way again, with every
+ *                              detected choice (format, header row, columns) made explicit
  */
-public record ImportReport(Path file, DataFormat format, String mapping, int records, int blankLinesSkipped,
+public record ImportReport(Path file, DataFormat format, String mapping, ImportOptions effectiveOptions, int records, int blankLinesSkipped,
         int duplicates, int conflictingDuplicates, int droppedDuplicates, Map<String, Integer> countsPerLabel,
         List<String> warnings) {
 

@@ -67,7 +67,7 @@ final class JsonFileReader {
         if (collector == null) {
             throw new InvalidInputException(sourceName, 0, null, "no records found; expected at least two labelled texts");
         }
-        return collector.finish(file, DataFormat.JSON, name);
+        return collector.finish(file, DataFormat.JSON, name, options, null);
     }
 
     private void readObject(JsonParser p, JsonToken t) throws IOException {

@@ -44,6 +44,6 @@ final class LabelTabTextReader {
             }
             collector.add(lineNo, Map.of("label", line.substring(0, tab), "text", line.substring(tab + 1)));
         }
-        return collector.finish(file, DataFormat.LABEL_TAB_TEXT, name);
+        return collector.finish(file, DataFormat.LABEL_TAB_TEXT, name, options, null);
     }
 }

@@ -142,7 +142,7 @@ final class RecordCollector {
     }
 
     /** The data set, after the checks that need all records; throws when they fail. */
-    ImportResult finish(Path file, DataFormat format, String datasetName) {
+    ImportResult finish(Path file, DataFormat format, String datasetName, ImportOptions options, Boolean headerRow) {
         if (records.isEmpty()) {
             throw new InvalidInputException(sourceName, 0, null,
                     "no records found; expected at least two labelled texts");
@@ -166,7 +166,9 @@ final class RecordCollector {
         if (blankLines > 0) {
             warnings.add(blankLines + " blank line" + (blankLines == 1 ? "" : "s") + " skipped");
         }
-        ImportReport report = new ImportReport(file, format, cols.toString(), records.size(), blankLines, duplicates,
+        ImportOptions effective = options.withFormat(format).withName(datasetName)
+                .withMapping(ColumnMapping.explicit(cols)).withHeader(headerRow);
+        ImportReport report = new ImportReport(file, format, cols.toString(), effective, records.size(), blankLines, duplicates,
                 conflicts, dropped, dataset.countsPerLabel(), warnings);
         return new ImportResult(dataset, report);
     }
