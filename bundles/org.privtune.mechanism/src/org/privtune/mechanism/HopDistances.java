@@ -197,22 +197,42 @@ public final class HopDistances {
     }
 
     /**
-     * Row-major [V, d] centroids of R over N_n(v); a token with an empty set gets its own row.
-     * Setup-time work (Java loops over rows), done once per (R, graph, n).
+     * Row-major [V, d] unit directions of the centroids of the unit rows R[u]/||R[u]|| over
+     * u in N_n(v): the direction of N_n(v) in the cosine geometry of the graph; a token with an
+     * empty set gets its own direction. Setup-time work, done once per (R, graph, n).
      */
-    public float[] indirectCentroids(ReferenceSpace r) {
+    public float[] indirectDirections(ReferenceSpace r) {
         return centroids(r, setOffsets, setMembers, false);
     }
 
-    /** Row-major [V, d] centroids of R over {v} united with N_1(v): the region to move away from. */
-    public float[] selfAndDirectCentroids(ReferenceSpace r) {
+    /** Unit directions of the centroids of the unit rows of {v} united with N_1(v): the region to leave. */
+    public float[] selfAndDirectDirections(ReferenceSpace r) {
         return centroids(r, adjOffsets, adj, true);
+    }
+
+    /** Unit rows R[v]/||R[v]|| (row-major [V, d]). */
+    static float[] unitRows(ReferenceSpace r) {
+        int v = r.vocabSize();
+        int d = r.dim();
+        float[] data = r.data();
+        float[] out = new float[v * d];
+        IntStream.range(0, v).parallel().forEach(a -> {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                s += (double) data[a * d + j] * data[a * d + j];
+            }
+            float inv = (float) (1 / Math.max(1e-12, Math.sqrt(s)));
+            for (int j = 0; j < d; j++) {
+                out[a * d + j] = data[a * d + j] * inv;
+            }
+        });
+        return out;
     }
 
     private static float[] centroids(ReferenceSpace r, int[] off, int[] mem, boolean includeSelf) {
         int v = r.vocabSize();
         int d = r.dim();
-        float[] data = r.data();
+        float[] data = unitRows(r);
         float[] out = new float[v * d];
         IntStream.range(0, v).parallel().forEach(a -> {
             int count = off[a + 1] - off[a] + (includeSelf ? 1 : 0);
@@ -230,7 +250,15 @@ public final class HopDistances {
                     out[o + j] += data[b + j];
                 }
             }
-            float inv = 1f / count;
+            double norm = 0;
+            for (int j = 0; j < d; j++) {
+                norm += (double) out[o + j] * out[o + j];
+            }
+            if (norm < 1e-24) {
+                System.arraycopy(data, o, out, o, d); // neighbours cancel out: fall back to v's own direction
+                return;
+            }
+            float inv = (float) (1 / Math.sqrt(norm));
             for (int j = 0; j < d; j++) {
                 out[o + j] *= inv;
             }

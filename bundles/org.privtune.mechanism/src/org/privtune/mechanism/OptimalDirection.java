@@ -92,10 +92,14 @@ public final class OptimalDirection {
             return new double[] {bx, by};
         }
         double s = pp * cosT + qq * sinT;
-        double cx = s <= 0 ? 0 : s * cosT;
-        double cy = s <= 0 ? 0 : s * sinT;
-        if (sq(cx - n) + cy * cy <= rho * rho * (1 + 1e-9)) {
-            return new double[] {cx, cy};
+        // The cone's apex (h + delta = 0) has no angle: only a projection onto its ray counts.
+        if (s > 0 && sq(s * cosT - n) + sq(s * sinT) <= rho * rho * (1 + 1e-9)) {
+            return new double[] {s * cosT, s * sinT};
+        }
+        if (s <= 0 && n <= rho) {
+            // The infimum is the apex, which the ball contains: stop just short of it on the ray.
+            double e = 1e-6 * n;
+            return new double[] {e * cosT, e * sinT};
         }
         double disc = rho * rho - n * n * sinT * sinT;
         if (disc < 0) {

@@ -6,31 +6,37 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * {@code privtune}, faithful to the paper's description in our formulation (docs/method.md):
- * for token i with id v, delta_i = {@link OptimalDirection#solve} towards the centroid of N_n(v)
- * and away from the centroid of {v} and N_1(v), under ||delta|| <= rho and
+ * for token i with id v, delta_i = {@link OptimalDirection#solve} towards the centroid direction of N_n(v)
+ * and away from that of {v} and N_1(v) (both at ||h_i||, see {@link #direction}), under ||delta|| <= rho and
  * cos(h + delta, h) >= tau; then d_chi noise with its mean moved to delta_i and the whole scaled by
  * the importance scale s_i = 1 - alpha w(v):  h~_i = h_i + s_i (delta_i + z_i).
  * E[h~_i] = h_i + s_i delta_i, which {@link #deterministicPart} returns for the attacker.
  */
 final class PrivTuneMechanism extends RepresentationMechanism {
 
-    private final NDArray targetCentroids;
-    private final NDArray avoidCentroids;
+    private final NDArray targetDirections;
+    private final NDArray avoidDirections;
     private final NDArray scaleTable;
 
     PrivTuneMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
         super(spec, res.tokens(), parent);
         ReferenceSpace r = res.reference();
         Shape vd = new Shape(r.vocabSize(), r.dim());
-        this.targetCentroids = tables.create(hops.indirectCentroids(r), vd);
-        this.avoidCentroids = tables.create(hops.selfAndDirectCentroids(r), vd);
+        this.targetDirections = tables.create(hops.indirectDirections(r), vd);
+        this.avoidDirections = tables.create(hops.selfAndDirectDirections(r), vd);
         this.scaleTable = res.importance().scales(tables, (float) spec.alpha());
     }
 
-    /** The optimal directions delta [N, d] for rows h of tokens ids (in m). */
+    /**
+     * The optimal directions delta [N, d] for rows h of tokens ids (in m). Target and avoid points
+     * are the centroid directions placed at h's own norm: the graph and the attacks match by
+     * cosine, and a plain centroid of many rows is shorter than any row, so moving towards it would
+     * mostly shrink h without changing its nearest token.
+     */
     NDArray direction(NDManager m, NDArray h, NDArray ids) {
-        NDArray a = gather(targetCentroids, m, ids);
-        NDArray b = gather(avoidCentroids, m, ids);
+        NDArray norm = h.norm(new int[] {1}, true);
+        NDArray a = gather(targetDirections, m, ids).mul(norm);
+        NDArray b = gather(avoidDirections, m, ids).mul(norm);
         return OptimalDirection.solve(h, a, b, spec.lambdaTarget(), spec.lambdaAvoid(), spec.lambdaUtility(),
                 spec.rho(), spec.tau());
     }

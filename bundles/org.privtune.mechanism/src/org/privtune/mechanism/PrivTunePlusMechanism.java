@@ -29,7 +29,8 @@ import ai.djl.ndarray.types.Shape;
 final class PrivTunePlusMechanism extends RepresentationMechanism {
 
     private final NDArray reference;
-    private final NDArray avoidCentroids;
+    private final NDArray unitReference;
+    private final NDArray avoidDirections;
     private final NDArray scaleTable;
     private final PrivTuneMechanism meanModel;
     private final HopDistances hops;
@@ -42,7 +43,8 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
         ReferenceSpace r = res.reference();
         Shape vd = new Shape(r.vocabSize(), r.dim());
         this.reference = r.toNDArray(tables);
-        this.avoidCentroids = tables.create(hops.selfAndDirectCentroids(r), vd);
+        this.unitReference = tables.create(HopDistances.unitRows(r), vd);
+        this.avoidDirections = tables.create(hops.selfAndDirectDirections(r), vd);
         this.scaleTable = res.importance().scales(tables, (float) spec.alpha());
         this.meanModel = new PrivTuneMechanism(spec, res, hops, tables);
         this.hops = hops;
@@ -85,7 +87,9 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
         NDArray meanResid = resid.reshape(b, t, d).sum(new int[] {1}, true).div(count);
         NDArray mixed = rv.add(resid.mul((float) (1 - spec.mix())))
                 .add(meanResid.broadcast(new Shape(b, t, d)).reshape(n, d).mul((float) spec.mix()));
-        NDArray delta = OptimalDirection.solve(mixed, ru, gather(avoidCentroids, m, ids), spec.lambdaTarget(),
+        NDArray norm = mixed.norm(new int[] {1}, true);
+        NDArray delta = OptimalDirection.solve(mixed, gather(unitReference, m, uIds).mul(norm),
+                gather(avoidDirections, m, ids).mul(norm), spec.lambdaTarget(),
                 spec.lambdaAvoid(), spec.lambdaUtility(), spec.rho(), spec.tau());
         NDArray diffs = gather(reference, m, m.create(subIds)).reshape(n, sub, d).sub(ru.reshape(n, 1, d));
         NDArray coef = TorchRandom.withSeed(seed, () -> m.randomNormal(new Shape(n, 1, sub)));

@@ -1,0 +1,127 @@
+package org.privtune.mechanism;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/** Every mechanism: special and padding positions untouched, seeded, reports what it did. */
+class MechanismContractTest {
+
+    static final int V = 300;
+    static final int D = 16;
+    static final int B = 6;
+    static final int T = 12;
+
+    private static String spec(String name) {
+        return switch (name) {
+            case MechanismSpec.SANTEXT -> name + ":eps=2,k=5";
+            case MechanismSpec.GAUSSIAN -> name + ":eps=2,clip=3";
+            case MechanismSpec.PRIVTUNE_PLUS -> name + ":eps=2,n=2,k=5,rho=2,subspace=4";
+            default -> name + ":eps=4,n=2,k=5,rho=2,alpha=0.5";
+        };
+    }
+
+    @Test
+    void specialAndPaddingUntouchedSameSeedSameOutput() {
+        ReferenceSpace r = Synthetic.reference(V, D, 1f, 31);
+        SpecialTokens tokens = SpecialTokens.only(V, SpecialTokens.BERT_UNCASED_SPECIAL);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, r, 5, tokens);
+            long[] idArr = Synthetic.ids(B, T, V, 101, 102, 0, 8);
+            // Make sure [UNK] and [MASK] occur inside a sentence too.
+            idArr[1] = 100;
+            idArr[T + 1] = 103;
+            NDArray ids = m.create(idArr, new ai.djl.ndarray.types.Shape(B, T));
+            NDArray mask = Synthetic.mask(m, idArr, B, T, 0);
+            NDArray hidden = Synthetic.hidden(m, r, idArr, B, T, 0.2f, 3);
+            float[] h = hidden.toFloatArray();
+            int eligible = 0;
+            for (long id : idArr) {
+                eligible += tokens.isSpecial((int) id) ? 0 : 1;
+            }
+            for (String name : MechanismSpec.NAMES) {
+                MechanismSpec s = MechanismSpec.parse(spec(name));
+                try (NoiseMechanism a = Mechanisms.create(s, res, m);
+                        NoiseMechanism b = Mechanisms.create(s, res, m);
+                        NoiseMechanism c = Mechanisms.create(s.withSeed(s.seed() + 1), res, m)) {
+                    long[] ia = a.beforeBottom(ids, mask).toLongArray();
+                    long[] ib = b.beforeBottom(ids, mask).toLongArray();
+                    long[] ic = c.beforeBottom(ids, mask).toLongArray();
+                    float[] oa = a.afterBottom(hidden, ids, mask).toFloatArray();
+                    float[] ob = b.afterBottom(hidden, ids, mask).toFloatArray();
+                    float[] oc = c.afterBottom(hidden, ids, mask).toFloatArray();
+                    assertArrayEquals(ia, ib, name + ": same seed, other ids");
+                    assertArrayEquals(oa, ob, name + ": same seed, other output");
+                    for (int i = 0; i < idArr.length; i++) {
+                        if (tokens.isSpecial((int) idArr[i])) {
+                            assertEquals(idArr[i], ia[i], name + ": special id replaced at " + i);
+                            for (int j = 0; j < D; j++) {
+                                assertEquals(Float.floatToIntBits(h[i * D + j]), Float.floatToIntBits(oa[i * D + j]),
+                                        name + ": special/padding position " + i + " perturbed");
+                            }
+                        }
+                    }
+                    PerturbationReport rep = a.lastReport();
+                    assertEquals(eligible, rep.perturbed(), name + ": perturbed count");
+                    assertEquals(B * T, rep.positions());
+                    switch (name) {
+                        case MechanismSpec.NONE -> assertArrayEquals(h, oa);
+                        case MechanismSpec.SANTEXT -> {
+                            assertArrayEquals(h, oa);
+                            assertFalse(Arrays.equals(ia, ic), "santext: other seed, same replacements");
+                            assertFalse(Arrays.equals(ia, idArr), "santext replaced nothing");
+                        }
+                        default -> {
+                            assertFalse(Arrays.equals(oa, oc), name + ": other seed, same output");
+                            assertTrue(rep.meanNoiseNorm() > 0, name + ": no noise");
+                        }
+                    }
+                    if (name.equals(MechanismSpec.PRIVTUNE_PLUS)) {
+                        HopDistances hops = Mechanisms.hops(res, s);
+                        for (int i = 0; i < idArr.length; i++) {
+                            if (!tokens.isSpecial((int) idArr[i])) {
+                                int[] set = hops.indirect((int) idArr[i]);
+                                assertTrue(Arrays.binarySearch(set, rep.targets()[i]) >= 0,
+                                        "privtune+ target outside N_n at " + i);
+                            } else {
+                                assertEquals(-1, rep.targets()[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void deterministicPartLeavesSpecialsAndIsIdentityForZeroMeanMechanisms() {
+        ReferenceSpace r = Synthetic.reference(V, D, 1f, 32);
+        SpecialTokens tokens = SpecialTokens.only(V, SpecialTokens.BERT_UNCASED_SPECIAL);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, r, 5, tokens);
+            NDArray rows = r.toNDArray(m);
+            NDArray all = m.arange(0, V, 1, ai.djl.ndarray.types.DataType.INT64);
+            float[] ref = rows.toFloatArray();
+            for (String name : MechanismSpec.NAMES) {
+                try (NoiseMechanism mech = Mechanisms.create(MechanismSpec.parse(spec(name)), res, m)) {
+                    float[] det = mech.deterministicPart(rows, all).toFloatArray();
+                    for (int id : SpecialTokens.BERT_UNCASED_SPECIAL) {
+                        assertArrayEquals(Arrays.copyOfRange(ref, id * D, id * D + D),
+                                Arrays.copyOfRange(det, id * D, id * D + D), name + ": special row moved");
+                    }
+                    boolean moved = !Arrays.equals(ref, det);
+                    boolean shouldMove = name.startsWith(MechanismSpec.PRIVTUNE) || name.equals(MechanismSpec.GAUSSIAN);
+                    assertEquals(shouldMove, moved, name + ": deterministic part");
+                }
+            }
+        }
+    }
+}
