@@ -1,0 +1,171 @@
+package org.privtune.model.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.privtune.core.CancelledException;
+import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.LabelledText;
+import org.privtune.model.LinearWarmupDecay;
+import org.privtune.model.Metrics;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TextTokenizer;
+import org.privtune.model.TrainingConfig;
+import org.privtune.model.TrainingReport;
+
+/** The training loop on a tiny random BERT and a toy task (fast). */
+class SplitTrainerTest {
+
+    static NDManager manager;
+    static TextTokenizer tokenizer;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        manager = Engine.getEngine("PyTorch").newBaseManager();
+        tokenizer = TextTokenizer.miniLm(16, false);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        tokenizer.close();
+        manager.close();
+    }
+
+    /** Positive sentences say "good", negative ones "bad": separable by one token. */
+    static List<LabelledText> toy(int n, int offset) {
+        String[] nouns = {"film", "meal", "phone", "hotel", "book", "song", "car", "game"};
+        List<LabelledText> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = (i + offset) % 2;
+            String noun = nouns[(i * 3 + offset) % nouns.length];
+            out.add(new LabelledText("the " + noun + " was " + (label == 1 ? "good" : "bad"), label));
+        }
+        return out;
+    }
+
+    static SplitModel tinyModel(long seed) {
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed); // the encoder's random weights too
+        return new SplitModel(manager, new BertEncoder(manager, SplitGradientTest.TINY), 1, Pooling.MEAN,
+                List.of("neg", "pos"), 0f, seed);
+    }
+
+    static TrainingConfig cfg(int epochs, float lr, int patience, long seed) {
+        return new TrainingConfig(epochs, 8, 16, lr, 0.01f, 0.1f, 1.0f, patience, seed, false, 0f);
+    }
+
+    @Test
+    void learnsToyTaskAndIsSeedDeterministic() {
+        List<LabelledText> train = toy(48, 0);
+        List<LabelledText> dev = toy(16, 1);
+        TrainingReport a = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(4, 3e-3f, 0, 9),
+                DeviceTransform.IDENTITY, Progress.NONE);
+        TrainingReport b = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(4, 3e-3f, 0, 9),
+                DeviceTransform.IDENTITY, Progress.NONE);
+        assertEquals(4, a.epochs().size());
+        System.out.println("toy task: " + a.epochs());
+        assertTrue(a.bestDev().accuracy() >= 0.9, "dev accuracy " + a.bestDev());
+        assertTrue(a.epochs().get(3).trainLoss() < a.epochs().get(0).trainLoss(), "train loss falls");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 0.0, "same seed, same run");
+        }
+        TrainingReport c = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(1, 3e-3f, 0, 10),
+                DeviceTransform.IDENTITY, Progress.NONE);
+        assertNotEquals(a.epochs().get(0).trainLoss(), c.epochs().get(0).trainLoss(), "another seed shuffles otherwise");
+    }
+
+    @Test
+    void stopsEarlyWhenDevDoesNotImprove() {
+        // Learning rate 0: dev accuracy can never improve after the first epoch.
+        TrainingReport r = new SplitTrainer(tinyModel(5), tokenizer, manager).train(toy(16, 0), toy(8, 1),
+                cfg(5, 0f, 2, 1), DeviceTransform.IDENTITY, Progress.NONE);
+        assertEquals(3, r.epochs().size());
+        assertEquals(1, r.bestEpoch());
+        assertTrue(r.stoppedEarly());
+    }
+
+    @Test
+    void transformRunsOnEveryBatchAndShapesWhatIsSent() {
+        AtomicInteger calls = new AtomicInteger();
+        // Sending zeros leaves the top nothing to learn from: accuracy stays at chance level.
+        DeviceTransform zero = (hidden, ids, mask) -> {
+            calls.incrementAndGet();
+            return hidden.zerosLike();
+        };
+        TrainingReport r = new SplitTrainer(tinyModel(5), tokenizer, manager).train(toy(32, 0), toy(16, 1),
+                cfg(2, 3e-3f, 0, 1), zero, Progress.NONE);
+        assertEquals(2 * 4 + 2 * 2, calls.get(), "4 train + 2 dev batches per epoch");
+        assertTrue(r.bestDev().accuracy() <= 0.5 + 1e-9, "no signal gets through: " + r.bestDev());
+    }
+
+    @Test
+    void cancelStopsTraining() {
+        Progress cancelled = new Progress() {
+            @Override
+            public void begin(String task, int totalWork) {
+            }
+
+            @Override
+            public void worked(int units) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return true;
+            }
+        };
+        assertThrows(CancelledException.class, () -> new SplitTrainer(tinyModel(5), tokenizer, manager)
+                .train(toy(16, 0), List.of(), cfg(1, 1e-3f, 0, 1), DeviceTransform.IDENTITY, cancelled));
+    }
+
+    @Test
+    void labelOutsideRangeIsNamed() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new SplitTrainer(tinyModel(5),
+                tokenizer, manager).train(List.of(new LabelledText("x", 0), new LabelledText("y", 2)), List.of(),
+                        cfg(1, 1e-3f, 0, 1), DeviceTransform.IDENTITY, Progress.NONE));
+        assertEquals(2, e.line());
+        assertEquals("label", e.field());
+    }
+
+    @Test
+    void metricsAndSchedule() {
+        Metrics m = Metrics.of(new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, 1}, 2, 2.0);
+        assertEquals(0.75, m.accuracy(), 1e-12);
+        assertEquals((2.0 / 3 + 0.8) / 2, m.macroF1(), 1e-12);
+        assertEquals(0.5, m.loss(), 1e-12);
+        LinearWarmupDecay s = new LinearWarmupDecay(1f, 10, 110);
+        assertEquals(0.1f, s.at(1), 1e-6);
+        assertEquals(1f, s.at(10), 1e-6);
+        assertEquals(0.5f, s.at(61), 1e-6);
+        assertEquals(0.01f, s.at(110), 1e-6);
+    }
+
+    @Test
+    void poolingMeanIgnoresPadding() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray h = m.create(new float[] {1, 2, 3, 4, 100, 100}, new ai.djl.ndarray.types.Shape(1, 3, 2));
+            NDArray mask = m.create(new long[][] {{1, 1, 0}});
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 3},
+                    Pooling.MEAN.pool(h, mask).toFloatArray(), 1e-6f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2},
+                    Pooling.CLS.pool(h, mask).toFloatArray(), 1e-6f);
+        }
+    }
+}
