@@ -39,6 +39,18 @@ public final class HiddenStateComparison {
         return max;
     }
 
+    /**
+     * The DJL encoder's last hidden state [B,T,d] for a tokenised batch, flattened: one side of
+     * the comparison (the other is a reference runtime's output for the same batch).
+     */
+    public static float[] lastHiddenState(BertEncoder encoder, TextTokenizer.Batch batch,
+            ai.djl.ndarray.NDManager manager) {
+        try (ai.djl.ndarray.NDManager m = manager.newSubManager()) {
+            return encoder.lastHiddenState(m.create(batch.ids()), m.create(batch.mask()), m.create(batch.typeIds()))
+                    .toFloatArray();
+        }
+    }
+
     /** Sentences of different lengths (2 to ~60 tokens) for the oracle comparison. */
     public static final java.util.List<String> SENTENCES = java.util.List.of(
             "Great!",

@@ -31,6 +31,11 @@ public final class InProcessTopModel implements TopModelEndpoint {
         this.updater = new ParameterUpdater(model.topParameters(), schedule, weightDecay, clipNorm);
     }
 
+    /** A top that is only asked for predictions (its optimiser never runs). */
+    public static InProcessTopModel forInference(SplitModel model, NDManager manager) {
+        return new InProcessTopModel(model, manager, new LinearWarmupDecay(0f, 0, 1), 0f, 0f);
+    }
+
     /** The top's optimiser (e.g. to observe gradients). */
     public ParameterUpdater updater() {
         return updater;

@@ -49,6 +49,7 @@ public final class MiniLmFiles {
             }
             return new java.io.BufferedInputStream(Files.newInputStream(p), 1 << 16);
         }
+        // In OSGi the bundle's minilm/ folder is on its Bundle-ClassPath, so the root path works there too.
         InputStream in = MiniLmFiles.class.getResourceAsStream("/" + file);
         if (in == null) {
             throw new InvalidInputException("/" + file, 0, null,

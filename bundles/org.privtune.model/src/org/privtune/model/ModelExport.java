@@ -58,6 +58,22 @@ public final class ModelExport {
 
     /** A model read back from a folder; closing it closes the tokenizer (arrays belong to the caller's manager). */
     public record Imported(ExportConfig config, SplitModel model, TextTokenizer tokenizer) implements AutoCloseable {
+
+        /** Class probabilities [B][C] of sentences, without any device transform (local use). */
+        public float[][] probabilities(List<String> texts, NDManager manager) {
+            float[][] logits = new SplitTrainer(model, tokenizer, manager).logits(texts, DeviceTransform.IDENTITY,
+                    InProcessTopModel.forInference(model, manager));
+            float[][] p = new float[logits.length][];
+            for (int i = 0; i < logits.length; i++) {
+                double[] ls = SplitTrainer.logSoftmax(logits[i]);
+                p[i] = new float[ls.length];
+                for (int c = 0; c < ls.length; c++) {
+                    p[i][c] = (float) Math.exp(ls[c]);
+                }
+            }
+            return p;
+        }
+
         @Override
         public void close() {
             tokenizer.close();
@@ -93,6 +109,13 @@ public final class ModelExport {
                 new ExportConfig.Head("linear", model.head().dropout(), model.numLabels()), model.labels(), maxLength,
                 model.isBottomTrainable(), noise == null ? Map.of() : noise, files);
         JSON.writeValue(dir.resolve(CONFIG).toFile(), cfg);
+    }
+
+    /** Exports with MiniLM's own tokenizer.json (see {@link MiniLmFiles}). */
+    public static void write(Path dir, SplitModel model, int maxLength, Map<String, Object> noise) throws IOException {
+        try (InputStream tok = MiniLmFiles.openTokenizer()) {
+            write(dir, model, tok, maxLength, noise);
+        }
     }
 
     private static NDArray named(NDArray a, String name) {

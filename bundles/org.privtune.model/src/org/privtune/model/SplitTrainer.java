@@ -205,7 +205,7 @@ public final class SplitTrainer {
         }
     }
 
-    static int argMax(float[] v) {
+    public static int argMax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {
@@ -215,7 +215,7 @@ public final class SplitTrainer {
         return best;
     }
 
-    static double[] logSoftmax(float[] v) {
+    public static double[] logSoftmax(float[] v) {
         double max = Double.NEGATIVE_INFINITY;
         for (float x : v) {
             max = Math.max(max, x);

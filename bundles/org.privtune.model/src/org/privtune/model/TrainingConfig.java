@@ -5,7 +5,8 @@ package org.privtune.model;
  *
  * @param epochs         maximum number of epochs
  * @param batchSize      sentences per step
- * @param maxLength      tokens per sentence after truncation (batches pad to their longest)
+ * @param maxLength      tokens per sentence after truncation (batches pad to their longest); the
+ *                       caller builds the {@link TextTokenizer} with it and exports it
  * @param learningRate   peak AdamW rate of the top
  * @param weightDecay    AdamW decoupled weight decay
  * @param warmupFraction share of all steps spent warming up

@@ -16,6 +16,7 @@ final class MiniLmFixture {
     private static OnnxWeights weights;
     private static NDManager manager;
     private static BertEncoder encoder;
+    private static org.privtune.model.TextTokenizer tokenizer;
 
     private MiniLmFixture() {
     }
@@ -36,6 +37,18 @@ final class MiniLmFixture {
             manager = Engine.getEngine("PyTorch").newBaseManager();
         }
         return manager;
+    }
+
+    /** MiniLM's tokenizer, 32 tokens, padding to the longest sentence of a batch. */
+    static synchronized org.privtune.model.TextTokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = org.privtune.model.TextTokenizer.miniLm(32, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tokenizer;
     }
 
     /** Shared pre-trained encoder; tests must not train it. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privtune.core.InvalidInputException;
@@ -37,21 +34,10 @@ import org.privtune.model.TrainingConfig;
 /** Export then import gives identical predictions; corrupt or mismatched exports are refused with a reason. */
 class ModelExportTest {
 
-    static NDManager manager;
-    static TextTokenizer tokenizer;
+    static final NDManager manager = MiniLmFixture.manager();
+    static final TextTokenizer tokenizer = MiniLmFixture.tokenizer();
     static final List<String> TEXTS = List.of("what a lovely day", "this is the worst phone I ever had", "fine");
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        manager = Engine.getEngine("PyTorch").newBaseManager();
-        tokenizer = TextTokenizer.miniLm(32, false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        tokenizer.close();
-        manager.close();
-    }
 
     /** A tiny model moved away from its initialisation by two training steps, then exported. */
     static SplitModel exportTrained(Path dir) throws Exception {
@@ -70,8 +56,7 @@ class ModelExportTest {
     }
 
     static float[][] logits(SplitModel model, TextTokenizer tok) {
-        InProcessTopModel top = new InProcessTopModel(model, manager,
-                new org.privtune.model.LinearWarmupDecay(0f, 0, 1), 0f, 0f);
+        InProcessTopModel top = InProcessTopModel.forInference(model, manager);
         return new SplitTrainer(model, tok, manager).logits(TEXTS, DeviceTransform.IDENTITY, top);
     }
 
@@ -83,6 +68,8 @@ class ModelExportTest {
             assertEquals(2, imp.model().split());
             assertEquals(List.of("neg", "pos"), imp.model().labels());
             assertEquals("dchi", imp.config().noise().get("mechanism"));
+            float[][] p = imp.probabilities(TEXTS, manager);
+            assertEquals(1.0, p[0][0] + p[0][1], 1e-5);
             float[][] after = logits(imp.model(), imp.tokenizer());
             for (int i = 0; i < before.length; i++) {
                 assertArrayEquals(before[i], after[i], 0f, "sentence " + i);

@@ -16,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privtune.model.BertConfig;
 import org.privtune.model.BertEncoder;
@@ -39,20 +37,9 @@ import org.privtune.model.TextTokenizer;
 class SplitGradientTest {
 
     static final BertConfig TINY = new BertConfig(30522, 32, 4, 4, 64, 64, 2, 1e-12f);
-    static NDManager manager;
-    static TextTokenizer tokenizer;
+    static final NDManager manager = MiniLmFixture.manager();
+    static final TextTokenizer tokenizer = MiniLmFixture.tokenizer();
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        manager = Engine.getEngine("PyTorch").newBaseManager();
-        tokenizer = TextTokenizer.miniLm(32, false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        tokenizer.close();
-        manager.close();
-    }
 
     static List<LabelledText> batch() {
         return List.of(new LabelledText("a short one", 0), new LabelledText("this sentence is quite a bit longer", 1),

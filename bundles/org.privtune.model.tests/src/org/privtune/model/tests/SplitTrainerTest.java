@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.io.OutputStream;
+import java.io.PrintStream;
+
 import org.privtune.core.CancelledException;
+import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.model.BertEncoder;
@@ -34,20 +36,9 @@ import org.privtune.model.TrainingReport;
 /** The training loop on a tiny random BERT and a toy task (fast). */
 class SplitTrainerTest {
 
-    static NDManager manager;
-    static TextTokenizer tokenizer;
+    static final NDManager manager = MiniLmFixture.manager();
+    static final TextTokenizer tokenizer = MiniLmFixture.tokenizer();
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        manager = Engine.getEngine("PyTorch").newBaseManager();
-        tokenizer = TextTokenizer.miniLm(16, false);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        tokenizer.close();
-        manager.close();
-    }
 
     /** Positive sentences say "good", negative ones "bad": separable by one token. */
     static List<LabelledText> toy(int n, int offset) {
@@ -117,20 +108,8 @@ class SplitTrainerTest {
 
     @Test
     void cancelStopsTraining() {
-        Progress cancelled = new Progress() {
-            @Override
-            public void begin(String task, int totalWork) {
-            }
-
-            @Override
-            public void worked(int units) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return true;
-            }
-        };
+        ConsoleProgress cancelled = new ConsoleProgress(new PrintStream(OutputStream.nullOutputStream()), false);
+        cancelled.cancel();
         assertThrows(CancelledException.class, () -> new SplitTrainer(tinyModel(5), tokenizer, manager)
                 .train(toy(16, 0), List.of(), cfg(1, 1e-3f, 0, 1), DeviceTransform.IDENTITY, cancelled));
     }
