@@ -36,13 +36,8 @@ public final class DatasetDescriber {
     private DatasetDescriber() {
     }
 
-    /** Mutable counter: avoids boxing a Long per token occurrence. */
-    private static final class Count {
-        long n;
-    }
-
-    /** What one chunk of records contributes. */
-    private record ChunkStats(long tokens, long unknown, List<Map<String, Count>> perLabel) {
+    /** What one chunk of records contributes: per token, its count in each label (one lookup per token). */
+    private record ChunkStats(long tokens, long unknown, Map<String, long[]> counts) {
     }
 
     public static DatasetDescription describe(Dataset d, DatasetSplit split, Function<String, List<String>> tokenizer,
@@ -89,17 +84,20 @@ public final class DatasetDescriber {
 
         long tokens = 0;
         long unknown = 0;
-        List<Map<String, Count>> perLabel = new ArrayList<>();
-        for (int l = 0; l < labels; l++) {
-            perLabel.add(new HashMap<>());
-        }
+        Map<String, long[]> counts = new HashMap<>();
         for (ChunkStats s : stats) {
             tokens += s.tokens;
             unknown += s.unknown;
-            for (int l = 0; l < labels; l++) {
-                Map<String, Count> into = perLabel.get(l);
-                s.perLabel.get(l).forEach((tok, c) -> into.computeIfAbsent(tok, k -> new Count()).n += c.n);
-            }
+            s.counts.forEach((tok, c) -> {
+                long[] into = counts.get(tok);
+                if (into == null) {
+                    counts.put(tok, c);
+                } else {
+                    for (int l = 0; l < labels; l++) {
+                        into[l] += c[l];
+                    }
+                }
+            });
         }
         int truncated = 0;
         for (int t : tokenCounts) {
@@ -116,8 +114,8 @@ public final class DatasetDescriber {
         Map<String, List<DatasetDescription.TokenCount>> top = new LinkedHashMap<>();
         Map<String, List<DatasetDescription.TokenCount>> distinctive = new LinkedHashMap<>();
         for (int l = 0; l < labels; l++) {
-            top.put(d.labels().get(l), topTokens(perLabel.get(l), options));
-            distinctive.put(d.labels().get(l), distinctiveTokens(perLabel, l, options));
+            top.put(d.labels().get(l), topTokens(counts, l, options));
+            distinctive.put(d.labels().get(l), distinctiveTokens(counts, l, labels, options));
         }
         return new DatasetDescription(d.name(), n, d.labels(), d.countsPerLabel(), perSplit, Histogram.of(chars, 20),
                 Histogram.of(tokenCounts, 20), options.maxTokens(), n == 0 ? 0 : truncated / (double) n, tokens, unknown,
@@ -150,10 +148,7 @@ public final class DatasetDescriber {
 
     private static ChunkStats chunk(Dataset d, int from, int to, Function<String, List<String>> tokenizer,
             DescribeOptions options, int[] chars, int[] tokenCounts, int labels, AtomicBoolean stop) {
-        List<Map<String, Count>> perLabel = new ArrayList<>();
-        for (int l = 0; l < labels; l++) {
-            perLabel.add(new HashMap<>());
-        }
+        Map<String, long[]> counts = new HashMap<>(1 << 14);
         long tokens = 0;
         long unknown = 0;
         String unk = options.unknownToken();
@@ -163,15 +158,20 @@ public final class DatasetDescriber {
             List<String> toks = tokenizer.apply(r.text());
             tokenCounts[i] = toks.size();
             tokens += toks.size();
-            Map<String, Count> counts = perLabel.get(d.labelIndex(r));
+            int label = d.labelIndex(r);
             for (String t : toks) {
                 if (t.equals(unk)) {
                     unknown++;
                 }
-                counts.computeIfAbsent(t, k -> new Count()).n++;
+                long[] c = counts.get(t);
+                if (c == null) {
+                    c = new long[labels];
+                    counts.put(t, c);
+                }
+                c[label]++;
             }
         }
-        return new ChunkStats(tokens, unknown, perLabel);
+        return new ChunkStats(tokens, unknown, counts);
     }
 
     /** Special tokens like [CLS] and tokens without a letter or digit say nothing about a label. */
@@ -192,40 +192,38 @@ public final class DatasetDescriber {
             .comparingLong(DatasetDescription.TokenCount::count).reversed()
             .thenComparing(DatasetDescription.TokenCount::token);
 
-    private static List<DatasetDescription.TokenCount> topTokens(Map<String, Count> counts, DescribeOptions o) {
-        return counts.entrySet().stream().filter(e -> informative(e.getKey(), o.unknownToken()))
-                .map(e -> new DatasetDescription.TokenCount(e.getKey(), e.getValue().n)).sorted(BY_COUNT)
+    private static List<DatasetDescription.TokenCount> topTokens(Map<String, long[]> counts, int label, DescribeOptions o) {
+        return counts.entrySet().stream().filter(e -> e.getValue()[label] > 0 && informative(e.getKey(), o.unknownToken()))
+                .map(e -> new DatasetDescription.TokenCount(e.getKey(), e.getValue()[label])).sorted(BY_COUNT)
                 .limit(o.topTokens()).toList();
     }
 
-    private static List<DatasetDescription.TokenCount> distinctiveTokens(List<Map<String, Count>> perLabel, int label,
-            DescribeOptions o) {
-        Map<String, Count> mine = perLabel.get(label);
-        Map<String, Long> others = new HashMap<>();
+    private static List<DatasetDescription.TokenCount> distinctiveTokens(Map<String, long[]> counts, int label,
+            int labels, DescribeOptions o) {
         long totalMine = 0;
         long totalOthers = 0;
-        for (int l = 0; l < perLabel.size(); l++) {
-            for (Map.Entry<String, Count> e : perLabel.get(l).entrySet()) {
+        for (long[] c : counts.values()) {
+            for (int l = 0; l < labels; l++) {
                 if (l == label) {
-                    totalMine += e.getValue().n;
+                    totalMine += c[l];
                 } else {
-                    totalOthers += e.getValue().n;
-                    others.merge(e.getKey(), e.getValue().n, Long::sum);
+                    totalOthers += c[l];
                 }
             }
         }
-        java.util.Set<String> vocab = new java.util.HashSet<>(mine.keySet());
-        vocab.addAll(others.keySet());
-        double v = vocab.size();
+        double v = counts.size();
         double lm = Math.log(totalMine + v);
         double lo = Math.log(totalOthers + v);
         record Scored(String token, long count, double score) {
         }
         List<Scored> scored = new ArrayList<>();
-        for (Map.Entry<String, Count> e : mine.entrySet()) {
-            long c = e.getValue().n;
-            long co = others.getOrDefault(e.getKey(), 0L);
-            if (c + co < DISTINCTIVE_MIN_COUNT || !informative(e.getKey(), o.unknownToken())) {
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            long c = e.getValue()[label];
+            long co = 0;
+            for (int l = 0; l < labels; l++) {
+                co += l == label ? 0 : e.getValue()[l];
+            }
+            if (c == 0 || c + co < DISTINCTIVE_MIN_COUNT || !informative(e.getKey(), o.unknownToken())) {
                 continue;
             }
             double score = (Math.log(c + 1) - lm) - (Math.log(co + 1) - lo);
