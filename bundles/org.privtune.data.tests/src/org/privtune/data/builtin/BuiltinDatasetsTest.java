@@ -62,6 +62,7 @@ class BuiltinDatasetsTest {
         assertTrue(SentimentAttributes.hasNumberOrCapitalisedName("Stopped by on the advice of Rick Steve."));
         assertFalse(SentimentAttributes.hasNumberOrCapitalisedName("Great food. Loved it and I'm coming back."));
         assertFalse(SentimentAttributes.hasNumberOrCapitalisedName("This is NOT good."));
+        assertFalse(SentimentAttributes.hasNumberOrCapitalisedName("The Songs Were The Best."));
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <li>{@value #LENGTH}: short (at most 7 words), medium (8-14) or long (15 or more); the
  * thresholds are the terciles of the 3,000 sentences, fixed here so they never move;</li>
  * <li>{@value #NUMBER_OR_NAME}: "yes" when the sentence contains a digit or a capitalised word
- * that does not start a sentence (a rough stand-in for "names a product, place or person").</li>
+ * that does not start a sentence, unless most words are capitalised (a rough stand-in for "names a
+ * product, place or person").</li>
  * </ul>
  */
 public final class SentimentAttributes {
@@ -38,6 +39,15 @@ public final class SentimentAttributes {
             return true;
         }
         String[] words = text.strip().split("\\s+");
+        int capitalised = 0;
+        for (String w : words) {
+            if (CAPITALISED.matcher(w).matches()) {
+                capitalised++;
+            }
+        }
+        if (capitalised * 2 > words.length) {
+            return false; // Title Case Or Shouting: capitals carry no evidence of a name
+        }
         for (int i = 1; i < words.length; i++) {
             String prev = words[i - 1];
             char last = prev.isEmpty() ? '.' : prev.charAt(prev.length() - 1);
