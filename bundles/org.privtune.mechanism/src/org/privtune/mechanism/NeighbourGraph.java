@@ -54,21 +54,23 @@ public final class NeighbourGraph {
         int[] nbr = new int[v * k];
         float[] sim = new float[v * k];
         progress.begin("Neighbour graph (k=" + k + ")", v);
+        // Columns are the candidate (target) tokens only: no mask pass over the similarity block.
+        int[] cand = new int[candidates];
+        for (int i = 0, c = 0; i < v; i++) {
+            if (!nonTarget[i]) {
+                cand[c++] = i;
+            }
+        }
         try (NDManager m = manager.newSubManager()) {
             NDArray rn = r.toNDArray(m);
             rn = rn.div(rn.norm(new int[] {1}, true).maximum(1e-12f));
-            NDArray rnT = rn.transpose();
-            float[] bias = new float[v];
-            for (int i = 0; i < v; i++) {
-                bias[i] = nonTarget[i] ? Float.NEGATIVE_INFINITY : 0f;
-            }
-            NDArray colBias = m.create(bias, new Shape(1, v));
+            NDArray candT = rn.get(m, new NDIndex("{}", m.create(cand))).transpose();
             for (int start = 0; start < v; start += blockRows) {
                 progress.checkCancelled();
                 int b = Math.min(blockRows, v - start);
                 try (NDManager blk = m.newSubManager()) {
                     NDArray rows = rn.get(blk, new NDIndex(start + ":" + (start + b)));
-                    NDArray s = rows.matMul(rnT).add(colBias);
+                    NDArray s = rows.matMul(candT);
                     // k + 1 so that dropping v itself (always its own best match) leaves k.
                     NDList top = s.topK(k + 1, 1, true, true);
                     float[] vals = top.get(0).toFloatArray();
@@ -78,7 +80,7 @@ public final class NeighbourGraph {
                         int out = self * k;
                         int filled = 0;
                         for (int j = 0; j <= k && filled < k; j++) {
-                            int u = (int) idx[i * (k + 1) + j];
+                            int u = cand[(int) idx[i * (k + 1) + j]];
                             if (u == self) {
                                 continue;
                             }

@@ -47,7 +47,20 @@ public final class OptimalDirection {
     /** Euclidean projection of each row of dStar onto {||delta|| <= rho, cos(h + delta, h) >= tau}. */
     public static NDArray project(NDArray h, NDArray dStar, double rho, double tau) {
         int rows = (int) h.getShape().get(0);
-        float[] hn = h.norm(new int[] {1}).toFloatArray();
+        float[][] ab = coefficients(h.norm(new int[] {1}).toFloatArray(), h, dStar, rho, tau);
+        NDManager m = h.getManager();
+        NDArray a = m.create(ab[0], new Shape(rows, 1));
+        NDArray b = m.create(ab[1], new Shape(rows, 1));
+        return h.mul(a).add(dStar.mul(b));
+    }
+
+    /**
+     * The projection as per-row coefficients: delta = alpha h + beta dStar ({alpha, beta}).
+     *
+     * @param hNorm ||h|| per row (given because callers usually have it)
+     */
+    static float[][] coefficients(float[] hNorm, NDArray h, NDArray dStar, double rho, double tau) {
+        int rows = hNorm.length;
         float[] dot = h.mul(dStar).sum(new int[] {1}).toFloatArray();
         float[] dn = dStar.norm(new int[] {1}).toFloatArray();
         float[] alpha = new float[rows];
@@ -55,11 +68,10 @@ public final class OptimalDirection {
         double cosT = Math.max(-1, Math.min(1, tau));
         double sinT = Math.sqrt(1 - cosT * cosT);
         for (int i = 0; i < rows; i++) {
-            double n = hn[i];
+            double n = hNorm[i];
             if (n < 1e-12) {
                 // No direction to preserve: only the norm bound applies.
-                double s = dn[i] > rho ? rho / dn[i] : 1.0;
-                beta[i] = (float) s;
+                beta[i] = (float) (dn[i] > rho ? rho / dn[i] : 1.0);
                 continue;
             }
             double p = dot[i] / n; // component of delta* along h
@@ -69,10 +81,7 @@ public final class OptimalDirection {
             beta[i] = (float) bq;
             alpha[i] = (float) ((pq[0] - n) / n - bq * p / n);
         }
-        NDManager m = h.getManager();
-        NDArray a = m.create(alpha, new Shape(rows, 1));
-        NDArray b = m.create(beta, new Shape(rows, 1));
-        return h.mul(a).add(dStar.mul(b));
+        return new float[][] {alpha, beta};
     }
 
     /**

@@ -32,8 +32,15 @@ abstract class RepresentationMechanism implements NoiseMechanism {
         this.specialFlags = tables.create(f);
     }
 
-    /** What one batch of N flattened rows gets; every array must live in {@code m}. */
-    protected record Noise(NDArray noise, NDArray shift, int[] targets, NDArray scales) {
+    /**
+     * What one batch of N flattened rows gets; every array must live in {@code m}. When
+     * {@code masked}, noise and shift are already zero on ineligible rows (a subclass that folds
+     * the mask into per-row scalars saves two passes over [N, d]).
+     */
+    protected record Noise(NDArray noise, NDArray shift, int[] targets, NDArray scales, boolean masked) {
+        Noise(NDArray noise, NDArray shift, int[] targets, NDArray scales) {
+            this(noise, shift, targets, scales, false);
+        }
     }
 
     /**
@@ -63,14 +70,17 @@ abstract class RepresentationMechanism implements NoiseMechanism {
         try (NDManager m = out.newSubManager()) {
             NDArray h = hidden.reshape(n, d);
             h.attach(m);
-            NDArray ids = tokenIds.reshape(n).toType(DataType.INT64, true);
-            ids.attach(m);
-            NDArray mask = attentionMask.reshape(n).toType(DataType.FLOAT32, true);
-            mask.attach(m);
+            // Views first attached to the scratch manager, so that no conversion lands in the caller's.
+            NDArray idView = tokenIds.reshape(n);
+            idView.attach(m);
+            NDArray ids = idView.toType(DataType.INT64, false);
+            NDArray maskView = attentionMask.reshape(n);
+            maskView.attach(m);
+            NDArray mask = maskView.toType(DataType.FLOAT32, false);
             NDArray special = gather(specialFlags, m, ids);
             NDArray eligible = mask.neq(0).toType(DataType.FLOAT32, false).mul(special.neg().add(1)).reshape(n, 1);
             Noise z = noise(m, h, ids, eligible, shape, seed);
-            NDArray masked = z.noise().mul(eligible);
+            NDArray masked = z.masked() ? z.noise() : z.noise().mul(eligible);
             NDArray result = h.add(masked).reshape(shape);
             float[] el = eligible.toFloatArray();
             int perturbed = 0;
@@ -79,7 +89,7 @@ abstract class RepresentationMechanism implements NoiseMechanism {
             }
             float[] noiseNorms = masked.norm(new int[] {1}).toFloatArray();
             float[] shiftNorms = z.shift() == null ? new float[n]
-                    : z.shift().mul(eligible).norm(new int[] {1}).toFloatArray();
+                    : (z.masked() ? z.shift() : z.shift().mul(eligible)).norm(new int[] {1}).toFloatArray();
             int[] targets = new int[n];
             for (int i = 0; i < n; i++) {
                 targets[i] = z.targets() != null && el[i] > 0 ? z.targets()[i] : -1;

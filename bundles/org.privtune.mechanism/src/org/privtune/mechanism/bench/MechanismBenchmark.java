@@ -1,0 +1,162 @@
+package org.privtune.mechanism.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import org.privtune.core.ConsoleProgress;
+import org.privtune.core.Progress;
+import org.privtune.mechanism.HopDistances;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.mechanism.NeighbourGraph;
+import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.model.TextTokenizer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Timing benchmark: neighbour graph of the 30,522-token vocabulary cold and from cache, and the
+ * perturbation cost of each mechanism on a 32 x 64-token batch as a share of the bottom model's
+ * forward time for that batch. Arguments: {@code [split=2] [k=10] [cacheDir] [sentences.txt]}.
+ * Without a sentence file the batch holds random non-special ids.
+ */
+public final class MechanismBenchmark {
+
+    private MechanismBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int split = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int k = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path cache = Path.of(args.length > 2 ? args[2] : System.getProperty("java.io.tmpdir") + "/privtune-cache");
+        Path sentences = args.length > 3 ? Path.of(args[3]) : null;
+        Progress progress = ConsoleProgress.onStderr();
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            MiniLmSetup mini = new MiniLmSetup(manager, split, cache, progress);
+            System.out.printf(Locale.ROOT, "reference space split %d: %d ms (cold or cached)%n", split,
+                    mini.referenceMillis);
+
+            // -Dprivtune.bench.skipCold=true times only the cached graph (when one exists).
+            Path file = NeighbourGraph.cacheFile(cache, mini.encoder.weightsSha256(), split, k, mini.tokens);
+            boolean skipCold = Boolean.getBoolean("privtune.bench.skipCold") && Files.isRegularFile(file);
+            long t0 = System.nanoTime();
+            NeighbourGraph cold = skipCold ? NeighbourGraph.load(file)
+                    : NeighbourGraph.build(mini.reference, k, mini.tokens, manager, 1024, Progress.NONE);
+            long coldMs = skipCold ? -1 : (System.nanoTime() - t0) / 1_000_000;
+            cold.save(file);
+            t0 = System.nanoTime();
+            NeighbourGraph cached = NeighbourGraph.loadOrBuild(cache, mini.encoder.weightsSha256(), split,
+                    mini.reference, k, mini.tokens, manager, Progress.NONE);
+            long cacheMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf(Locale.ROOT, "graph %d x %d, k=%d: cold %d ms, from cache %d ms (%s, %d bytes), equal=%b%n",
+                    mini.reference.vocabSize(), mini.reference.dim(), k, coldMs, cacheMs, file.getFileName(),
+                    Files.size(file), Arrays.equals(cold.neighbours(), cached.neighbours()));
+            t0 = System.nanoTime();
+            HopDistances hops = HopDistances.compute(cached, 2, mini.tokens);
+            long hopMs = (System.nanoTime() - t0) / 1_000_000;
+            long sizeSum = 0;
+            for (int v = 0; v < mini.reference.vocabSize(); v++) {
+                sizeSum += hops.indirect(v).length;
+            }
+            System.out.printf(Locale.ROOT, "hops n=2: %d ms, mean |N_2| %.1f, fallback %d, empty %d%n", hopMs,
+                    sizeSum / (double) mini.reference.vocabSize(), hops.fallbackCount(), hops.emptyCount());
+
+            // The 32 x 64 batch.
+            int b = 32;
+            int t = 64;
+            long[] ids = new long[b * t];
+            long[] mask = new long[b * t];
+            List<String> train = new ArrayList<>();
+            try (TextTokenizer tok = TextTokenizer.miniLm(t, true)) {
+                if (sentences != null) {
+                    List<String> lines = MiniLmSetup.readLines(sentences);
+                    train = lines;
+                    // Pack several sentences per row so that rows are full, as long reviews would be.
+                    TextTokenizer.Batch tb = tok.encode(packed(lines, b));
+                    for (int i = 0; i < b; i++) {
+                        for (int j = 0; j < t; j++) {
+                            ids[i * t + j] = tb.ids()[i][j];
+                            mask[i * t + j] = tb.mask()[i][j];
+                        }
+                    }
+                } else {
+                    Random r = new Random(1);
+                    for (int i = 0; i < b * t; i++) {
+                        int j = i % t;
+                        ids[i] = j == 0 ? 101 : j == t - 1 ? 102 : 999 + r.nextInt(30522 - 999);
+                        mask[i] = 1;
+                    }
+                }
+                MechanismResources res = mini.resources(cached, train, tok);
+                NDArray idArr = manager.create(ids, new Shape(b, t));
+                NDArray maskArr = manager.create(mask, new Shape(b, t));
+                int real = (int) Arrays.stream(mask).sum();
+                System.out.printf(Locale.ROOT, "batch %d x %d, %d real tokens; engine threads: %s%n", b, t, real,
+                        System.getProperty("ai.djl.pytorch.num_threads", "default"));
+                double bottomMs = timeMs(10, () -> {
+                    try (NDManager m = manager.newSubManager()) {
+                        NDArray x = idArr.duplicate();
+                        x.attach(m);
+                        mini.bottom(x, maskArr).toFloatArray();
+                    }
+                });
+                System.out.printf(Locale.ROOT, "bottom forward (split %d): %.1f ms%n", split, bottomMs);
+                NDArray hidden = mini.bottom(idArr, maskArr);
+                for (String name : MechanismSpec.NAMES) {
+                    MechanismSpec spec = MechanismSpec.defaults(name).with("k", Integer.toString(k), "bench");
+                    long s0 = System.nanoTime();
+                    try (NoiseMechanism mech = Mechanisms.create(spec, res, manager)) {
+                        long setupMs = (System.nanoTime() - s0) / 1_000_000;
+                        double ms = timeMs(20, () -> {
+                            NDArray ii = mech.beforeBottom(idArr, maskArr);
+                            if (ii != idArr) { // the default beforeBottom returns its input
+                                ii.close();
+                            }
+                            NDArray o = mech.afterBottom(hidden, idArr, maskArr);
+                            if (o != hidden) {
+                                o.close();
+                            }
+                        });
+                        System.out.printf(Locale.ROOT, "%-10s setup %6d ms, perturb %7.2f ms = %5.1f%% of bottom  (%s)%n",
+                                name, setupMs, ms, 100 * ms / bottomMs, spec);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows of sentences concatenated until each row is long. */
+    static List<String> packed(List<String> lines, int rows) {
+        List<String> out = new ArrayList<>();
+        int li = 0;
+        for (int r = 0; r < rows; r++) {
+            StringBuilder sb = new StringBuilder();
+            while (sb.length() < 400) {
+                sb.append(lines.get(li++ % lines.size())).append(' ');
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /** Mean wall time of runs after 3 warm-up runs. */
+    static double timeMs(int runs, Runnable r) {
+        for (int i = 0; i < 3; i++) {
+            r.run();
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            r.run();
+        }
+        return (System.nanoTime() - t0) / 1e6 / runs;
+    }
+}
