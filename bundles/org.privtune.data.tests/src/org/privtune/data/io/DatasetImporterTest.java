@@ -311,4 +311,43 @@ class DatasetImporterTest {
         assertThrows(org.privtune.core.CancelledException.class,
                 () -> DatasetImporter.importFile(f, ImportOptions.DEFAULTS, cancelled));
     }
+
+    @Test
+    void gzipCompressedFilesAreReadThrough() throws IOException {
+        Path f = dir.resolve("c.jsonl.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(f))) {
+            out.write("{\"text\":\"a\",\"label\":\"x\"}\n{\"text\":\"b\",\"label\":\"y\"}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        ImportResult r = DatasetImporter.importFile(f);
+        assertEquals("c", r.dataset().name());
+        assertEquals(2, r.dataset().size());
+    }
+
+    @Test
+    void strayQuoteInTsvIsAnErrorUnlessQuotingIsOff() throws IOException {
+        Path f = write("q.tsv", "text\tlabel\nfine\tx\n\"unclosed quote starts this\ty\nlast\tx\n");
+        InvalidInputException e = refused(f);
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains("quoting off"), e.getMessage());
+        Dataset d = DatasetImporter.importFile(f, ImportOptions.DEFAULTS.withQuoting(false), org.privtune.core.Progress.NONE)
+                .dataset();
+        assertEquals("\"unclosed quote starts this", d.records().get(1).text());
+    }
+
+    @Test
+    void nestedValueWhereTextIsExpectedIsAnError() throws IOException {
+        InvalidInputException e = refused(write("n.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n{\"text\":[\"b\"],\"label\":\"y\"}\n"));
+        assertEquals(2, e.line());
+        assertEquals("text", e.field());
+    }
+
+    @Test
+    void reportCarriesOptionsThatReimportTheSameWay() throws IOException {
+        Path f = write("h.csv", "5,a long enough text here\n7,another long text here\n5,third text of the file\n");
+        ImportResult first = DatasetImporter.importFile(f);
+        assertEquals(Boolean.FALSE, first.report().effectiveOptions().header());
+        ImportResult again = DatasetImporter.importFile(f, first.report().effectiveOptions(), org.privtune.core.Progress.NONE);
+        assertEquals(first.dataset().records(), again.dataset().records());
+        assertEquals(List.of("5", "7"), again.dataset().labels());
+    }
 }

@@ -28,7 +28,7 @@ public final class SimpleTokenizers {
     /** {@link #basic()} followed by WordPiece against {@code vocabulary} ("##" marks continuations). */
     public static Function<String, List<String>> wordPiece(Set<String> vocabulary, String unknownToken) {
         return text -> {
-            List<String> out = new ArrayList<>();
+            List<String> out = new ArrayList<>(text.length() / 4 + 8);
             for (String word : basicTokens(text)) {
                 wordPiece(word, vocabulary, unknownToken, out);
             }
@@ -38,7 +38,7 @@ public final class SimpleTokenizers {
 
     static List<String> basicTokens(String text) {
         String s = text.toLowerCase(Locale.ROOT);
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(s.length() / 4 + 8);
         int start = -1;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -129,7 +129,7 @@ final class DelimitedFileReader {
 
     private static String describe(Throwable e) {
         String m = e == null ? "unreadable row" : String.valueOf(e.getMessage());
-        return "malformed " + (m.startsWith("(") ? m.replaceFirst("^\\(line \\d+\\)\\s*", "") : m)
+        return "malformed row: " + m.replaceFirst("^\\((start)?line \\d+\\)\\s*", "")
                 + "; expected well-formed delimited text";
     }
 
