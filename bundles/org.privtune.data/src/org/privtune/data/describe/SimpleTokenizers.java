@@ -42,6 +42,12 @@ public final class SimpleTokenizers {
         int start = -1;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c < 128 && ASCII_WORD[c]) {
+                if (start < 0) {
+                    start = i;
+                }
+                continue;
+            }
             if (Character.isWhitespace(c) || Character.isISOControl(c)) {
                 if (start >= 0) {
                     out.add(s.substring(start, i));
@@ -61,6 +67,15 @@ public final class SimpleTokenizers {
             out.add(s.substring(start));
         }
         return out;
+    }
+
+    /** ASCII characters that are part of a word (letters and digits): the fast path of the scan. */
+    private static final boolean[] ASCII_WORD = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD[c] = Character.isLetterOrDigit(c);
+        }
     }
 
     /** BERT's notion: ASCII symbols and Unicode punctuation. */
