@@ -1,0 +1,102 @@
+package org.privtune.attack.experiment;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.privtune.core.ConsoleProgress;
+import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
+import org.privtune.mechanism.MechanismSpec;
+
+/**
+ * {@code ./privtune experiment}: the same shape as the command line's CliCommand (name, summary,
+ * usage, run(args, out, err) returning an exit code), so the CLI bundle registers it with a
+ * one-line adapter. Ctrl-C handling and System.exit stay with the caller.
+ */
+public final class ExperimentCommand {
+
+    private static final Set<String> VALUED = Set.of("data", "split", "mechanisms", "eps", "seeds", "out", "cache");
+    private static final Set<String> FLAGS = Set.of("quick", "no-charts");
+
+    public String name() {
+        return "experiment";
+    }
+
+    public String summary() {
+        return "fine-tune under each mechanism and eps, run all attacks, write results.csv/json, summary.md, charts";
+    }
+
+    public String usage() {
+        return """
+                privtune experiment --out <folder> [--data sentiment] [--split 2]
+                    [--mechanisms none,dchi,sap,gaussian,santext,privtune] [--eps 1,2,4,8,16,32] [--seeds 3]
+                    [--quick] [--no-charts] [--cache <folder>]
+                  Resumable: settings whose settings/<key>.json exists in <folder> are skipped.
+                  --quick: 600 training sentences, 1 epoch, 150 test sentences, smaller attacks (minutes).""";
+    }
+
+    /** Parses the arguments into a configuration (no work done). */
+    public ExperimentConfig parse(List<String> args) {
+        CommandArguments a = new CommandArguments(args, VALUED, FLAGS);
+        String data = a.get("data", "sentiment");
+        if (!"sentiment".equals(data)) {
+            throw new InvalidInputException("command line", 0, "--data",
+                    "only the built-in sentiment set carries the attributes the attacks need, got '" + data + "'");
+        }
+        int split = a.getInt("split", 2);
+        if (split < 0 || split > 6) {
+            throw new InvalidInputException("command line", 0, "--split", "must be in 0..6, got " + split);
+        }
+        List<String> mechs = a.getList("mechanisms", ExperimentConfig.DEFAULT_MECHANISMS);
+        for (String m : mechs) {
+            if (!List.of(MechanismSpec.NAMES).contains(m)) {
+                throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + m
+                        + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
+            }
+        }
+        boolean quick = a.has("quick");
+        List<Double> eps = a.getDoubles("eps", quick ? List.of(8.0, 32.0) : ExperimentConfig.DEFAULT_EPS);
+        int seeds = a.getInt("seeds", quick ? 1 : 3);
+        if (seeds < 1) {
+            throw new InvalidInputException("command line", 0, "--seeds", "must be >= 1");
+        }
+        Path out = Path.of(a.require("out"));
+        Path cache = Path.of(a.get("cache", System.getProperty("user.home") + "/.privtune/cache"));
+        return quick ? ExperimentConfig.quick(data, split, mechs, eps, seeds, out, cache)
+                : ExperimentConfig.full(data, split, mechs, eps, seeds, out, cache);
+    }
+
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        ExperimentConfig cfg = parse(args);
+        boolean charts = !args.contains("--no-charts");
+        String command = "./privtune experiment " + String.join(" ", args);
+        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
+        List<Setting> grid = cfg.grid();
+        ExperimentRunner probe = new ExperimentRunner(cfg.out(), (s, p) -> null, command, charts);
+        if (probe.pending(grid).isEmpty()) {
+            ExperimentRunner.Outcome o = probe.run(grid, Progress.NONE);
+            out.printf(Locale.ROOT, "all %d settings already in %s; tables and charts rewritten%n", o.skipped(),
+                    cfg.out());
+            return 0;
+        }
+        progress.begin("Preparing the experiment (MiniLM, data, reference space, graphs)", -1);
+        try (SplitExperiment experiment = new SplitExperiment(cfg, progress)) {
+            progress.done();
+            out.printf(Locale.ROOT, "victim: %d training sentences; attacker: %d auxiliary sentences; %d settings%n",
+                    experiment.trainSize(), experiment.auxiliarySentences(progress), grid.size());
+            ExperimentRunner runner = new ExperimentRunner(cfg.out(), experiment, command, charts);
+            ExperimentRunner.Outcome o = runner.run(grid, progress);
+            out.printf(Locale.ROOT, "ran %d settings, skipped %d finished ones; results in %s%n", o.ran(), o.skipped(),
+                    cfg.out().toAbsolutePath());
+            return 0;
+        }
+    }
+
+    /** Runs the command from a plain JVM (development): exit code as the process status. */
+    public static void main(String[] args) throws Exception {
+        System.exit(new ExperimentCommand().run(List.of(args), System.out, System.err));
+    }
+}

@@ -1,0 +1,52 @@
+package org.privtune.attack.experiment;
+
+import java.util.List;
+
+/** Names of the metrics a setting reports, in the column order of results.csv. */
+public final class Metrics {
+
+    public static final String ACCURACY = "accuracy";
+    public static final String MACRO_F1 = "macro_f1";
+    public static final String A1_PLAIN_COS_TOP1 = "a1_plain_cos_top1";
+    public static final String A1_PLAIN_COS_TOP5 = "a1_plain_cos_top5";
+    public static final String A1_PLAIN_L2_TOP1 = "a1_plain_l2_top1";
+    public static final String A1_PLAIN_L2_TOP5 = "a1_plain_l2_top5";
+    public static final String A1_AWARE_COS_TOP1 = "a1_aware_cos_top1";
+    public static final String A1_AWARE_COS_TOP5 = "a1_aware_cos_top5";
+    public static final String A1_AWARE_L2_TOP1 = "a1_aware_l2_top1";
+    public static final String A1_AWARE_L2_TOP5 = "a1_aware_l2_top5";
+    /** Strongest A1 variant. */
+    public static final String A1_TOP1 = "a1_top1";
+    public static final String A1_TOP5 = "a1_top5";
+    public static final String A2_TOP1 = "a2_top1";
+    public static final String A2_TOP5 = "a2_top5";
+    public static final String A3_TOP1 = "a3_top1";
+    public static final String A3_TOP5 = "a3_top5";
+    /** Inversion ASR as issue 6 defines it: the largest top-1 of A1, A2 and A3. */
+    public static final String INVERSION_ASR = "inversion_asr";
+    public static final String B1_ACC = "b1_source_acc";
+    public static final String B1_MAJORITY = "b1_source_majority";
+    public static final String B2_ACC = "b2_length_acc";
+    public static final String B2_MAJORITY = "b2_length_majority";
+    public static final String B3_ACC = "b3_number_name_acc";
+    public static final String B3_MAJORITY = "b3_number_name_majority";
+    public static final String NOISE_NORM = "mean_noise_norm";
+    public static final String SCORED_TOKENS = "scored_tokens";
+    public static final String A3_SCORED_TOKENS = "a3_scored_tokens";
+    public static final String TRAIN_SECONDS = "train_seconds";
+    public static final String ATTACK_SECONDS = "attack_seconds";
+
+    /** Every metric, in column order. */
+    public static final List<String> ALL = List.of(ACCURACY, MACRO_F1, A1_PLAIN_COS_TOP1, A1_PLAIN_COS_TOP5,
+            A1_PLAIN_L2_TOP1, A1_PLAIN_L2_TOP5, A1_AWARE_COS_TOP1, A1_AWARE_COS_TOP5, A1_AWARE_L2_TOP1,
+            A1_AWARE_L2_TOP5, A1_TOP1, A1_TOP5, A2_TOP1, A2_TOP5, A3_TOP1, A3_TOP5, INVERSION_ASR, B1_ACC, B1_MAJORITY,
+            B2_ACC, B2_MAJORITY, B3_ACC, B3_MAJORITY, NOISE_NORM, SCORED_TOKENS, A3_SCORED_TOKENS, TRAIN_SECONDS,
+            ATTACK_SECONDS);
+
+    /** The metrics shown in summary.md. */
+    public static final List<String> SUMMARY = List.of(ACCURACY, A1_TOP1, A1_AWARE_COS_TOP1, A2_TOP1, A3_TOP1,
+            INVERSION_ASR, B1_ACC, B2_ACC, B3_ACC, NOISE_NORM);
+
+    private Metrics() {
+    }
+}

@@ -1,0 +1,342 @@
+package org.privtune.attack.experiment;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.privtune.attack.AttributeInference;
+import org.privtune.attack.DevicePath;
+import org.privtune.attack.LearnedInversion;
+import org.privtune.attack.NearestNeighbourInversion;
+import org.privtune.attack.ObservedRepresentations;
+import org.privtune.attack.OptimisationInversion;
+import org.privtune.attack.TokenRecovery;
+import org.privtune.core.Progress;
+import org.privtune.data.Dataset;
+import org.privtune.data.DatasetSplit;
+import org.privtune.data.Record;
+import org.privtune.data.SplitSpec;
+import org.privtune.data.StableHash;
+import org.privtune.data.builtin.BuiltinDatasets;
+import org.privtune.data.builtin.SentimentAttributes;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.mechanism.NeighbourGraph;
+import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.ReferenceSpace;
+import org.privtune.mechanism.SpecialTokens;
+import org.privtune.mechanism.TokenImportance;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.LabelledText;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.OnnxWeights;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TextTokenizer;
+import org.privtune.model.TrainingConfig;
+import org.privtune.model.TrainingReport;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The real experiment on MiniLM: for each setting, split fine-tuning of the top with the
+ * mechanism on the device (SplitTrainer), test accuracy, then every attack on the perturbed
+ * representations of the test split. Everything that does not depend on the setting (weights,
+ * data, reference space, neighbour graphs, tokenised text, clean bottom outputs) is prepared once.
+ *
+ * <p>Data use, documented in docs/results.md: the victim's sentiment set is split 70/15/15
+ * (seed 42); {@code attackerSlice} sentences of the train part (chosen by a stable hash, balanced
+ * across sources by the hash's randomness) are the attacker's public labelled data for B1-B3 and
+ * are withheld from the victim's fine-tuning; the auxiliary text for A2 is IMDB review sentences
+ * disjoint from every sentiment sentence. The attacker's mechanism is its own instance of the
+ * victim's spec with another seed (it knows the parameters, not the noise).
+ */
+public final class SplitExperiment implements SettingExecutor, AutoCloseable {
+
+    static final int VOCAB = 30522;
+    static final int CLS = 101;
+    static final int SEP = 102;
+    static final int GRAPH_K = 10;
+    static final int BATCH = 32;
+
+    private final ExperimentConfig cfg;
+    private final NDManager manager;
+    private final Map<String, float[]> weights;
+    private final BertEncoder encoder;
+    private final TextTokenizer tokenizer;
+    private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    private final ReferenceSpace reference;
+    private final MechanismResources resources;
+    private final DevicePath path;
+    private final List<LabelledText> train;
+    private final List<LabelledText> dev;
+    private final List<LabelledText> test;
+    private final List<Record> testRecords;
+    private final List<Record> attackerRecords;
+    private final List<TextTokenizer.Batch> testBatches;
+    private final List<TextTokenizer.Batch> attackerBatches;
+    private final Dataset victim;
+    private List<TextTokenizer.Batch> auxBatches;
+    private final List<String> labels;
+    private ObservedRepresentations cleanTest;
+
+    public SplitExperiment(ExperimentConfig cfg, Progress progress) throws IOException {
+        this.cfg = cfg;
+        this.manager = Engine.getEngine("PyTorch").newBaseManager();
+        progress.subTask("reading MiniLM weights");
+        OnnxWeights onnx = MiniLmFiles.readWeights();
+        this.weights = BertEncoder.torchLayout(onnx);
+        this.encoder = BertEncoder.fromOnnx(manager, onnx);
+        this.tokenizer = TextTokenizer.miniLm(64, false);
+
+        this.victim = BuiltinDatasets.load(cfg.data(), progress);
+        this.labels = victim.labels();
+        DatasetSplit split = victim.split(SplitSpec.DEFAULT);
+        List<Record> trainRecords = StableHash.orderBy(split.train(), 20_260_601L);
+        int slice = Math.min(cfg.attackerSlice(), trainRecords.size() / 2);
+        this.attackerRecords = List.copyOf(trainRecords.subList(0, slice));
+        List<Record> victimTrain = new ArrayList<>(trainRecords.subList(slice, trainRecords.size()));
+        if (cfg.trainLimit() > 0 && victimTrain.size() > cfg.trainLimit()) {
+            victimTrain = victimTrain.subList(0, cfg.trainLimit());
+        }
+        this.train = labelled(victim, victimTrain);
+        this.dev = labelled(victim, limit(split.dev(), cfg.devLimit()));
+        this.testRecords = limit(split.test(), cfg.testLimit());
+        this.test = labelled(victim, testRecords);
+
+        this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
+        progress.subTask("reference space and neighbour graph at split " + cfg.split());
+        String sha = encoder.weightsSha256();
+        this.reference = ReferenceSpace.loadOrCompute(cfg.cacheDir(), sha, cfg.split(), manager, this::bottom, VOCAB,
+                CLS, SEP, 512, Progress.NONE);
+        NeighbourGraph graph = NeighbourGraph.loadOrBuild(cfg.cacheDir(), sha, cfg.split(), reference, GRAPH_K, tokens,
+                manager, Progress.NONE);
+        NeighbourGraph textGraph = graph;
+        if (cfg.split() != 0) {
+            ReferenceSpace r0 = ReferenceSpace.loadOrCompute(cfg.cacheDir(), sha, 0, manager,
+                    (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), 0, false), VOCAB, CLS, SEP, 512,
+                    Progress.NONE);
+            textGraph = NeighbourGraph.loadOrBuild(cfg.cacheDir(), sha, 0, r0, GRAPH_K, tokens, manager, Progress.NONE);
+        }
+        List<int[]> trainIds = new ArrayList<>();
+        for (TextTokenizer.Batch b : DevicePath.tokenize(tokenizer, train.stream().map(LabelledText::text).toList(),
+                64)) {
+            for (int i = 0; i < b.size(); i++) {
+                List<Integer> row = new ArrayList<>();
+                for (int t = 0; t < b.length(); t++) {
+                    if (b.mask()[i][t] != 0) {
+                        row.add((int) b.ids()[i][t]);
+                    }
+                }
+                trainIds.add(row.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        this.resources = new MechanismResources(reference, graph, tokens,
+                TokenImportance.fromTrainingIds(VOCAB, trainIds, tokens), textGraph);
+
+        this.testBatches = DevicePath.tokenize(tokenizer, testRecords.stream().map(Record::text).toList(), BATCH);
+        this.attackerBatches = DevicePath.tokenize(tokenizer, attackerRecords.stream().map(Record::text).toList(),
+                BATCH);
+    }
+
+    private static <T> List<T> limit(List<T> list, int n) {
+        return n > 0 && list.size() > n ? list.subList(0, n) : list;
+    }
+
+    private static List<LabelledText> labelled(Dataset d, List<Record> records) {
+        return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
+    }
+
+    /** The frozen bottom at the configured split, token type 0. */
+    NDArray bottom(NDArray ids, NDArray mask) {
+        return encoder.bottom(ids, mask, ids.zerosLike(), cfg.split(), false);
+    }
+
+    public int trainSize() {
+        return train.size();
+    }
+
+    /** The attacker's auxiliary sentences, tokenised (loaded on first use). */
+    public List<TextTokenizer.Batch> auxiliaryBatches(Progress progress) {
+        if (auxBatches == null) {
+            progress.subTask("auxiliary text");
+            Dataset imdb = BuiltinDatasets.load("imdb", progress);
+            auxBatches = DevicePath.tokenize(tokenizer, AuxiliaryText.sentences(imdb, victim, cfg.auxSentences()),
+                    BATCH);
+        }
+        return auxBatches;
+    }
+
+    public int auxiliarySentences(Progress progress) {
+        return auxiliaryBatches(progress).stream().mapToInt(TextTokenizer.Batch::size).sum();
+    }
+
+    public MechanismSpec spec(Setting s) {
+        MechanismSpec spec = MechanismSpec.defaults(s.mechanism()).withSeed(s.seed());
+        return s.eps() > 0 ? spec.with("eps", Double.toString(s.eps()), s.key()) : spec;
+    }
+
+    @Override
+    public SettingResult run(Setting s, Progress progress) throws Exception {
+        MechanismSpec spec = spec(s);
+        Map<String, Double> m = new LinkedHashMap<>();
+        encoder.load(weights); // a fresh pre-trained top for every setting
+        try (NDManager sm = manager.newSubManager();
+                NoiseMechanism victimMech = Mechanisms.create(spec, resources, sm);
+                NoiseMechanism attackerMech = Mechanisms.create(spec.withSeed(s.seed() + 1_000_003L), resources, sm)) {
+            long t0 = System.nanoTime();
+            SplitModel model = new SplitModel(sm, encoder, cfg.split(), Pooling.MEAN, labels, 0.1f, s.seed());
+            SplitTrainer trainer = new SplitTrainer(model, tokenizer, sm);
+            TrainingConfig tc = TrainingConfig.defaults().withEpochs(cfg.epochs()).withLearningRate(cfg.learningRate())
+                    .withSeed(s.seed());
+            TrainingReport report = trainer.train(train, dev, tc, victimMech, progress);
+            org.privtune.model.Metrics testMetrics = trainer.evaluate(test, victimMech,
+                    InProcessTopModel.forInference(model, sm), tc.batchSize());
+            m.put(Metrics.ACCURACY, testMetrics.accuracy());
+            m.put(Metrics.MACRO_F1, testMetrics.macroF1());
+            m.put(Metrics.TRAIN_SECONDS, (System.nanoTime() - t0) / 1e9);
+            m.put("best_epoch", (double) report.bestEpoch());
+
+            long t1 = System.nanoTime();
+            progress.begin("perturbed test representations", -1);
+            ObservedRepresentations observed = path.observe(testBatches, victimMech, progress);
+            m.put(Metrics.NOISE_NORM, meanNoiseNorm(observed, progress));
+            m.put(Metrics.SCORED_TOKENS, (double) observed.scoredCount());
+
+            progress.begin("A1 nearest neighbour", -1);
+            boolean[] excluded = tokens.nonTargetFlags();
+            NearestNeighbourInversion.Result a1 = NearestNeighbourInversion.run(reference, attackerMech, excluded,
+                    observed, sm);
+            put(m, "a1_plain_cos", a1.plainCosine());
+            put(m, "a1_plain_l2", a1.plainL2());
+            put(m, "a1_aware_cos", a1.awareCosine());
+            put(m, "a1_aware_l2", a1.awareL2());
+            put(m, "a1", a1.strongest());
+
+            LearnedInversion.Config a2cfg = new LearnedInversion.Config(cfg.a2Hidden(), cfg.a2Epochs(), 8000, 512,
+                    1e-3f, s.seed());
+            ObservedRepresentations a3Sample = observed.firstSentences(cfg.a3Sentences());
+            long[][] candidates;
+            try (LearnedInversion a2 = LearnedInversion.train(path, auxiliaryBatches(progress), attackerMech, a2cfg, sm, progress)) {
+                put(m, "a2", a2.evaluate(observed, sm));
+                candidates = a2.guesses(a3Sample, cfg.a3Candidates(), sm);
+            }
+            try (NearestNeighbourInversion a1Aware = NearestNeighbourInversion.aware(reference, attackerMech, excluded,
+                    sm)) {
+                long[][] nn = a1Aware.guesses(a3Sample, NearestNeighbourInversion.Metric.COSINE, cfg.a3Candidates());
+                for (int i = 0; i < candidates.length; i++) {
+                    long[] both = new long[candidates[i].length + nn[i].length];
+                    System.arraycopy(nn[i], 0, both, 0, nn[i].length);
+                    System.arraycopy(candidates[i], 0, both, nn[i].length, candidates[i].length);
+                    candidates[i] = both;
+                }
+            }
+            OptimisationInversion a3 = new OptimisationInversion(encoder, cfg.split(),
+                    new OptimisationInversion.Config(cfg.a3Steps(), 0.1f));
+            TokenRecovery a3r = a3.evaluate(a3Sample, candidates, sm, progress);
+            put(m, "a3", a3r);
+            m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
+            m.put(Metrics.INVERSION_ASR, Math.max(m.get(Metrics.A1_TOP1), Math.max(m.get(Metrics.A2_TOP1),
+                    m.get(Metrics.A3_TOP1))));
+
+            progress.begin("B1-B3 attribute inference", 3);
+            float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();
+            float[][] testFeatures = observed.meanPooled();
+            String[][] attrs = {{SentimentAttributes.SOURCE, Metrics.B1_ACC, Metrics.B1_MAJORITY},
+                {SentimentAttributes.LENGTH, Metrics.B2_ACC, Metrics.B2_MAJORITY},
+                {SentimentAttributes.NUMBER_OR_NAME, Metrics.B3_ACC, Metrics.B3_MAJORITY}};
+            for (String[] a : attrs) {
+                List<String> tv = attackerRecords.stream().map(r -> String.valueOf(r.attribute(a[0]))).toList();
+                List<String> ev = testRecords.stream().map(r -> String.valueOf(r.attribute(a[0]))).toList();
+                AttributeInference.Result r = AttributeInference.run(a[0], trainFeatures, tv, testFeatures, ev,
+                        AttributeInference.Config.defaults(), sm, progress);
+                m.put(a[1], r.accuracy());
+                m.put(a[2], r.majorityBaseline());
+                progress.worked(1);
+            }
+            m.put(Metrics.ATTACK_SECONDS, (System.nanoTime() - t1) / 1e9);
+        }
+        return new SettingResult(s, spec.toString(), m);
+    }
+
+    private static void put(Map<String, Double> m, String prefix, TokenRecovery r) {
+        m.put(prefix + "_top1", r.top1());
+        m.put(prefix + "_top5", r.top5());
+    }
+
+    /** Mean ||sent - clean|| over the scored test positions. */
+    private double meanNoiseNorm(ObservedRepresentations observed, Progress progress) {
+        if (cleanTest == null) {
+            cleanTest = path.observe(testBatches, DeviceTransform.IDENTITY, progress);
+        }
+        double sum = 0;
+        int n = 0;
+        for (int bi = 0; bi < observed.batches().size(); bi++) {
+            ObservedRepresentations.Batch o = observed.batches().get(bi);
+            ObservedRepresentations.Batch c = cleanTest.batches().get(bi);
+            int d = o.dim();
+            for (long p : o.scoredIndices()) {
+                double sq = 0;
+                for (int k = 0; k < d; k++) {
+                    double diff = o.representations()[(int) p * d + k] - c.representations()[(int) p * d + k];
+                    sq += diff * diff;
+                }
+                sum += Math.sqrt(sq);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** The clean test sentences' representations (cached): what the Noise Tuner can perturb quickly. */
+    public ObservedRepresentations cleanTest(Progress progress) {
+        if (cleanTest == null) {
+            cleanTest = path.observe(testBatches, DeviceTransform.IDENTITY, progress);
+        }
+        return cleanTest;
+    }
+
+    /** The victim's test records (in the order of {@link #testBatches()}). */
+    public List<Record> testRecords() {
+        return testRecords;
+    }
+
+    public SpecialTokens tokens() {
+        return tokens;
+    }
+
+    public MechanismResources resources() {
+        return resources;
+    }
+
+    public ReferenceSpace reference() {
+        return reference;
+    }
+
+    public DevicePath path() {
+        return path;
+    }
+
+    public List<TextTokenizer.Batch> testBatches() {
+        return testBatches;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}
