@@ -20,6 +20,7 @@ public final class PrivTuneCli {
 
     public PrivTuneCli() {
         register(new VersionCommand());
+        register(new DataCommand());
     }
 
     public void register(CliCommand command) {
