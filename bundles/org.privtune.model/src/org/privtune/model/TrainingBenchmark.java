@@ -47,11 +47,13 @@ public final class TrainingBenchmark {
             for (int i = 0; i < warmup; i++) {
                 trainer.step(data, DeviceTransform.IDENTITY, top, null);
             }
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 trainer.step(data, DeviceTransform.IDENTITY, top, null);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             System.out.printf(Locale.ROOT, "engine=DJL-%s-%s%n", Engine.getEngine("PyTorch").getVersion(),
                     Engine.getEngine("PyTorch").getEngineName());
             System.out.printf(Locale.ROOT, "config=batch %d, tokens %d, split %d, steps %d (+%d warm-up)%n", batch,
@@ -59,6 +61,11 @@ public final class TrainingBenchmark {
             System.out.printf(Locale.ROOT, "load_seconds=%.2f%n", loadSeconds);
             System.out.printf(Locale.ROOT, "examples_per_second=%.2f%n", steps * batch / seconds);
             System.out.printf(Locale.ROOT, "ms_per_step=%.1f%n", 1000 * seconds / steps);
+            // On a shared machine wall time depends on the neighbours; CPU time per example much less so.
+            System.out.printf(Locale.ROOT, "cpu_seconds_per_step=%.3f%n", cpuSeconds / steps);
+            System.out.printf(Locale.ROOT, "examples_per_cpu_second=%.2f%n", steps * batch / cpuSeconds);
+            System.out.printf(Locale.ROOT, "load_average=%.2f%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf(Locale.ROOT, "rss_mb_after_load=%.0f%n", rssLoaded / 1024.0);
             System.out.printf(Locale.ROOT, "rss_mb=%.0f%n", rssKb("VmRSS") / 1024.0);
             System.out.printf(Locale.ROOT, "peak_rss_mb=%.0f%n", rssKb("VmHWM") / 1024.0);
@@ -67,6 +74,11 @@ public final class TrainingBenchmark {
 
     private static int arg(String[] args, int i, int dflt) {
         return args.length > i ? Integer.parseInt(args[i]) : dflt;
+    }
+
+    /** CPU time of the whole process (all threads, native ones included), or -1. */
+    static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     /** A field of /proc/self/status in kB (Linux), or -1 elsewhere. */
