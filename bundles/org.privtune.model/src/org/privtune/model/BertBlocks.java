@@ -127,8 +127,10 @@ public final class BertBlocks {
         private final Parameter position;
         private final Parameter tokenType;
         private final Norm norm;
+        private final int maxPositions;
 
         public Embeddings(BertConfig c) {
+            maxPositions = c.maxPositions();
             word = param("embeddings.word_embeddings.weight", new Shape(c.vocabSize(), c.hidden()), false);
             position = param("embeddings.position_embeddings.weight", new Shape(c.maxPositions(), c.hidden()), false);
             tokenType = param("embeddings.token_type_embeddings.weight", new Shape(c.typeVocabSize(), c.hidden()), false);
@@ -141,6 +143,10 @@ public final class BertBlocks {
             NDArray ids = inputs.get(0);
             NDArray types = inputs.size() > 1 ? inputs.get(1) : ids.zerosLike();
             long t = ids.getShape().get(1);
+            if (t > maxPositions) {
+                throw new IllegalArgumentException(
+                        t + " tokens per sentence, but the model has " + maxPositions + " positions; lower maxLength");
+            }
             NDArray w = ps.getValue(word, ids.getDevice(), training);
             NDArray p = ps.getValue(position, ids.getDevice(), training);
             NDArray tt = ps.getValue(tokenType, ids.getDevice(), training);
