@@ -10,7 +10,7 @@ import java.util.Map;
  * AdamW with a warm-up/decay schedule and clipping of the global gradient norm, applied by hand
  * to a set of named parameters (the split step cannot use DJL's Trainer: the bottom and top
  * backward passes happen in separate GradientCollector blocks). The PyTorch engine accumulates
- * gradients, so they are zeroed after each update.
+ * gradients; its AdamW update zeroes them after each step.
  */
 public final class ParameterUpdater {
 
@@ -45,8 +45,10 @@ public final class ParameterUpdater {
         double sq = 0;
         for (Parameter p : parameters.values()) {
             if (p.requiresGradient()) {
-                try (NDArray g = p.getArray().getGradient(); NDArray g2 = g.square(); NDArray s = g2.sum()) {
-                    sq += s.getFloat();
+                // One reduction per tensor, no temporary of the tensor's size.
+                try (NDArray g = p.getArray().getGradient(); NDArray n = g.norm()) {
+                    double v = n.getFloat();
+                    sq += v * v;
                 }
             }
         }
@@ -62,8 +64,8 @@ public final class ParameterUpdater {
                 if (scale != 1f) {
                     g.muli(scale);
                 }
+                // The PyTorch engine's AdamW update also zeroes the weight's gradient.
                 optimizer.update(e.getKey(), w, g);
-                g.subi(g);
             }
         }
         return norm;

@@ -108,6 +108,10 @@ class SplitGradientTest {
         float[] topAfter = model.topParameters().get("encoder.layer.3.output.dense.weight").getArray().toFloatArray();
         assertNotNull(topAfter);
         assertTrue(relativeError(topBefore, topAfter) > 1e-6, "top weights moved");
+        // Gradients accumulate in the PyTorch engine: after an update they must be back to zero.
+        for (Map.Entry<String, float[]> g : ParameterUpdater.gradients(model.topParameters()).entrySet()) {
+            assertEquals(0.0, norm(g.getValue()), 0.0, g.getKey());
+        }
     }
 
     static double relativeError(float[] a, float[] b) {
