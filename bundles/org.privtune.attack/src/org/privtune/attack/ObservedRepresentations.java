@@ -78,6 +78,16 @@ public final class ObservedRepresentations {
             return out;
         }
 
+        /** Sentences [from, to) of this batch (same padded length). */
+        public Batch slice(int from, int to) {
+            int n = to - from;
+            int p0 = from * length;
+            int p1 = to * length;
+            return new Batch(n, length, dim, java.util.Arrays.copyOfRange(representations, p0 * dim, p1 * dim),
+                    java.util.Arrays.copyOfRange(mask, p0, p1), java.util.Arrays.copyOfRange(ids, p0, p1),
+                    java.util.Arrays.copyOfRange(scored, p0, p1));
+        }
+
         /** Mean of the representations over the positions with mask 1, one row per sentence. */
         public float[][] meanPooled() {
             float[][] out = new float[sentences][dim];
@@ -170,16 +180,17 @@ public final class ObservedRepresentations {
         return rows.toArray(new float[0][]);
     }
 
-    /** The first {@code count} sentences' batches (whole batches; at least one). */
+    /** The first {@code count} sentences (the last batch cut; at least one sentence). */
     public ObservedRepresentations firstSentences(int count) {
         List<Batch> out = new ArrayList<>();
         int n = 0;
         for (Batch b : batches) {
-            if (n >= count && !out.isEmpty()) {
+            int want = Math.max(1, count) - n;
+            if (want <= 0) {
                 break;
             }
-            out.add(b);
-            n += b.sentences();
+            out.add(want >= b.sentences() ? b : b.slice(0, want));
+            n += Math.min(want, b.sentences());
         }
         return new ObservedRepresentations(out);
     }

@@ -79,7 +79,7 @@ public final class OptimisationInversion {
                 long[][] cand = java.util.Arrays.copyOfRange(candidates, offset, offset + n);
                 offset += n;
                 if (n > 0) {
-                    total = total.plus(TokenRecovery.score(invert(b, cand, manager), b.scoredIds()));
+                    total = total.plus(TokenRecovery.score(invert(b, cand, manager, progress), b.scoredIds()));
                 }
                 progress.worked(1);
             }
@@ -104,7 +104,7 @@ public final class OptimisationInversion {
     }
 
     /** The ranked guesses (best first, up to 5) for the scored positions of one batch. */
-    long[][] invert(ObservedRepresentations.Batch b, long[][] cand, NDManager manager) {
+    long[][] invert(ObservedRepresentations.Batch b, long[][] cand, NDManager manager, Progress progress) {
         int bs = b.sentences();
         int t = b.length();
         int d = b.dim();
@@ -162,6 +162,10 @@ public final class OptimisationInversion {
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(cfg.learningRate())).build();
             float eps = encoder.config().layerNormEps();
             for (int step = 0; step < cfg.steps(); step++) {
+                progress.checkCancelled();
+                if (step % 10 == 0) {
+                    progress.subTask("step " + step + "/" + cfg.steps());
+                }
                 try (NDManager s = m.newSubManager()) {
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                         // Every intermediate array derives from the first operand, which lives in the

@@ -35,7 +35,7 @@ public final class ExperimentCommand {
                     [--mechanisms none,dchi,sap,gaussian,santext,privtune] [--eps 1,2,4,8,16,32] [--seeds 3]
                     [--quick] [--no-charts] [--cache <folder>]
                   Resumable: settings whose settings/<key>.json exists in <folder> are skipped.
-                  --quick: 600 training sentences, 1 epoch, 150 test sentences, smaller attacks (minutes).""";
+                  --quick: 400 training sentences, 1 epoch, 150 test sentences, smaller attacks (minutes per setting).""";
     }
 
     /** Parses the arguments into a configuration (no work done). */

@@ -44,14 +44,14 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public static ExperimentConfig full(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, false, 0, 0, 0, 3, 5e-5f, 3000, 4, 1024,
-                48, 150, 10, 600, cacheDir);
+                32, 100, 10, 600, cacheDir);
     }
 
     /** The reduced configuration: a few minutes for the default grid of {@link ExperimentCommand} --quick. */
     public static ExperimentConfig quick(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
-        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, true, 600, 150, 150, 1, 1e-4f, 800, 2,
-                512, 8, 60, 8, 300, cacheDir);
+        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, true, 400, 100, 150, 1, 1e-4f, 1000, 3,
+                512, 8, 50, 8, 300, cacheDir);
     }
 
     /** Every setting: {@code none} once per seed, every other mechanism per eps and seed. */

@@ -109,8 +109,10 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             victimTrain = victimTrain.subList(0, cfg.trainLimit());
         }
         this.train = labelled(victim, victimTrain);
-        this.dev = labelled(victim, limit(split.dev(), cfg.devLimit()));
-        this.testRecords = limit(split.test(), cfg.testLimit());
+        // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
+        // groups sentences by source, so a plain prefix would hold one source only.
+        this.dev = labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
+        this.testRecords = limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
         this.test = labelled(victim, testRecords);
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
