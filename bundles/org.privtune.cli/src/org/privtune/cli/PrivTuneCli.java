@@ -21,6 +21,8 @@ public final class PrivTuneCli {
     public PrivTuneCli() {
         register(new VersionCommand());
         register(new DataCommand());
+        ModelCommands.all().forEach(this::register);
+        AttackCommands.all().forEach(this::register);
     }
 
     public void register(CliCommand command) {

@@ -1,0 +1,249 @@
+package org.privtune.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.privtune.core.ConsoleProgress;
+import org.privtune.core.InvalidInputException;
+import org.privtune.data.Dataset;
+import org.privtune.data.DatasetSplit;
+import org.privtune.data.Record;
+import org.privtune.data.SplitSpec;
+import org.privtune.data.commands.DataCommands;
+import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.LabelledText;
+import org.privtune.model.Metrics;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.ModelExport;
+import org.privtune.model.OnnxRuntimeOracle;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TextTokenizer;
+import org.privtune.model.TrainingConfig;
+import org.privtune.model.TrainingReport;
+
+/** {@code verify-model}, {@code train} and {@code predict}: the model bundle from the command line. */
+final class ModelCommands {
+
+    private ModelCommands() {
+    }
+
+    static List<CliCommand> all() {
+        return List.of(new VerifyModel(), new Train(), new Predict());
+    }
+
+    /** Oracle comparison of the DJL encoder with ONNX Runtime on the built-in sentences. */
+    static final class VerifyModel implements CliCommand {
+        @Override
+        public String name() {
+            return "verify-model";
+        }
+
+        @Override
+        public String summary() {
+            return "compare the DJL MiniLM encoder with ONNX Runtime (max abs difference <= 1e-4)";
+        }
+
+        @Override
+        public String usage() {
+            return "./privtune verify-model";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+            Options.parse(args, Set.of(), Set.of());
+            if (!OnnxRuntimeOracle.available()) {
+                err.println("privtune verify-model: ONNX Runtime is not installed in this runtime (it ships with the "
+                        + "standalone studio, not with the IDE plugin); run the oracle test of org.privtune.model.tests instead");
+                return 1;
+            }
+            try (NDManager manager = DjlRuntime.pytorch().newBaseManager()) {
+                BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+                OnnxRuntimeOracle.Result r = OnnxRuntimeOracle.verifyMiniLm(encoder, manager);
+                out.printf(Locale.ROOT, "MiniLM (%s) on DJL/PyTorch vs ONNX Runtime: %d sentences padded to %d tokens%n",
+                        MiniLmFiles.BASE_MODEL, r.sentences(), r.paddedLength());
+                out.printf(Locale.ROOT, "max abs difference of the last hidden state: %.3e (tolerance %.0e): %s%n",
+                        r.maxAbsDiff(), 1e-4, r.passed() ? "OK" : "FAILED");
+                return r.passed() ? 0 : 1;
+            }
+        }
+    }
+
+    /** Split fine-tuning without noise (the mechanisms come in through the experiment runner). */
+    static final class Train implements CliCommand {
+        @Override
+        public String name() {
+            return "train";
+        }
+
+        @Override
+        public String summary() {
+            return "fine-tune the split model on a data set and export it";
+        }
+
+        @Override
+        public String usage() {
+            return String.join("\n",
+                    "./privtune train --data <name or file> --out <folder> [--split 2] [--epochs 3] [--batch 32]",
+                    "                 [--max-length 64] [--lr 5e-5] [--pooling mean|cls] [--seed 42] [--train-bottom]",
+                    "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.");
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+            Options o = Options.parse(args, Set.of("data", "out", "split", "epochs", "batch", "max-length", "lr",
+                    "pooling", "seed"), Set.of("train-bottom"));
+            Path outDir = Path.of(o.require("out"));
+            if (Files.exists(outDir) && !isEmptyDir(outDir)) {
+                throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
+            }
+            int split = o.getInt("split", 2);
+            if (split < 0 || split > 6) {
+                throw new UsageException("--split must be 0..6 (MiniLM has 6 layers), got " + split);
+            }
+            Pooling pooling = switch (o.get("pooling", "mean")) {
+                case "mean" -> Pooling.MEAN;
+                case "cls" -> Pooling.CLS;
+                default -> throw new UsageException("--pooling takes mean or cls");
+            };
+            long seed = o.getInt("seed", 42);
+            TrainingConfig cfg = TrainingConfig.defaults().withEpochs(o.getInt("epochs", 3))
+                    .withBatchSize(o.getInt("batch", 32)).withLearningRate((float) o.getDouble("lr", 5e-5))
+                    .withSeed(seed).withTrainBottom(o.has("train-bottom"));
+            int maxLength = o.getInt("max-length", 64);
+
+            ConsoleProgress progress = ConsoleProgress.onStderr();
+            Dataset data = DataCommands.defaults().load(o.get("data", "sentiment"), progress);
+            DatasetSplit parts = data.split(SplitSpec.DEFAULT);
+            List<LabelledText> train = labelled(data, parts.train());
+            List<LabelledText> dev = labelled(data, parts.dev());
+            List<LabelledText> test = labelled(data, parts.test());
+            out.printf(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling%n",
+                    data.name(), train.size(), dev.size(), test.size(), data.labels(), split, pooling.name().toLowerCase(Locale.ROOT));
+
+            try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
+                    TextTokenizer tokenizer = TextTokenizer.miniLm(maxLength, false)) {
+                BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+                SplitModel model = new SplitModel(manager, encoder, split, pooling, data.labels(), 0.1f, seed);
+                model.setBottomTrainable(cfg.trainBottom());
+                SplitTrainer trainer = new SplitTrainer(model, tokenizer, manager);
+                InProcessTopModel top = InProcessTopModel.forTraining(model, manager, cfg,
+                        SplitTrainer.totalSteps(train.size(), cfg));
+                TrainingReport report = trainer.train(train, dev, cfg, DeviceTransform.IDENTITY, top, progress);
+                progress.done();
+                for (TrainingReport.Epoch e : report.epochs()) {
+                    out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f%n",
+                            e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1());
+                }
+                Metrics t = trainer.evaluate(test, DeviceTransform.IDENTITY, top, cfg.batchSize());
+                out.printf(Locale.ROOT, "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s%n",
+                        report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(), t.macroF1(),
+                        t.loss(), t.count(), report.examplesPerSecond());
+                exportAtomically(outDir, model, maxLength);
+                out.println("exported to " + outDir.toAbsolutePath());
+            }
+            return 0;
+        }
+
+        /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
+        private static void exportAtomically(Path outDir, SplitModel model, int maxLength) throws IOException {
+            Path abs = outDir.toAbsolutePath();
+            Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
+            try {
+                ModelExport.write(partial, model, maxLength, Map.of("mechanism", "none"));
+                if (Files.exists(abs)) {
+                    Files.delete(abs); // empty, checked above
+                }
+                Files.move(partial, abs, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                deleteTree(partial);
+            }
+        }
+    }
+
+    /** Class probabilities of sentences under an exported model. */
+    static final class Predict implements CliCommand {
+        @Override
+        public String name() {
+            return "predict";
+        }
+
+        @Override
+        public String summary() {
+            return "classify sentences with an exported model";
+        }
+
+        @Override
+        public String usage() {
+            return "./privtune predict --model <folder> \"a sentence\" [\"another\" ...]";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+            Options o = Options.parse(args, Set.of("model"), Set.of());
+            if (o.positional().isEmpty()) {
+                throw new UsageException("predict needs at least one sentence");
+            }
+            Path dir = Path.of(o.require("model"));
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidInputException(dir.toString(), 0, null, "not a model folder (expected the output of ./privtune train)");
+            }
+            try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
+                    ModelExport.Imported model = ModelExport.read(dir, manager, null)) {
+                List<String> labels = model.config().labels();
+                float[][] p = model.probabilities(o.positional(), manager);
+                for (int i = 0; i < p.length; i++) {
+                    int best = SplitTrainer.argMax(p[i]);
+                    List<String> parts = new ArrayList<>();
+                    for (int c = 0; c < p[i].length; c++) {
+                        parts.add(String.format(Locale.ROOT, "%s %.3f", labels.get(c), p[i][c]));
+                    }
+                    out.printf("%s\t%s\t%s%n", labels.get(best), String.join(", ", parts), o.positional().get(i));
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static List<LabelledText> labelled(Dataset data, List<Record> records) {
+        List<LabelledText> list = new ArrayList<>(records.size());
+        for (Record r : records) {
+            list.add(new LabelledText(r.text(), data.labelIndex(r)));
+        }
+        return list;
+    }
+
+    private static boolean isEmptyDir(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}
