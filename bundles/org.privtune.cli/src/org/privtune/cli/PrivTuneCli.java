@@ -23,6 +23,7 @@ public final class PrivTuneCli {
         register(new DataCommand());
         ModelCommands.all().forEach(this::register);
         AttackCommands.all().forEach(this::register);
+        register(new BenchCommand());
     }
 
     public void register(CliCommand command) {
