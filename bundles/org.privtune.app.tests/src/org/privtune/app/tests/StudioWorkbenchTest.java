@@ -48,7 +48,7 @@ import org.privtune.ui.about.AboutDialog;
 class StudioWorkbenchTest {
 
     private static final String PRODUCT_ID = "org.privtune.app.product";
-    private static final long TIMEOUT_MS = 120_000;
+    private static final long TIMEOUT_MS = 300_000;
 
     private final List<Throwable> failures = new ArrayList<>();
     private final List<String> checked = new ArrayList<>();
@@ -82,7 +82,7 @@ class StudioWorkbenchTest {
             throw new AssertionError(first);
         }
         assertEquals(IApplication.EXIT_OK, exit);
-        assertEquals(List.of("window", "about"), checked);
+        assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "about"), checked);
     }
 
     /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
@@ -126,6 +126,37 @@ class StudioWorkbenchTest {
         settle(display);
         screenshot(display, shell, "studio.png");
         checked.add("window");
+        DatasetInspectorChecks inspector = new DatasetInspectorChecks(context, shell);
+        inspector.start();
+        display.timerExec(200, () -> step(display, () -> {
+            if (!inspector.inspectorChecked()) {
+                return false;
+            }
+            checked.add("dataset inspector");
+            inspector.startImportDialog();
+            display.timerExec(200, () -> step(display, () -> {
+                if (!inspector.importDialogChecked()) {
+                    return false;
+                }
+                checked.add("import dialog");
+                NoiseTunerChecks tuner = new NoiseTunerChecks(context, shell);
+                tuner.start();
+                display.timerExec(200, () -> step(display, () -> {
+                    if (!tuner.checked()) {
+                        return false;
+                    }
+                    checked.add("noise tuner");
+                    openAbout(display, context);
+                    return true;
+                }));
+                return true;
+            }));
+            return true;
+        }));
+        return true;
+    }
+
+    private void openAbout(Display display, IEclipseContext context) {
         // Help > About goes through the command framework like the menu item; it opens a modal
         // dialog (nested event loop), so it is started asynchronously and watched by the next step.
         display.asyncExec(() -> {
@@ -136,7 +167,6 @@ class StudioWorkbenchTest {
             handlers.executeHandler(about);
         });
         display.timerExec(200, () -> step(display, () -> aboutReady(context)));
-        return true;
     }
 
     private boolean aboutReady(IEclipseContext context) {
@@ -183,7 +213,7 @@ class StudioWorkbenchTest {
     }
 
     /** Lets pending paints run so the screenshot shows the finished window. */
-    private static void settle(Display display) {
+    static void settle(Display display) {
         long until = System.currentTimeMillis() + 500;
         while (System.currentTimeMillis() < until) {
             if (!display.readAndDispatch()) {
@@ -197,23 +227,28 @@ class StudioWorkbenchTest {
         }
     }
 
-    private static void screenshot(Display display, Shell shell, String name) {
+    static void screenshot(Display display, Shell shell, String name) {
         Rectangle b = shell.getBounds();
         Image image = new Image(display, b.width, b.height);
         GC gc = new GC(display);
         try {
             gc.copyArea(image, b.x, b.y);
-            ImageLoader loader = new ImageLoader();
-            loader.data = new ImageData[] {image.getImageData()};
-            Path dir = Path.of(System.getProperty("privtune.screenshots", "target/screenshots"));
-            Files.createDirectories(dir);
-            loader.save(dir.resolve(name).toString(), SWT.IMAGE_PNG);
+            save(image.getImageData(), name);
         } catch (java.io.IOException e) {
             throw new AssertionError("screenshot " + name, e);
         } finally {
             gc.dispose();
             image.dispose();
         }
+    }
+
+    /** Writes an image as PNG into the screenshot folder (target/screenshots of the test bundle). */
+    static void save(ImageData data, String name) throws java.io.IOException {
+        Path dir = Path.of(System.getProperty("privtune.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {data};
+        loader.save(dir.resolve(name).toString(), SWT.IMAGE_PNG);
     }
 
     private void closeEverything(Display display) {

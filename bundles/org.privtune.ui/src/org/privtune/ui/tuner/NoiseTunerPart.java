@@ -1,0 +1,591 @@
+package org.privtune.ui.tuner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.ISchedulingRule;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
+import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.jface.dialogs.InputDialog;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.window.Window;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Group;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Scale;
+import org.eclipse.swt.widgets.Spinner;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.core.CancelledException;
+import org.privtune.core.Progress;
+import org.privtune.data.Dataset;
+import org.privtune.data.DatasetSplit;
+import org.privtune.data.SplitSpec;
+import org.privtune.data.builtin.BuiltinDatasets;
+import org.privtune.data.commands.DataCommands;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.ui.charts.ChartCanvas;
+import org.privtune.ui.charts.TunerCharts;
+import org.privtune.ui.jobs.MonitorProgress;
+
+/**
+ * Noise Tuner: mechanism and parameters on the left; on every change a background Job evaluates
+ * the setting on a cached sample of the dev split with {@link TunerEngine} (A1 inversion, utility
+ * proxy, noise norms) and the charts follow: privacy/utility plane with the trail of settings tried,
+ * attack and utility against eps (filled in progressively), per-token noise norms. Stale Jobs are
+ * cancelled; all engine work is serialised by one scheduling rule; the sample shrinks when a point
+ * takes longer than {@link #TARGET_MS}.
+ */
+public class NoiseTunerPart {
+
+    public static final String ID = "org.privtune.ui.part.noiseTuner";
+    /** Wanted time from a change to the refreshed current point. */
+    public static final long TARGET_MS = 200;
+    private static final int TRAIL = 40;
+    private static final String DATASET = BuiltinDatasets.DEFAULT;
+    private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
+
+    private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
+    private final ISchedulingRule engineRule = new ISchedulingRule() {
+        @Override
+        public boolean contains(ISchedulingRule rule) {
+            return rule == this;
+        }
+
+        @Override
+        public boolean isConflicting(ISchedulingRule rule) {
+            return rule == this;
+        }
+    };
+    private final Consumer<MechanismSelection.Settings> selectionListener = this::showSettings;
+
+    private Display display;
+    private Combo mechanism;
+    private Scale eps;
+    private Label epsValue;
+    private Spinner n;
+    private Spinner k;
+    private Spinner rho;
+    private Scale alpha;
+    private Label alphaValue;
+    private Spinner split;
+    private Spinner sample;
+    private Label specText;
+    private Label readout;
+    private Label status;
+    private ChartCanvas planeChart;
+    private ChartCanvas sweepChart;
+    private ChartCanvas noiseChart;
+    private final XYSeriesCollection plane = TunerCharts.planeDataset();
+    private final XYSeriesCollection sweep = TunerCharts.sweepDataset();
+    private XYIntervalSeriesCollection noise = TunerCharts.noiseNorms(new float[0], 1);
+
+    private volatile TunerEngine engine;
+    private int engineSample;
+    private Job setupJob;
+    private Job pointJob;
+    private Job sweepJob;
+    private int running;
+    private boolean updating;
+    private int budget;
+    private long changedAt;
+    private long lastLatency = -1;
+    private final List<Long> latencies = new ArrayList<>();
+    private TunerEngine.Point last;
+
+    @PostConstruct
+    public void createControls(Composite parent) {
+        display = parent.getDisplay();
+        GridLayoutFactory.fillDefaults().numColumns(2).margins(6, 6).applyTo(parent);
+        Group controls = new Group(parent, SWT.NONE);
+        controls.setText("Mechanism");
+        GridLayoutFactory.swtDefaults().numColumns(3).applyTo(controls);
+        GridDataFactory.fillDefaults().grab(false, true).hint(270, SWT.DEFAULT).applyTo(controls);
+
+        mechanism = new Combo(controls, SWT.READ_ONLY);
+        mechanism.setItems(MechanismSpec.NAMES);
+        GridDataFactory.fillDefaults().span(3, 1).applyTo(mechanism);
+        eps = scale(controls, "eps", 0, 100);
+        epsValue = valueLabel(controls);
+        eps.setToolTipText("Privacy parameter on a log scale from 0.1 to 100 (smaller: more noise)");
+        n = spinner(controls, "n (hops)", 1, 4, 0);
+        k = spinner(controls, "k (graph degree)", 1, 32, 0);
+        rho = spinner(controls, "norm budget \u03c1", 0, 500, 1);
+        alpha = scale(controls, "importance \u03b1", 0, 95);
+        alphaValue = valueLabel(controls);
+        split = spinner(controls, "split layer", 0, 6, 0);
+        sample = spinner(controls, "sample (dev sentences)", 4, 256, 0);
+        sample.setToolTipText("Largest sample; fewer are used when a point takes longer than " + TARGET_MS + " ms");
+        specText = new Label(controls, SWT.WRAP);
+        GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(240, SWT.DEFAULT).applyTo(specText);
+        Button save = new Button(controls, SWT.PUSH);
+        save.setText("Save as preset\u2026");
+        save.setToolTipText("Save the settings as a named preset (~/.privtune/presets/NAME.properties)");
+        save.addListener(SWT.Selection, e -> savePreset());
+        Button copy = new Button(controls, SWT.PUSH);
+        copy.setText("Copy spec");
+        copy.setToolTipText("Copy the mechanism spec, as --mechanism of the command line accepts it");
+        copy.addListener(SWT.Selection, e -> {
+            Clipboard cb = new Clipboard(display);
+            cb.setContents(new Object[] {currentSpec().toString()}, new Transfer[] {TextTransfer.getInstance()});
+            cb.dispose();
+        });
+        GridDataFactory.fillDefaults().span(2, 1).applyTo(save);
+
+        Composite right = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().applyTo(right);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(right);
+        readout = new Label(right, SWT.WRAP);
+        readout.setFont(org.eclipse.jface.resource.JFaceResources.getBannerFont());
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(readout);
+        status = new Label(right, SWT.WRAP);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(status);
+        SashForm charts = new SashForm(right, SWT.VERTICAL);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(charts);
+        SashForm top = new SashForm(charts, SWT.HORIZONTAL);
+        planeChart = new ChartCanvas(top, SWT.BORDER);
+        planeChart.setChart(TunerCharts.plane(plane));
+        sweepChart = new ChartCanvas(top, SWT.BORDER);
+        sweepChart.setChart(TunerCharts.sweep(sweep));
+        noiseChart = new ChartCanvas(charts, SWT.BORDER);
+        noiseChart.setChart(TunerCharts.noiseChart(noise, "Per-token noise norms"));
+        charts.setWeights(60, 40);
+
+        MechanismSpec initial = MechanismSpec.defaults(MechanismSpec.PRIVTUNE);
+        try {
+            initial = MechanismSpec.parse(prefs.get("tuner.spec", initial.toString()));
+        } catch (RuntimeException e) {
+            // a preference from an older version: keep the defaults
+        }
+        sample.setSelection(prefs.getInt("tuner.sample", 32));
+        budget = sample.getSelection();
+        MechanismSelection.Settings s = new MechanismSelection.Settings(initial, prefs.getInt("tuner.split", 2));
+        MechanismSelection.STUDIO.set(s, null);
+        showSettings(MechanismSelection.STUDIO.get());
+        MechanismSelection.STUDIO.addListener(selectionListener);
+        for (Control c : new Control[] {mechanism, eps, n, k, rho, alpha, split, sample}) {
+            c.addListener(SWT.Selection, e -> changed(c == mechanism));
+        }
+        setupEngine();
+    }
+
+    private static Scale scale(Composite c, String label, int min, int max) {
+        new Label(c, SWT.NONE).setText(label);
+        Scale s = new Scale(c, SWT.HORIZONTAL);
+        s.setMinimum(min);
+        s.setMaximum(max);
+        s.setPageIncrement(5);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(s);
+        return s;
+    }
+
+    private static Label valueLabel(Composite c) {
+        Label l = new Label(c, SWT.RIGHT);
+        GridDataFactory.fillDefaults().hint(42, SWT.DEFAULT).applyTo(l);
+        return l;
+    }
+
+    private static Spinner spinner(Composite c, String label, int min, int max, int digits) {
+        new Label(c, SWT.NONE).setText(label);
+        Spinner s = new Spinner(c, SWT.BORDER);
+        s.setDigits(digits);
+        s.setMinimum(min);
+        s.setMaximum(max);
+        GridDataFactory.fillDefaults().span(2, 1).applyTo(s);
+        return s;
+    }
+
+    /** eps slider position 0..100 maps to eps 0.1..100 on a log scale. */
+    static double epsOf(int position) {
+        return Math.pow(10, -1 + 3 * position / 100.0);
+    }
+
+    static int positionOf(double epsValue) {
+        return (int) Math.round(Math.max(0, Math.min(100, (Math.log10(epsValue) + 1) * 100 / 3)));
+    }
+
+    /** Puts settings (from this view's preferences or another view) into the widgets without echo. */
+    private void showSettings(MechanismSelection.Settings s) {
+        if (mechanism.isDisposed()) {
+            return;
+        }
+        updating = true;
+        try {
+            MechanismSpec spec = s.spec();
+            mechanism.select(Math.max(0, Arrays.asList(MechanismSpec.NAMES).indexOf(spec.name())));
+            eps.setSelection(positionOf(spec.eps()));
+            n.setSelection(spec.n());
+            k.setSelection(spec.k());
+            rho.setSelection((int) Math.round(spec.rho() * 10));
+            alpha.setSelection((int) Math.round(spec.alpha() * 100));
+            split.setSelection(s.split());
+            updateLabels();
+        } finally {
+            updating = false;
+        }
+        if (engine != null) {
+            changed(false);
+        }
+    }
+
+    private void updateLabels() {
+        MechanismSpec spec = currentSpec();
+        epsValue.setText(String.format(Locale.ROOT, "%.3g", spec.eps()));
+        alphaValue.setText(String.format(Locale.ROOT, "%.2f", spec.alpha()));
+        String name = spec.name();
+        boolean graph = name.equals(MechanismSpec.PRIVTUNE) || name.equals(MechanismSpec.PRIVTUNE_PLUS);
+        n.setEnabled(graph);
+        k.setEnabled(graph || name.equals(MechanismSpec.SANTEXT));
+        rho.setEnabled(graph);
+        alpha.setEnabled(graph || name.equals(MechanismSpec.SAP));
+        eps.setEnabled(!name.equals(MechanismSpec.NONE));
+        specText.setText(spec.toString().replace(",", ", "));
+        specText.getParent().layout(true);
+    }
+
+    /** The spec the widgets describe (defaults of the mechanism for every parameter not shown). */
+    public MechanismSpec currentSpec() {
+        String name = mechanism.getText().isEmpty() ? MechanismSpec.PRIVTUNE : mechanism.getText();
+        MechanismSpec s = MechanismSpec.defaults(name);
+        String src = "noise tuner";
+        s = s.with("eps", Double.toString(epsOf(eps.getSelection())), src);
+        s = s.with("n", Integer.toString(n.getSelection()), src);
+        s = s.with("k", Integer.toString(k.getSelection()), src);
+        s = s.with("rho", Double.toString(rho.getSelection() / 10.0), src);
+        return s.with("alpha", Double.toString(alpha.getSelection() / 100.0), src);
+    }
+
+    private void changed(boolean mechanismChanged) {
+        if (updating) {
+            return;
+        }
+        if (mechanismChanged) {
+            // each mechanism's eps lives on its own scale: start from its default
+            updating = true;
+            eps.setSelection(positionOf(MechanismSpec.defaults(mechanism.getText()).eps()));
+            updating = false;
+        }
+        updateLabels();
+        MechanismSpec spec = currentSpec();
+        prefs.put("tuner.spec", spec.toString());
+        prefs.putInt("tuner.split", split.getSelection());
+        prefs.putInt("tuner.sample", sample.getSelection());
+        MechanismSelection.STUDIO.set(new MechanismSelection.Settings(spec, split.getSelection()), selectionListener);
+        TunerEngine e = engine;
+        if (e == null || e.split() != split.getSelection() || spec.k() > e.graphK() || engineSample != sample.getSelection()) {
+            setupEngine();
+        } else {
+            budget = Math.min(budget, sample.getSelection());
+            schedulePoint();
+        }
+    }
+
+    /** (Re)opens the engine for the split layer, graph degree and sample size of the widgets. */
+    private void setupEngine() {
+        cancel(setupJob, pointJob, sweepJob);
+        int layer = split.getSelection();
+        int graphK = Math.max(TunerEngine.DEFAULT_GRAPH_K, k.getSelection());
+        int sentences = sample.getSelection();
+        TunerEngine old = engine;
+        engine = null;
+        setStatus("Preparing MiniLM at split layer " + layer + " (reference space and neighbour graph from the cache, "
+                + "computed on first use)\u2026");
+        setupJob = background("Noise Tuner: preparing split layer " + layer, 0, progress -> {
+            if (old != null) {
+                old.close();
+            }
+            Dataset d = DataCommands.defaults().load(DATASET, progress);
+            DatasetSplit parts = d.split(SplitSpec.DEFAULT);
+            List<String> dev = parts.texts(DatasetSplit.Part.DEV);
+            List<String> texts = dev.subList(0, Math.min(sentences, dev.size()));
+            TunerEngine opened;
+            try {
+                opened = TunerEngine.open(layer, graphK, parts.texts(DatasetSplit.Part.TRAIN), texts,
+                        TunerEngine.defaultCacheDir(), progress);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return () -> {
+                engine = opened;
+                engineSample = sentences;
+                budget = Math.min(Math.max(budget, 4), sentences);
+                setStatus(String.format(Locale.ROOT, "MiniLM split after layer %d; sample: %d dev sentences of %s",
+                        layer, opened.sampleSentences(), DATASET));
+                schedulePoint();
+            };
+        });
+    }
+
+    private void schedulePoint() {
+        TunerEngine e = engine;
+        if (e == null) {
+            return;
+        }
+        cancel(pointJob, sweepJob);
+        changedAt = System.nanoTime();
+        MechanismSpec spec = currentSpec();
+        int sentences = budget;
+        pointJob = background("Noise Tuner: evaluating " + spec.name(), 0, progress -> {
+            TunerEngine.Point p = e.evaluate(spec, sentences, progress);
+            return () -> showPoint(p);
+        });
+    }
+
+    private void showPoint(TunerEngine.Point p) {
+        last = p;
+        lastLatency = (System.nanoTime() - changedAt) / 1_000_000;
+        latencies.add(lastLatency);
+        XYSeries trail = plane.getSeries(0);
+        XYSeries current = plane.getSeries(1);
+        if (current.getItemCount() > 0) {
+            trail.add(current.getX(0), current.getY(0));
+            if (trail.getItemCount() > TRAIL) {
+                trail.remove(0);
+            }
+        }
+        current.clear();
+        current.add(p.cosine(), p.top1());
+        noise = TunerCharts.noiseNorms(p.noiseNorms(), 30);
+        noiseChart.getChart().getXYPlot().setDataset(noise);
+        noiseChart.getChart().setTitle(String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
+                mean(p.noiseNorms()), p.noiseNorms().length));
+        readout.setText(String.format(Locale.ROOT,
+                "A1 top-1 %.1f%%   top-5 %.1f%%   utility (cosine) %.3f", 100 * p.top1(), 100 * p.top5(), p.cosine()));
+        setStatus(String.format(Locale.ROOT, "%s \u00b7 plain NN top-1 %.1f%%, mechanism-aware %.1f%% \u00b7 %d tokens of %d "
+                + "dev sentences \u00b7 computed in %d ms (%s), shown %d ms after the change", p.spec().name(),
+                100 * p.top1Plain(), 100 * p.top1Aware(), p.tokens(), p.sentences(), p.millis(), p.timing(), lastLatency));
+        readout.getParent().layout(true);
+        // hold the target: fewer sentences when slow, more (up to the chosen sample) when fast
+        if (p.millis() > TARGET_MS && budget > 4) {
+            budget = Math.max(4, (int) (budget * 0.8 * TARGET_MS / p.millis()));
+        } else if (p.millis() < TARGET_MS / 2 && budget < engineSample) {
+            budget = Math.min(engineSample, budget * 2);
+        }
+        scheduleSweep(p.spec(), p.sentences());
+    }
+
+    /** Attack and utility for eps/8 .. 8 eps, the other settings fixed; points appear as they come. */
+    private void scheduleSweep(MechanismSpec spec, int sentences) {
+        TunerEngine e = engine;
+        sweep.getSeries(0).clear();
+        sweep.getSeries(1).clear();
+        if (e == null || spec.name().equals(MechanismSpec.NONE)) {
+            return;
+        }
+        sweepJob = background("Noise Tuner: eps sweep", 0, progress -> {
+            progress.begin("eps sweep", SWEEP.length);
+            for (double f : SWEEP) {
+                progress.checkCancelled();
+                MechanismSpec s = spec.with("eps", Double.toString(spec.eps() * f), "eps sweep");
+                TunerEngine.Point p = e.evaluate(s, sentences, progress);
+                display.asyncExec(() -> {
+                    if (!sweepChart.isDisposed() && p.spec().withSeed(0).equals(s.withSeed(0)) && sameSweep(spec)) {
+                        sweep.getSeries(0).addOrUpdate(s.eps(), p.top1());
+                        sweep.getSeries(1).addOrUpdate(s.eps(), p.cosine());
+                    }
+                });
+                progress.worked(1);
+            }
+            return () -> {
+            };
+        });
+    }
+
+    private boolean sameSweep(MechanismSpec spec) {
+        return last != null && last.spec().equals(spec);
+    }
+
+    private void savePreset() {
+        InputDialog d = new InputDialog(mechanism.getShell(), "Save as preset",
+                "Name of the preset (letters, digits, - and _):", currentSpec().name() + "-" + String.format(Locale.ROOT,
+                        "eps%.3g", currentSpec().eps()), v -> v.matches("[A-Za-z0-9_-]+") ? null : "letters, digits, - and _ only");
+        if (d.open() != Window.OK) {
+            return;
+        }
+        try {
+            Path file = presetFile(d.getValue());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "# PrivTune mechanism preset, saved by the Noise Tuner\nmechanism=" + currentSpec()
+                    + "\nsplit=" + split.getSelection() + "\n");
+            setStatus("Saved preset " + file);
+        } catch (IOException e) {
+            setStatus("Could not save the preset: " + e.getMessage());
+        }
+    }
+
+    /** Where a named preset lives. */
+    public static Path presetFile(String name) {
+        return Path.of(System.getProperty("user.home"), ".privtune", "presets", name + ".properties");
+    }
+
+    private static double mean(float[] a) {
+        double s = 0;
+        for (float v : a) {
+            s += v;
+        }
+        return a.length == 0 ? 0 : s / a.length;
+    }
+
+    private void cancel(Job... jobs) {
+        for (Job j : jobs) {
+            if (j != null) {
+                j.cancel();
+            }
+        }
+    }
+
+    /** A Job on the engine rule; its result is applied on the UI thread unless it was cancelled. */
+    private Job background(String name, long delayMs, java.util.function.Function<Progress, Runnable> work) {
+        Job job = Job.create(name, monitor -> {
+            try {
+                Runnable apply = work.apply(new MonitorProgress(monitor));
+                ui(() -> {
+                    if (!monitor.isCanceled()) {
+                        apply.run();
+                    }
+                });
+                return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+            } catch (CancelledException e) {
+                return Status.CANCEL_STATUS;
+            } catch (RuntimeException e) {
+                ui(() -> setStatus(name + " failed: " + e.getMessage()));
+                return new Status(IStatus.WARNING, "org.privtune.ui", name + " failed", e);
+            }
+        });
+        job.setRule(engineRule);
+        job.setSystem(true);
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                ui(() -> running--);
+            }
+        });
+        running++;
+        job.schedule(delayMs);
+        return job;
+    }
+
+    private void ui(Runnable r) {
+        if (!display.isDisposed()) {
+            display.asyncExec(() -> {
+                if (!mechanism.isDisposed()) {
+                    r.run();
+                }
+            });
+        }
+    }
+
+    private void setStatus(String text) {
+        if (!status.isDisposed()) {
+            status.setText(text);
+            status.getParent().layout(true);
+        }
+    }
+
+    @Focus
+    public void setFocus() {
+        mechanism.setFocus();
+    }
+
+    @PreDestroy
+    public void dispose() {
+        MechanismSelection.STUDIO.removeListener(selectionListener);
+        cancel(setupJob, pointJob, sweepJob);
+        try {
+            prefs.flush();
+        } catch (org.osgi.service.prefs.BackingStoreException e) {
+            // preferences are a convenience
+        }
+        TunerEngine e = engine;
+        engine = null;
+        if (e != null) {
+            Job close = Job.create("Noise Tuner: closing", m -> {
+                e.close();
+                return Status.OK_STATUS;
+            });
+            close.setRule(engineRule);
+            close.setSystem(true);
+            close.schedule();
+        }
+    }
+
+    // --- read by the UI tests -----------------------------------------------------------------
+
+    /** True while a setup, point or sweep Job of this view has not finished. */
+    public boolean isBusy() {
+        return running > 0;
+    }
+
+    /** True while the current point is still to come (the sweep may still be running). */
+    public boolean isPointPending() {
+        return engine == null || pointJob == null || pointJob.getState() != Job.NONE || last == null
+                || !last.spec().equals(currentSpec());
+    }
+
+    public TunerEngine engine() {
+        return engine;
+    }
+
+    public TunerEngine.Point lastPoint() {
+        return last;
+    }
+
+    /** Milliseconds from the last change to its point on screen. */
+    public long lastLatencyMs() {
+        return lastLatency;
+    }
+
+    public List<Long> latencies() {
+        return List.copyOf(latencies);
+    }
+
+    public XYSeriesCollection planeDataset() {
+        return plane;
+    }
+
+    public XYSeriesCollection sweepDataset() {
+        return sweep;
+    }
+
+    public XYIntervalSeriesCollection noiseDataset() {
+        return noise;
+    }
+
+    public Combo mechanismCombo() {
+        return mechanism;
+    }
+
+    public Scale epsScale() {
+        return eps;
+    }
+
+    public Spinner splitSpinner() {
+        return split;
+    }
+}

@@ -1,0 +1,294 @@
+package org.privtune.ui.tuner;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.privtune.core.Progress;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.mechanism.NeighbourGraph;
+import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PerturbationReport;
+import org.privtune.mechanism.ReferenceSpace;
+import org.privtune.mechanism.SpecialTokens;
+import org.privtune.mechanism.TokenImportance;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.Pooling;
+import org.privtune.model.TextTokenizer;
+
+/**
+ * What the Noise Tuner computes, without any UI: MiniLM split at one layer, its reference space and
+ * neighbour graph (from the mechanism bundle's caches), and a fixed sample of dev sentences whose
+ * clean bottom output and clean sentence embedding are computed once. {@link #evaluate} then only
+ * runs the mechanism, the attacker's nearest-neighbour search and the top model on that sample.
+ *
+ * <p>The attacker (A1) is the nearest-neighbour inversion against the reference space: plain
+ * (match the received vector against R) and mechanism-aware (against the mechanism's deterministic
+ * part applied to every row of R), each with cosine and L2 scores; the reported rate is the
+ * strongest of the four, as an attacker would pick. Utility proxy: cosine between the clean and the
+ * perturbed sentence embedding (mean-pooled output of the full encoder). Not thread-safe: one
+ * evaluation at a time (the Job that calls it is the only caller).
+ */
+public final class TunerEngine implements AutoCloseable {
+
+    /** Graph degree read from (or built into) the cache by default; smaller k truncate the graph. */
+    public static final int DEFAULT_GRAPH_K = 10;
+    public static final int MAX_LENGTH = 48;
+
+    /**
+     * One evaluated setting.
+     *
+     * @param sentences  sample sentences used
+     * @param tokens     perturbed (non-special) tokens the attacker tried to invert
+     * @param top1       A1 top-1 inversion rate, strongest of plain/aware and cosine/L2
+     * @param top5       A1 top-5 rate, same choice
+     * @param top1Plain  plain nearest neighbour top-1 (stronger metric)
+     * @param top1Aware  mechanism-aware top-1 (stronger metric)
+     * @param cosine     mean cosine of clean vs perturbed sentence embeddings
+     * @param noiseNorms ||perturbed - clean|| per attacked token
+     * @param millis     wall time of the evaluation
+     */
+    public record Point(MechanismSpec spec, int sentences, int tokens, double top1, double top5, double top1Plain,
+            double top1Aware, double cosine, float[] noiseNorms, long millis, String timing) {
+    }
+
+    static final int VOCAB = 30522;
+    static final int CLS = 101;
+    static final int SEP = 102;
+
+    private final NDManager manager;
+    private final BertEncoder encoder;
+    private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    private final MechanismResources resources;
+    private final int split;
+    private final NDArray reference;
+    private final NDArray referenceNorm;
+    private final NDArray allIds;
+    private final NDArray nonTargetBias;
+    private final NDArray ids;
+    private final NDArray mask;
+    private final NDArray cleanHidden;
+    private final NDArray cleanPooled;
+    private final int sentences;
+    private final int graphK;
+
+    private TunerEngine(NDManager manager, BertEncoder encoder, MechanismResources resources, int split,
+            TextTokenizer.Batch sample) {
+        this.manager = manager;
+        this.encoder = encoder;
+        this.resources = resources;
+        this.split = split;
+        this.graphK = resources.graph().k();
+        this.reference = resources.reference().toNDArray(manager);
+        this.referenceNorm = reference.norm(new int[] {1});
+        this.allIds = manager.arange(0, VOCAB, 1, DataType.INT64);
+        float[] bias = new float[VOCAB];
+        for (int v = 0; v < bias.length; v++) {
+            bias[v] = tokens.isNonTarget(v) ? Float.NEGATIVE_INFINITY : 0f;
+        }
+        this.nonTargetBias = manager.create(bias);
+        this.sentences = sample.size();
+        Shape shape = new Shape(sample.size(), sample.length());
+        this.ids = manager.create(flat(sample.ids()), shape);
+        this.mask = manager.create(flat(sample.mask()), shape);
+        this.cleanHidden = bottom(encoder, split, ids, mask);
+        this.cleanPooled = Pooling.MEAN.pool(encoder.top(cleanHidden, mask, split, false), mask);
+    }
+
+    /**
+     * Loads MiniLM, R and the graph at {@code split} (cached under {@code cacheDir}; the first time
+     * for a split this computes them), TF-IDF importance over {@code train}, and the sample.
+     */
+    public static TunerEngine open(int split, int graphK, List<String> train, List<String> sample, Path cacheDir,
+            Progress progress) throws IOException {
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        try (TextTokenizer tok = TextTokenizer.miniLm(MAX_LENGTH, false)) {
+            progress.subTask("MiniLM and reference space at layer " + split);
+            BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+            SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+            ReferenceSpace r = ReferenceSpace.loadOrCompute(cacheDir, encoder.weightsSha256(), split, manager,
+                    (i, m) -> bottom(encoder, split, i, m), VOCAB, CLS, SEP, 512, progress);
+            progress.checkCancelled();
+            progress.subTask("neighbour graph (k = " + graphK + ")");
+            NeighbourGraph graph = NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, r, graphK, tokens,
+                    manager, progress);
+            progress.checkCancelled();
+            progress.subTask("token importance and sample");
+            List<int[]> trainIds = new ArrayList<>();
+            for (int s = 0; s < train.size(); s += 64) {
+                TextTokenizer.Batch b = tok.encode(train.subList(s, Math.min(train.size(), s + 64)));
+                for (int i = 0; i < b.size(); i++) {
+                    long[] row = b.ids()[i];
+                    long[] m = b.mask()[i];
+                    trainIds.add(java.util.stream.IntStream.range(0, row.length).filter(j -> m[j] != 0)
+                            .map(j -> (int) row[j]).toArray());
+                }
+            }
+            MechanismResources res = new MechanismResources(r, graph, tokens,
+                    TokenImportance.fromTrainingIds(VOCAB, trainIds, tokens));
+            return new TunerEngine(manager, encoder, res, split, tok.encode(sample));
+        } catch (RuntimeException | IOException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The bottom model: embeddings and layers [0, split), token type 0 (as the mechanism benchmark runs it). */
+    static NDArray bottom(BertEncoder encoder, int split, NDArray ids, NDArray mask) {
+        return encoder.bottom(ids, mask, ids.zerosLike(), split, false);
+    }
+
+    public int split() {
+        return split;
+    }
+
+    /** The largest k a spec may use with this engine. */
+    public int graphK() {
+        return graphK;
+    }
+
+    /** The default cache of reference spaces and graphs, shared with the command line. */
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
+    }
+
+    public int sampleSentences() {
+        return sentences;
+    }
+
+    public MechanismResources resources() {
+        return resources;
+    }
+
+    /**
+     * Evaluates a setting on the first {@code maxSentences} sample sentences (fewer sentences: faster,
+     * coarser); the mechanism is seeded by its spec, so equal calls give equal points.
+     */
+    public Point evaluate(MechanismSpec spec, int maxSentences, Progress progress) {
+        long t0 = System.nanoTime();
+        int b = Math.max(1, Math.min(sentences, maxSentences));
+        long[] at = new long[6];
+        try (NDManager m = manager.newSubManager(); NoiseMechanism mech = Mechanisms.create(spec, resources, m)) {
+            at[0] = System.nanoTime();
+            NDIndex first = new NDIndex("0:" + b);
+            NDArray idsB = ids.get(first);
+            NDArray maskB = mask.get(first);
+            idsB.attach(m);
+            maskB.attach(m);
+            NDArray input = mech.beforeBottom(idsB, maskB);
+            NDArray h;
+            if (input == idsB) {
+                h = cleanHidden.get(first);
+                h.attach(m);
+            } else {
+                h = bottom(encoder, split, input, maskB);
+            }
+            NDArray out = mech.afterBottom(h, input, maskB);
+            PerturbationReport report = mech.lastReport();
+            progress.checkCancelled();
+            at[1] = System.nanoTime();
+
+            long[] idFlat = idsB.toLongArray();
+            long[] maskFlat = maskB.toLongArray();
+            List<Integer> positions = new ArrayList<>();
+            for (int i = 0; i < idFlat.length; i++) {
+                if (maskFlat[i] != 0 && !tokens.isSpecial((int) idFlat[i])) {
+                    positions.add(i);
+                }
+            }
+            int d = resources.reference().dim();
+            float[] o = out.toFloatArray();
+            float[] rows = new float[positions.size() * d];
+            int[] truth = new int[positions.size()];
+            float[] norms = new float[positions.size()];
+            for (int j = 0; j < positions.size(); j++) {
+                int i = positions.get(j);
+                System.arraycopy(o, i * d, rows, j * d, d);
+                truth[j] = (int) idFlat[i];
+                norms[j] = report == null ? 0f : report.noiseNorms()[i];
+            }
+            NDArray x = m.create(rows, new Shape(truth.length, d));
+            double[] plain = nearest(x, reference, referenceNorm, truth);
+            progress.checkCancelled();
+            at[2] = System.nanoTime();
+            NDArray rCopy = reference.duplicate();
+            rCopy.attach(m);
+            NDArray table = mech.deterministicPart(rCopy, allIds);
+            at[3] = System.nanoTime();
+            double[] aware = nearest(x, table, table.norm(new int[] {1}), truth);
+            progress.checkCancelled();
+            at[4] = System.nanoTime();
+
+            NDArray pooled = Pooling.MEAN.pool(encoder.top(out, maskB, split, false), maskB);
+            NDArray clean = cleanPooled.get(first);
+            clean.attach(m);
+            NDArray cos = pooled.mul(clean).sum(new int[] {1})
+                    .div(pooled.norm(new int[] {1}).mul(clean.norm(new int[] {1})).maximum(1e-12f));
+            double cosine = cos.mean().getFloat();
+            at[5] = System.nanoTime();
+            String timing = String.format(java.util.Locale.ROOT,
+                    "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model %d ms",
+                    (at[0] - t0) / 1_000_000, (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000,
+                    (at[3] - at[2]) / 1_000_000, (at[4] - at[3]) / 1_000_000, (at[5] - at[4]) / 1_000_000);
+            return new Point(spec, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
+                    plain[0], aware[0], cosine, norms, (System.nanoTime() - t0) / 1_000_000, timing);
+        }
+    }
+
+    /** {top-1, top-5} hit rates of the stronger of cosine and L2 nearest-row matching against table [V, d]. */
+    private double[] nearest(NDArray x, NDArray table, NDArray tableNorm, int[] truth) {
+        if (truth.length == 0) {
+            return new double[] {0, 0};
+        }
+        NDArray dot = x.matMul(table.transpose());
+        NDArray cosScore = dot.div(tableNorm.maximum(1e-12f)).add(nonTargetBias);
+        NDArray l2Score = dot.mul(2).sub(tableNorm.square()).add(nonTargetBias);
+        double[] c = hits(cosScore, truth);
+        double[] l = hits(l2Score, truth);
+        return new double[] {Math.max(c[0], l[0]), Math.max(c[1], l[1])};
+    }
+
+    private static double[] hits(NDArray scores, int[] truth) {
+        NDList top = scores.topK(5, 1, true, true);
+        long[] idx = top.get(1).toType(DataType.INT64, false).toLongArray();
+        int h1 = 0;
+        int h5 = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (idx[i * 5] == truth[i]) {
+                h1++;
+            }
+            for (int j = 0; j < 5; j++) {
+                if (idx[i * 5 + j] == truth[i]) {
+                    h5++;
+                    break;
+                }
+            }
+        }
+        return new double[] {h1 / (double) truth.length, h5 / (double) truth.length};
+    }
+
+    private static long[] flat(long[][] a) {
+        int t = a.length == 0 ? 0 : a[0].length;
+        long[] out = new long[a.length * t];
+        for (int i = 0; i < a.length; i++) {
+            System.arraycopy(a[i], 0, out, i * t, t);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
