@@ -202,12 +202,28 @@ public final class HopDistances {
      * empty set gets its own direction. Setup-time work, done once per (R, graph, n).
      */
     public float[] indirectDirections(ReferenceSpace r) {
-        return centroids(r, setOffsets, setMembers, false);
+        return memo(r, 0, () -> centroids(r, setOffsets, setMembers, false)).clone();
     }
 
     /** Unit directions of the centroids of the unit rows of {v} united with N_1(v): the region to leave. */
     public float[] selfAndDirectDirections(ReferenceSpace r) {
-        return centroids(r, adjOffsets, adj, true);
+        return memo(r, 1, () -> centroids(r, adjOffsets, adj, true)).clone();
+    }
+
+    /** Direction tables of the last reference space asked for (privtune and privtune+ share them). */
+    private ReferenceSpace memoFor;
+    private final float[][] memo = new float[2][];
+
+    private synchronized float[] memo(ReferenceSpace r, int slot, java.util.function.Supplier<float[]> compute) {
+        if (memoFor != r) {
+            memoFor = r;
+            memo[0] = null;
+            memo[1] = null;
+        }
+        if (memo[slot] == null) {
+            memo[slot] = compute.get();
+        }
+        return memo[slot];
     }
 
     /** Unit rows R[v]/||R[v]|| (row-major [V, d]). */

@@ -1,6 +1,9 @@
 package org.privtune.mechanism;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.privtune.core.InvalidInputException;
@@ -14,7 +17,9 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Mechanisms {
 
-    private static final Map<String, HopDistances> HOPS = new ConcurrentHashMap<>();
+    /** N_n sets per graph (weakly held: they go when the graph goes) and per "k/n". */
+    private static final Map<NeighbourGraph, Map<String, HopDistances>> HOPS = Collections
+            .synchronizedMap(new WeakHashMap<>());
 
     private Mechanisms() {
     }
@@ -47,8 +52,9 @@ public final class Mechanisms {
             throw new InvalidInputException("mechanism spec", 0, "k",
                     "k=" + spec.k() + " exceeds the neighbour graph's k=" + g.k());
         }
-        String key = System.identityHashCode(g) + "/" + spec.k() + "/" + spec.n();
-        return HOPS.computeIfAbsent(key, x -> HopDistances.compute(g.truncate(spec.k()), spec.n(), res.tokens()));
+        Map<String, HopDistances> perGraph = HOPS.computeIfAbsent(g, x -> new ConcurrentHashMap<>());
+        return perGraph.computeIfAbsent(spec.k() + "/" + spec.n() + "/" + Arrays.hashCode(res.tokens().nonTargetFlags()),
+                x -> HopDistances.compute(g.truncate(spec.k()), spec.n(), res.tokens()));
     }
 
     private static void validate(MechanismSpec s) {
