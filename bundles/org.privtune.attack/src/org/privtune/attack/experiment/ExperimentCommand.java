@@ -70,10 +70,18 @@ public final class ExperimentCommand {
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        return run(args, out, err, new ConsoleProgress(err, System.console() != null));
+    }
+
+    /**
+     * Runs with the caller's progress (e.g. a {@link ConsoleProgress} whose cancel() the command
+     * line wires to Ctrl-C, or the GUI's job monitor); a cancel stops between batches and keeps
+     * every finished setting.
+     */
+    public int run(List<String> args, PrintStream out, PrintStream err, Progress progress) throws Exception {
         ExperimentConfig cfg = parse(args);
         boolean charts = !args.contains("--no-charts");
         String command = "./privtune experiment " + String.join(" ", args);
-        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         List<Setting> grid = cfg.grid();
         ExperimentRunner probe = new ExperimentRunner(cfg.out(), (s, p) -> null, command, charts);
         if (probe.pending(grid).isEmpty()) {

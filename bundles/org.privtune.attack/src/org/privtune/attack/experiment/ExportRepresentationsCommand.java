@@ -9,6 +9,7 @@ import java.util.Set;
 import org.privtune.attack.ObservedRepresentations;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
 
 /**
@@ -37,6 +38,11 @@ public final class ExportRepresentationsCommand {
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        return run(args, out, err, new ConsoleProgress(err, System.console() != null));
+    }
+
+    /** Runs with the caller's progress and cancellation. */
+    public int run(List<String> args, PrintStream out, PrintStream err, Progress progress) throws Exception {
         CommandArguments a = new CommandArguments(args, VALUED, Set.of());
         String data = a.get("data", "sentiment");
         if (!"sentiment".equals(data)) {
@@ -51,7 +57,6 @@ public final class ExportRepresentationsCommand {
         Path cache = Path.of(a.get("cache", System.getProperty("user.home") + "/.privtune/cache"));
         ExperimentConfig cfg = new ExperimentConfig(data, a.getInt("split", 2), List.of(spec.name()), List.of(spec.eps()),
                 1, file.toAbsolutePath().getParent(), false, 1, 1, limit, 1, 1e-4f, 1, 1, 1, 1, 1, 1, 600, cache);
-        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
         try (SplitExperiment setup = new SplitExperiment(cfg, progress)) {
             ObservedRepresentations obs = RepresentationExport.export(setup.path(), setup.testBatches(), spec, setup,
                     file, progress);
