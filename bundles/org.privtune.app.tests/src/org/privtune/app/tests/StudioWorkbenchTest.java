@@ -82,7 +82,7 @@ class StudioWorkbenchTest {
             throw new AssertionError(first);
         }
         assertEquals(IApplication.EXIT_OK, exit);
-        assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "about"), checked);
+        assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "neighbour-hop explorer", "about"), checked);
     }
 
     /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
@@ -146,7 +146,16 @@ class StudioWorkbenchTest {
                         return false;
                     }
                     checked.add("noise tuner");
-                    openAbout(display, context);
+                    ExplorerChecks explorer = new ExplorerChecks(context, shell);
+                    explorer.start();
+                    display.timerExec(200, () -> step(display, () -> {
+                        if (!explorer.checked()) {
+                            return false;
+                        }
+                        checked.add("neighbour-hop explorer");
+                        openAbout(display, context);
+                        return true;
+                    }));
                     return true;
                 }));
                 return true;
@@ -228,6 +237,9 @@ class StudioWorkbenchTest {
     }
 
     static void screenshot(Display display, Shell shell, String name) {
+        shell.redraw(0, 0, shell.getSize().x, shell.getSize().y, true);
+        shell.update();
+        settle(display);
         Rectangle b = shell.getBounds();
         Image image = new Image(display, b.width, b.height);
         GC gc = new GC(display);

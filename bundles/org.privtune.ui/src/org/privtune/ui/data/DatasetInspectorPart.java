@@ -11,11 +11,7 @@ import java.util.function.Function;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
-import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
-import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.Job;
-import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.e4.ui.di.Focus;
@@ -39,7 +35,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
-import org.privtune.core.CancelledException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.Record;
@@ -53,7 +48,7 @@ import org.privtune.data.io.ImportResult;
 import org.privtune.data.io.RecentImports;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.DatasetCharts;
-import org.privtune.ui.jobs.MonitorProgress;
+import org.privtune.ui.jobs.ViewJobs;
 
 /**
  * Dataset Inspector: pick a built-in data set, a recent import or import a file; browse its records
@@ -100,7 +95,7 @@ public class DatasetInspectorPart {
     private Job loadJob;
     private Job filterJob;
     private Job describeJob;
-    private int running;
+    private ViewJobs jobs;
 
     @PostConstruct
     public void createControls(Composite parent) {
@@ -109,6 +104,7 @@ public class DatasetInspectorPart {
         pieceBg1 = new Color(new RGB(0xe3, 0xee, 0xfa));
         pieceBg2 = new Color(new RGB(0xe6, 0xf4, 0xe1));
         GridLayoutFactory.fillDefaults().margins(6, 6).numColumns(1).applyTo(parent);
+        jobs = new ViewJobs(parent, null, text -> setStatus(text, true));
 
         Composite head = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(4).applyTo(head);
@@ -495,53 +491,11 @@ public class DatasetInspectorPart {
     }
 
     private Job background(String name, Function<Progress, Runnable> work) {
-        return background(name, 0, work);
+        return jobs.schedule(name, 0, work);
     }
 
-    /**
-     * Runs {@code work} in a Job with a progress monitor and cancel; the Runnable it returns is run
-     * on the UI thread unless the Job was cancelled or the part is gone. Errors go to the status line.
-     */
     private Job background(String name, long delayMs, Function<Progress, Runnable> work) {
-        // running is only touched on the UI thread and drops after the result is shown (asyncExec
-        // runs in order), so a test that waits for !isBusy() sees the finished view. The "done"
-        // event also comes for a Job cancelled before it started.
-        Job job = Job.create(name, monitor -> {
-            try {
-                Runnable apply = work.apply(new MonitorProgress(monitor));
-                ui(() -> {
-                    if (!monitor.isCanceled()) {
-                        apply.run();
-                    }
-                });
-                return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
-            } catch (CancelledException e) {
-                return Status.CANCEL_STATUS;
-            } catch (RuntimeException e) {
-                ui(() -> setStatus(name + " failed: " + e.getMessage(), true));
-                return new Status(IStatus.WARNING, "org.privtune.ui", name + " failed", e);
-            }
-        });
-        job.addJobChangeListener(new JobChangeAdapter() {
-            @Override
-            public void done(IJobChangeEvent event) {
-                ui(() -> running--);
-            }
-        });
-        job.setUser(false);
-        running++;
-        job.schedule(delayMs);
-        return job;
-    }
-
-    private void ui(Runnable r) {
-        if (!display.isDisposed()) {
-            display.asyncExec(() -> {
-                if (!table.isDisposed()) {
-                    r.run();
-                }
-            });
-        }
+        return jobs.schedule(name, delayMs, work);
     }
 
     private void setStatus(String text, boolean error) {
@@ -579,7 +533,7 @@ public class DatasetInspectorPart {
 
     /** True while a load, describe or filter Job of this view has not finished. */
     public boolean isBusy() {
-        return running > 0;
+        return jobs.isBusy();
     }
 
     public Dataset dataset() {

@@ -12,12 +12,7 @@ import java.util.function.Consumer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
-import org.eclipse.core.runtime.IStatus;
-import org.eclipse.core.runtime.Status;
-import org.eclipse.core.runtime.jobs.IJobChangeEvent;
-import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
-import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.e4.ui.di.Focus;
@@ -37,12 +32,10 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.swt.widgets.Scale;
 import org.eclipse.swt.widgets.Spinner;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.privtune.core.CancelledException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
@@ -52,7 +45,7 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
-import org.privtune.ui.jobs.MonitorProgress;
+import org.privtune.ui.jobs.ViewJobs;
 
 /**
  * Noise Tuner: mechanism and parameters on the left; on every change a background Job evaluates
@@ -72,27 +65,16 @@ public class NoiseTunerPart {
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
 
     private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
-    private final ISchedulingRule engineRule = new ISchedulingRule() {
-        @Override
-        public boolean contains(ISchedulingRule rule) {
-            return rule == this;
-        }
-
-        @Override
-        public boolean isConflicting(ISchedulingRule rule) {
-            return rule == this;
-        }
-    };
     private final Consumer<MechanismSelection.Settings> selectionListener = this::showSettings;
 
     private Display display;
     private Combo mechanism;
-    private Scale eps;
+    private PositionSlider eps;
     private Label epsValue;
     private Spinner n;
     private Spinner k;
     private Spinner rho;
-    private Scale alpha;
+    private PositionSlider alpha;
     private Label alphaValue;
     private Spinner split;
     private Spinner sample;
@@ -111,7 +93,7 @@ public class NoiseTunerPart {
     private Job setupJob;
     private Job pointJob;
     private Job sweepJob;
-    private int running;
+    private ViewJobs jobs;
     private boolean updating;
     private int budget;
     private long changedAt;
@@ -123,6 +105,7 @@ public class NoiseTunerPart {
     public void createControls(Composite parent) {
         display = parent.getDisplay();
         GridLayoutFactory.fillDefaults().numColumns(2).margins(6, 6).applyTo(parent);
+        jobs = new ViewJobs(parent, StudioEngine.RULE, this::setStatus);
         Group controls = new Group(parent, SWT.NONE);
         controls.setText("Mechanism");
         GridLayoutFactory.swtDefaults().numColumns(3).applyTo(controls);
@@ -131,14 +114,14 @@ public class NoiseTunerPart {
         mechanism = new Combo(controls, SWT.READ_ONLY);
         mechanism.setItems(MechanismSpec.NAMES);
         GridDataFactory.fillDefaults().span(3, 1).applyTo(mechanism);
-        eps = scale(controls, "eps", 0, 100);
-        epsValue = valueLabel(controls);
+        epsValue = valueRow(controls, "eps");
+        eps = slider(controls, 100);
         eps.setToolTipText("Privacy parameter on a log scale from 0.1 to 100 (smaller: more noise)");
         n = spinner(controls, "n (hops)", 1, 4, 0);
         k = spinner(controls, "k (graph degree)", 1, 32, 0);
         rho = spinner(controls, "norm budget \u03c1", 0, 500, 1);
-        alpha = scale(controls, "importance \u03b1", 0, 95);
-        alphaValue = valueLabel(controls);
+        alphaValue = valueRow(controls, "importance \u03b1");
+        alpha = slider(controls, 95);
         split = spinner(controls, "split layer", 0, 6, 0);
         sample = spinner(controls, "sample (dev sentences)", 4, 256, 0);
         sample.setToolTipText("Largest sample; fewer are used when a point takes longer than " + TARGET_MS + " ms");
@@ -195,20 +178,18 @@ public class NoiseTunerPart {
         setupEngine();
     }
 
-    private static Scale scale(Composite c, String label, int min, int max) {
+    /** A label and its value on one row; the slider goes on the next, full width. */
+    private static Label valueRow(Composite c, String label) {
         new Label(c, SWT.NONE).setText(label);
-        Scale s = new Scale(c, SWT.HORIZONTAL);
-        s.setMinimum(min);
-        s.setMaximum(max);
-        s.setPageIncrement(5);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(s);
-        return s;
+        Label l = new Label(c, SWT.RIGHT);
+        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(l);
+        return l;
     }
 
-    private static Label valueLabel(Composite c) {
-        Label l = new Label(c, SWT.RIGHT);
-        GridDataFactory.fillDefaults().hint(42, SWT.DEFAULT).applyTo(l);
-        return l;
+    private static PositionSlider slider(Composite c, int max) {
+        PositionSlider s = new PositionSlider(c, max);
+        GridDataFactory.fillDefaults().span(3, 1).grab(true, false).applyTo(s);
+        return s;
     }
 
     private static Spinner spinner(Composite c, String label, int min, int max, int digits) {
@@ -314,6 +295,7 @@ public class NoiseTunerPart {
         int sentences = sample.getSelection();
         TunerEngine old = engine;
         engine = null;
+        StudioEngine.set(null);
         setStatus("Preparing MiniLM at split layer " + layer + " (reference space and neighbour graph from the cache, "
                 + "computed on first use)\u2026");
         setupJob = background("Noise Tuner: preparing split layer " + layer, 0, progress -> {
@@ -333,6 +315,7 @@ public class NoiseTunerPart {
             }
             return () -> {
                 engine = opened;
+                StudioEngine.set(opened);
                 engineSample = sentences;
                 budget = Math.min(Math.max(budget, 4), sentences);
                 setStatus(String.format(Locale.ROOT, "MiniLM split after layer %d; sample: %d dev sentences of %s",
@@ -452,53 +435,16 @@ public class NoiseTunerPart {
         return a.length == 0 ? 0 : s / a.length;
     }
 
-    private void cancel(Job... jobs) {
-        for (Job j : jobs) {
-            if (j != null) {
-                j.cancel();
-            }
-        }
+    private void cancel(Job... js) {
+        ViewJobs.cancel(js);
     }
 
-    /** A Job on the engine rule; its result is applied on the UI thread unless it was cancelled. */
     private Job background(String name, long delayMs, java.util.function.Function<Progress, Runnable> work) {
-        Job job = Job.create(name, monitor -> {
-            try {
-                Runnable apply = work.apply(new MonitorProgress(monitor));
-                ui(() -> {
-                    if (!monitor.isCanceled()) {
-                        apply.run();
-                    }
-                });
-                return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
-            } catch (CancelledException e) {
-                return Status.CANCEL_STATUS;
-            } catch (RuntimeException e) {
-                ui(() -> setStatus(name + " failed: " + e.getMessage()));
-                return new Status(IStatus.WARNING, "org.privtune.ui", name + " failed", e);
-            }
-        });
-        job.setRule(engineRule);
-        job.setSystem(true);
-        job.addJobChangeListener(new JobChangeAdapter() {
-            @Override
-            public void done(IJobChangeEvent event) {
-                ui(() -> running--);
-            }
-        });
-        running++;
-        job.schedule(delayMs);
-        return job;
+        return jobs.schedule(name, delayMs, work);
     }
 
     private void ui(Runnable r) {
-        if (!display.isDisposed()) {
-            display.asyncExec(() -> {
-                if (!mechanism.isDisposed()) {
-                    r.run();
-                }
-            });
-        }
+        jobs.ui(r);
     }
 
     private void setStatus(String text) {
@@ -524,14 +470,9 @@ public class NoiseTunerPart {
         }
         TunerEngine e = engine;
         engine = null;
+        StudioEngine.set(null);
         if (e != null) {
-            Job close = Job.create("Noise Tuner: closing", m -> {
-                e.close();
-                return Status.OK_STATUS;
-            });
-            close.setRule(engineRule);
-            close.setSystem(true);
-            close.schedule();
+            StudioEngine.closeLater("Noise Tuner: closing", e);
         }
     }
 
@@ -539,7 +480,7 @@ public class NoiseTunerPart {
 
     /** True while a setup, point or sweep Job of this view has not finished. */
     public boolean isBusy() {
-        return running > 0;
+        return jobs.isBusy();
     }
 
     /** True while the current point is still to come (the sweep may still be running). */
@@ -581,7 +522,7 @@ public class NoiseTunerPart {
         return mechanism;
     }
 
-    public Scale epsScale() {
+    public PositionSlider epsScale() {
         return eps;
     }
 

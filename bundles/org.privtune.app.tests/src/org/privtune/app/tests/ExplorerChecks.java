@@ -1,0 +1,136 @@
+package org.privtune.app.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.model.application.ui.basic.MPart;
+import org.eclipse.e4.ui.workbench.modeling.EPartService;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.ui.charts.HopCharts;
+import org.privtune.ui.explorer.NeighbourHopExplorerPart;
+import org.privtune.ui.tuner.HopExplorer;
+import org.privtune.ui.tuner.MechanismSelection;
+import org.privtune.ui.tuner.NoiseTunerPart;
+import org.privtune.ui.tuner.StudioEngine;
+import org.privtune.ui.tuner.Vocabulary;
+
+/**
+ * Drives the Neighbour-Hop Explorer: its table and plot against a headless {@link HopExplorer} on
+ * the same engine, sentence and spec; then switches the mechanism in the explorer and checks that
+ * the Noise Tuner follows, and back from the tuner to the explorer.
+ */
+final class ExplorerChecks {
+
+    private final IEclipseContext context;
+    private final Shell shell;
+    private NeighbourHopExplorerPart part;
+    private NoiseTunerPart tuner;
+    private int phase;
+
+    ExplorerChecks(IEclipseContext context, Shell shell) {
+        this.context = context;
+        this.shell = shell;
+    }
+
+    void start() {
+        EPartService parts = context.get(EPartService.class);
+        tuner = (NoiseTunerPart) parts.findPart(NoiseTunerPart.ID).getObject();
+        MPart mpart = parts.findPart(NeighbourHopExplorerPart.ID);
+        assertNotNull(mpart, "the Neighbour-Hop Explorer is in the application model");
+        parts.showPart(mpart, EPartService.PartState.ACTIVATE);
+        part = (NeighbourHopExplorerPart) mpart.getObject();
+        assertNotNull(part, "the Neighbour-Hop Explorer was created");
+    }
+
+    private boolean settled(String mechanism) {
+        return !part.isBusy() && !tuner.isBusy() && StudioEngine.current() != null && part.analysis() != null
+                && part.neighbourhood() != null && part.analysis().spec().name().equals(mechanism)
+                && part.analysis().spec().equals(MechanismSelection.STUDIO.get().spec());
+    }
+
+    private static void select(Combo c, String item) {
+        c.select(Arrays.asList(c.getItems()).indexOf(item));
+        c.notifyListeners(SWT.Selection, null);
+    }
+
+    private void compareWithHeadless() {
+        HopExplorer.Analysis shown = part.analysis();
+        HopExplorer.Analysis again;
+        try (HopExplorer x = new HopExplorer(StudioEngine.current(), Vocabulary.miniLm())) {
+            again = x.analyse(shown.sentence(), shown.spec());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertEquals(again.rows().size(), shown.rows().size());
+        Table table = part.table();
+        assertEquals(again.rows().size(), table.getItemCount(), "one row per token");
+        int[] hopsSize = new int[again.rows().size()];
+        for (int i = 0; i < again.rows().size(); i++) {
+            HopExplorer.TokenRow a = again.rows().get(i);
+            assertEquals(a.token(), table.getItem(i).getText(0));
+            assertEquals(a.guess(), table.getItem(i).getText(4), "guess for " + a.token());
+            assertEquals(a.examples(), shown.rows().get(i).examples());
+            hopsSize[i] = Mechanisms.hops(StudioEngine.current().resources(), shown.spec()).indirect(a.id()).length;
+            assertEquals(hopsSize[i], a.targetSetSize(), "|N_n| of " + a.token());
+            assertTrue(table.getItem(i).getText(2).startsWith(Integer.toString(hopsSize[i])));
+            assertEquals(a.attackerWins(), a.hop() == 0, "hop 0 exactly when the attacker wins");
+            assertEquals(a.attackerWins() ? "0" : a.hop() == HopExplorer.FAR ? "> " + (shown.spec().n() + 1)
+                    : Integer.toString(a.hop()), table.getItem(i).getText(5));
+            boolean marked = !table.getItem(i).getBackground().equals(table.getBackground());
+            assertEquals(a.attackerWins(), marked, "row of " + a.token() + " marked when the attacker wins");
+        }
+        XYSeriesCollection plot = (XYSeriesCollection) part.plot().getChart().getXYPlot().getDataset();
+        int n = shown.spec().n();
+        assertEquals(n + 3, plot.getSeriesCount(), "hops 1..n, samples, clean, target");
+        assertTrue(plot.getSeries(HopCharts.hopSeries(1)).getItemCount() > 0, "direct neighbours drawn");
+        assertEquals(NeighbourHopExplorerPart.DRAWS, plot.getSeries(HopCharts.SAMPLES).getItemCount());
+        assertEquals(1, plot.getSeries(HopCharts.CLEAN).getItemCount());
+    }
+
+    boolean checked() {
+        switch (phase) {
+            case 0 -> {
+                if (!settled(MechanismSpec.PRIVTUNE)) {
+                    return false;
+                }
+                compareWithHeadless();
+                StudioWorkbenchTest.settle(shell.getDisplay());
+                StudioWorkbenchTest.screenshot(shell.getDisplay(), shell, "neighbour-hop-explorer.png");
+                select(part.mechanismCombo(), MechanismSpec.DCHI);
+                phase = 1;
+            }
+            case 1 -> {
+                if (!settled(MechanismSpec.DCHI)) {
+                    return false;
+                }
+                assertEquals(MechanismSpec.DCHI, tuner.mechanismCombo().getText(), "the tuner follows the explorer");
+                assertTrue(tuner.lastPoint() != null && tuner.lastPoint().spec().name().equals(MechanismSpec.DCHI),
+                        "and evaluates the explorer's mechanism");
+                compareWithHeadless();
+                select(tuner.mechanismCombo(), MechanismSpec.PRIVTUNE);
+                phase = 2;
+            }
+            case 2 -> {
+                if (!settled(MechanismSpec.PRIVTUNE)) {
+                    return false;
+                }
+                assertEquals(MechanismSpec.PRIVTUNE, part.mechanismCombo().getText(), "the explorer follows the tuner");
+                return true;
+            }
+            default -> throw new IllegalStateException();
+        }
+        return false;
+    }
+}
