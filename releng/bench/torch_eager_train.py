@@ -45,14 +45,14 @@ class Layer(nn.Module):
 class Bert(nn.Module):
     def __init__(self):
         super().__init__()
-        self.word, self.pos, self.type = nn.Embedding(V, H), nn.Embedding(512, H), nn.Embedding(2, H)
+        self.word, self.pos, self.token_type = nn.Embedding(V, H), nn.Embedding(512, H), nn.Embedding(2, H)
         self.ln = nn.LayerNorm(H, eps=1e-12)
         self.layers = nn.ModuleList(Layer() for _ in range(L))
         self.drop, self.head = nn.Dropout(0.1), nn.Linear(H, 2)
 
     def embed(self, ids):
         pos = torch.arange(ids.shape[1]).unsqueeze(0)
-        return self.ln(self.word(ids) + self.pos(pos) + self.type(torch.zeros_like(ids)))
+        return self.ln(self.word(ids) + self.pos(pos) + self.token_type(torch.zeros_like(ids)))
 
 
 model = Bert()
