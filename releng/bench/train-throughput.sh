@@ -2,11 +2,12 @@
 # Training throughput of split fine-tuning (batch 32 x 64 tokens, split 2): PrivTune's DJL/PyTorch
 # path against the same computation in PyTorch eager (Debian's python3-torch), alternated in one run
 # (DJL, eager, DJL, eager) so that both see the same machine load. Writes a Markdown table.
-#   releng/bench/train-throughput.sh [steps] [out.md]
+#   releng/bench/train-throughput.sh [steps] [out.md] [warm-up steps]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 steps="${1:-20}"
 out="${2:-$root/target/bench/train-throughput.md}"
+warmup="${3:-3}"
 mkdir -p "$(dirname "$out")"
 py=/usr/bin/python3
 if ! "$py" -c 'import torch' 2>/dev/null; then
@@ -17,9 +18,9 @@ threads=$(nproc)
 declare -A djl eager
 for round in 1 2; do
   echo "bench: round $round: DJL" >&2
-  djl[$round]=$("$root/privtune" bench train "$steps" 5 32 64 2 2>/dev/null)
+  djl[$round]=$("$root/privtune" bench train "$steps" "$warmup" 32 64 2 2>/dev/null)
   echo "bench: round $round: PyTorch eager" >&2
-  eager[$round]=$(BENCH_THREADS=$threads "$py" "$root/releng/bench/torch_eager_train.py" "$steps" 5 32 64 2)
+  eager[$round]=$(BENCH_THREADS=$threads "$py" "$root/releng/bench/torch_eager_train.py" "$steps" "$warmup" 32 64 2)
 done
 val() { printf '%s\n' "$1" | sed -n "s/^$2=//p"; }
 {
