@@ -46,21 +46,21 @@ public final class ExperimentRunner {
     }
 
     public Outcome run(List<Setting> grid, Progress progress) throws Exception {
-        List<Setting> todo = pending(grid);
-        int skipped = grid.size() - todo.size();
+        List<Setting> remaining = pending(grid);
+        int skipped = grid.size() - remaining.size();
         progress.begin(String.format(Locale.ROOT, "Experiment: %d settings (%d already done)", grid.size(), skipped),
-                todo.size());
+                remaining.size());
         List<Path> written = new ArrayList<>();
         int ran = 0;
         try {
             List<SettingResult> all = files.readAll();
-            if (todo.isEmpty()) {
+            if (remaining.isEmpty()) {
                 written = writeOutputs(all);
             }
-            for (int i = 0; i < todo.size(); i++) {
+            for (int i = 0; i < remaining.size(); i++) {
                 progress.checkCancelled();
-                Setting s = todo.get(i);
-                String prefix = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, todo.size(), s.key());
+                Setting s = remaining.get(i);
+                String prefix = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, remaining.size(), s.key());
                 progress.subTask(prefix);
                 SettingResult r = executor.run(s, new Nested(progress, prefix));
                 files.writeSetting(r);
