@@ -82,6 +82,15 @@ class MechanismContractTest {
                         default -> {
                             assertFalse(Arrays.equals(oa, oc), name + ": other seed, same output");
                             assertTrue(rep.meanNoiseNorm() > 0, name + ": no noise");
+                            for (int i = 0; i < B * T; i++) {
+                                double q = 0;
+                                for (int j = 0; j < D; j++) {
+                                    double x = oa[i * D + j] - h[i * D + j];
+                                    q += x * x;
+                                }
+                                assertEquals(Math.sqrt(q), rep.noiseNorms()[i], 1e-3 * (1 + Math.sqrt(q)),
+                                        name + ": reported noise norm at " + i);
+                            }
                         }
                     }
                     if (name.equals(MechanismSpec.PRIVTUNE_PLUS)) {

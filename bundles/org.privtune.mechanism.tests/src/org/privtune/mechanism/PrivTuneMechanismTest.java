@@ -115,6 +115,47 @@ class PrivTuneMechanismTest {
                     assertEquals(0f, expect[j]);
                     assertEquals(0f, expect[(t - 1) * D + j]);
                 }
+                // Independently of the mechanism's scalar algebra: s_v * OptimalDirection.solve towards
+                // ||h|| A[v] and away from ||h|| B[v] (A, B the unit centroid directions).
+                HopDistances hops = Mechanisms.hops(res, spec);
+                float[] a = hops.indirectDirections(r);
+                float[] b = hops.selfAndDirectDirections(r);
+                float[] hs = hSent.toFloatArray();
+                for (int p = 1; p < t - 1; p++) {
+                    int v = (int) sentence[p];
+                    float[] row = Arrays.copyOfRange(hs, p * D, (p + 1) * D);
+                    double n = 0;
+                    for (float x : row) {
+                        n += x * x;
+                    }
+                    n = Math.sqrt(n);
+                    float[] ta = new float[D];
+                    float[] tb = new float[D];
+                    for (int j = 0; j < D; j++) {
+                        ta[j] = (float) (n * a[v * D + j]);
+                        tb[j] = (float) (n * b[v * D + j]);
+                    }
+                    float[] delta = OptimalDirection.solve(m.create(row, new Shape(1, D)), m.create(ta, new Shape(1, D)),
+                            m.create(tb, new Shape(1, D)), spec.lambdaTarget(), spec.lambdaAvoid(), spec.lambdaUtility(),
+                            spec.rho(), spec.tau()).toFloatArray();
+                    float sv = 1 - 0.6f * w[v];
+                    for (int j = 0; j < D; j++) {
+                        assertEquals(sv * delta[j], expect[p * D + j], 1e-4f, "token " + v + " coordinate " + j);
+                    }
+                }
+                // The report's norms: ||out - h|| per position, and the shift norm of the last batch.
+                PerturbationReport rep = mech.lastReport();
+                float[] diff = out.sub(hidden).toFloatArray();
+                for (int p = 0; p < t; p++) {
+                    double q = 0;
+                    double e = 0;
+                    for (int j = 0; j < D; j++) {
+                        q += diff[p * D + j] * diff[p * D + j];
+                        e += expect[p * D + j] * expect[p * D + j];
+                    }
+                    assertEquals(Math.sqrt(q), rep.noiseNorms()[p], 1e-3, "noise norm at " + p);
+                    assertEquals(Math.sqrt(e), rep.shiftNorms()[p], 1e-3, "shift norm at " + p);
+                }
                 float[] scales = mech.lastReport().scales();
                 assertEquals(1 - 0.6f * w[17], scales[1], 1e-6f);
                 assertEquals(1 - 0.6f * w[230], scales[2], 1e-6f);

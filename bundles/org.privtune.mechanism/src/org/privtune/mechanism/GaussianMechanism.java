@@ -29,12 +29,28 @@ final class GaussianMechanism extends RepresentationMechanism {
         return sigma;
     }
 
+    /**
+     * noise_i = (f_i - 1) h_i + sigma g_i with the clip factor f_i = min(1, C / ||h_i||): the
+     * normal draw is scaled in place, and the clipping adds one scaled copy of h.
+     */
     @Override
-    protected Noise noise(NDManager m, NDArray h, NDArray ids, NDArray eligible, Shape shape, long seed) {
-        NDArray clipped = clip(h);
-        NDArray g = TorchRandom.withSeed(seed, () -> m.randomNormal(h.getShape())).mul((float) sigma);
-        NDArray shift = clipped.sub(h);
-        return new Noise(shift.add(g), shift, null, null);
+    protected Noise noise(Batch b) {
+        int n = b.rows();
+        float[] hn = b.h().norm(new int[] {1}).toFloatArray();
+        NDArray g = TorchRandom.withSeed(b.seed(), () -> b.m().randomNormal(b.h().getShape()));
+        float[] fz = new float[n];
+        float[] fh = new float[n];
+        float[] shift = new float[n];
+        for (int i = 0; i < n; i++) {
+            float el = b.eligible()[i];
+            float clip = (float) Math.min(1.0, spec.clip() / Math.max(hn[i], 1e-12));
+            fz[i] = el * (float) sigma;
+            fh[i] = el * (clip - 1f);
+            shift[i] = Math.abs(fh[i]) * hn[i];
+        }
+        g.muli(b.column(fz));
+        g.addi(b.h().mul(b.column(fh)));
+        return new Noise(g, shift, null, null);
     }
 
     private NDArray clip(NDArray h) {
@@ -46,7 +62,7 @@ final class GaussianMechanism extends RepresentationMechanism {
     @Override
     public NDArray deterministicPart(NDArray hidden, NDArray tokenIds) {
         try (NDManager m = hidden.getManager().newSubManager()) {
-            NDArray keep = nonSpecial(m, tokenIds);
+            NDArray keep = m.create(nonSpecial(longIds(tokenIds)), new Shape(tokenIds.getShape().size(), 1));
             NDArray out = hidden.add(clip(hidden).sub(hidden).mul(keep));
             out.attach(hidden.getManager());
             return out;

@@ -39,8 +39,8 @@ final class NoneMechanism extends RepresentationMechanism {
     }
 
     @Override
-    protected Noise noise(NDManager m, NDArray h, NDArray ids, NDArray eligible, Shape shape, long seed) {
-        return new Noise(m.zeros(h.getShape()), null, null, null);
+    protected Noise noise(Batch b) {
+        return new Noise(b.m().zeros(b.h().getShape()), null, null, null);
     }
 
     @Override

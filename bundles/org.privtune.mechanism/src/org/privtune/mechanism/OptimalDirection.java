@@ -60,9 +60,18 @@ public final class OptimalDirection {
      * @param hNorm ||h|| per row (given because callers usually have it)
      */
     static float[][] coefficients(float[] hNorm, NDArray h, NDArray dStar, double rho, double tau) {
+        return coefficients(hNorm, RepresentationMechanism.rowDots(h, dStar), dStar.norm(new int[] {1}).toFloatArray(),
+                rho, tau);
+    }
+
+    /**
+     * The same from per-row scalars.
+     *
+     * @param dot h . delta* per row
+     * @param dn  ||delta*|| per row
+     */
+    static float[][] coefficients(float[] hNorm, float[] dot, float[] dn, double rho, double tau) {
         int rows = hNorm.length;
-        float[] dot = h.mul(dStar).sum(new int[] {1}).toFloatArray();
-        float[] dn = dStar.norm(new int[] {1}).toFloatArray();
         float[] alpha = new float[rows];
         float[] beta = new float[rows];
         double cosT = Math.max(-1, Math.min(1, tau));

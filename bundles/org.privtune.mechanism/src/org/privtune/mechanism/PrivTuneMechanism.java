@@ -22,6 +22,8 @@ import ai.djl.ndarray.types.Shape;
 final class PrivTuneMechanism extends RepresentationMechanism {
 
     private final NDArray pull;
+    /** ||P[v]||^2 per token, so that ||delta*|| needs no pass over [N, d]. */
+    private final float[] pullNormSq;
     private final float[] scale;
     private final float hCoef;
 
@@ -33,52 +35,80 @@ final class PrivTuneMechanism extends RepresentationMechanism {
         float[] b = hops.selfAndDirectDirections(r);
         float wa = (float) (spec.lambdaTarget() / c);
         float wb = (float) (spec.lambdaAvoid() / c);
+        int dim = r.dim();
+        this.pullNormSq = new float[r.vocabSize()];
         for (int i = 0; i < a.length; i++) {
             a[i] = wa * a[i] - wb * b[i];
+            pullNormSq[i / dim] += a[i] * a[i];
         }
-        this.pull = tables.create(a, new Shape(r.vocabSize(), r.dim()));
+        this.pull = tables.create(a, new Shape(r.vocabSize(), dim));
         this.hCoef = (float) ((spec.lambdaTarget() - spec.lambdaAvoid()) / c);
-        float[] w = res.importance().weights();
-        this.scale = new float[w.length];
-        for (int v = 0; v < w.length; v++) {
-            scale[v] = TokenImportance.scale(w[v], (float) spec.alpha());
-        }
+        this.scale = res.importance().scaleArray((float) spec.alpha());
     }
 
-    /** delta* for rows h (in m), and ||h|| per row. */
-    private NDArray unconstrained(NDManager m, NDArray h, NDArray ids, float[] hNormOut) {
-        NDArray hn = h.norm(new int[] {1}, true);
-        System.arraycopy(hn.toFloatArray(), 0, hNormOut, 0, hNormOut.length);
-        return gather(pull, m, ids).mul(hn).sub(h.mul(hCoef));
-    }
-
-    @Override
-    protected Noise noise(NDManager m, NDArray h, NDArray ids, NDArray eligible, Shape shape, long seed) {
-        int n = (int) h.getShape().get(0);
-        int d = (int) h.getShape().get(1);
-        float[] hn = new float[n];
-        NDArray dStar = unconstrained(m, h, ids, hn);
-        float[][] ab = OptimalDirection.coefficients(hn, h, dStar, spec.rho(), spec.tau());
-        NDArray g = TorchRandom.withSeed(seed, () -> m.randomNormal(new Shape(n, d)));
-        float[] gn = g.norm(new int[] {1}).toFloatArray();
-        float[] radius = DChiNoise.radii(n, d, 1.0 / spec.eps(), TorchRandom.mix(seed, 7));
-        long[] id = ids.toLongArray();
-        float[] el = eligible.toFloatArray();
-        float[] ca = new float[n];
-        float[] cb = new float[n];
-        float[] cz = new float[n];
-        float[] s = new float[n];
+    /**
+     * The mean shift k_i delta_i as per-row coefficients of h and of D = P[ids]:
+     * k delta = ch h + cd D, from ||h||, h.D and ||D||^2 alone. With delta* = ||h|| D - hCoef h,
+     * h.delta* = ||h|| (h.D) - hCoef ||h||^2 and ||delta*||^2 = ||h||^2 ||D||^2
+     * - 2 hCoef ||h|| (h.D) + hCoef^2 ||h||^2; the projection gives delta = alpha h + beta delta*.
+     *
+     * @param k per-row factor (eligibility times importance scale)
+     * @return {ch, cd, ||k delta||}
+     */
+    private float[][] shiftCoefficients(float[] hn, float[] hd, long[] ids, float[] k) {
+        int n = hn.length;
+        float[] dot = new float[n];
+        float[] dn = new float[n];
         for (int i = 0; i < n; i++) {
-            s[i] = scale[(int) id[i]];
-            float k = el[i] * s[i];
-            ca[i] = k * ab[0][i];
-            cb[i] = k * ab[1][i];
-            cz[i] = k * radius[i] / Math.max(gn[i], 1e-30f);
+            double h = hn[i];
+            double dd = pullNormSq[(int) ids[i]];
+            dot[i] = (float) (h * hd[i] - hCoef * h * h);
+            dn[i] = (float) Math.sqrt(Math.max(0, h * h * dd - 2 * hCoef * h * hd[i] + hCoef * hCoef * h * h));
         }
-        Shape col = new Shape(n, 1);
-        NDArray shift = h.mul(m.create(ca, col)).add(dStar.mul(m.create(cb, col)));
-        NDArray noise = shift.add(g.mul(m.create(cz, col)));
-        return new Noise(noise, shift, null, m.create(s, col), true);
+        float[][] ab = OptimalDirection.coefficients(hn, dot, dn, spec.rho(), spec.tau());
+        float[] ch = new float[n];
+        float[] cd = new float[n];
+        float[] norm = new float[n];
+        for (int i = 0; i < n; i++) {
+            ch[i] = k[i] * (ab[0][i] - ab[1][i] * hCoef);
+            cd[i] = k[i] * ab[1][i] * hn[i];
+            double sq = (double) ch[i] * ch[i] * hn[i] * hn[i] + 2.0 * ch[i] * cd[i] * hd[i]
+                    + (double) cd[i] * cd[i] * pullNormSq[(int) ids[i]];
+            norm[i] = (float) Math.sqrt(Math.max(0, sq));
+        }
+        return new float[][] {ch, cd, norm};
+    }
+
+    /**
+     * h~ - h = ch h + cd D + cz g: the gathered rows and the normal draw are scaled in place and
+     * summed with one scaled copy of h, three [N, d] allocations in all.
+     */
+    @Override
+    protected Noise noise(Batch b) {
+        int n = b.rows();
+        int d = b.dim();
+        NDArray h = b.h();
+        float[] hn = h.norm(new int[] {1}).toFloatArray();
+        NDArray dRows = gather(pull, b.m(), b.ids());
+        float[] hd = rowDots(h, dRows);
+        float[] s = new float[n];
+        float[] k = new float[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = scale[(int) b.idArr()[i]];
+            k[i] = b.eligible()[i] * s[i];
+        }
+        float[][] c = shiftCoefficients(hn, hd, b.idArr(), k);
+        NDArray g = TorchRandom.withSeed(b.seed(), () -> b.m().randomNormal(new Shape(n, d)));
+        float[] gn = g.norm(new int[] {1}).toFloatArray();
+        float[] radius = DChiNoise.radii(n, d, 1.0 / spec.eps(), TorchRandom.mix(b.seed(), 7));
+        float[] cz = new float[n];
+        for (int i = 0; i < n; i++) {
+            cz[i] = k[i] * radius[i] / Math.max(gn[i], 1e-30f);
+        }
+        g.muli(b.column(cz));
+        g.addi(dRows.muli(b.column(c[1])));
+        g.addi(h.mul(b.column(c[0])));
+        return new Noise(g, c[2], null, s);
     }
 
     @Override
@@ -87,22 +117,19 @@ final class PrivTuneMechanism extends RepresentationMechanism {
         try (NDManager m = out.newSubManager()) {
             NDArray h = hidden.duplicate();
             h.attach(m);
-            NDArray ids = tokenIds.duplicate();
+            NDArray ids = tokenIds.toType(ai.djl.ndarray.types.DataType.INT64, true);
             ids.attach(m);
-            int n = (int) h.getShape().get(0);
-            float[] hn = new float[n];
-            NDArray dStar = unconstrained(m, h, ids, hn);
-            float[][] ab = OptimalDirection.coefficients(hn, h, dStar, spec.rho(), spec.tau());
-            long[] id = ids.toLongArray();
-            NDArray keep = nonSpecial(m, ids);
-            float[] kp = keep.toFloatArray();
-            for (int i = 0; i < n; i++) {
-                float k = kp[i] * scale[(int) id[i]];
-                ab[0][i] *= k;
-                ab[1][i] *= k;
+            long[] idArr = ids.toLongArray();
+            float[] hn = h.norm(new int[] {1}).toFloatArray();
+            NDArray dRows = gather(pull, m, ids);
+            float[] hd = rowDots(h, dRows);
+            float[] k = nonSpecial(idArr);
+            for (int i = 0; i < k.length; i++) {
+                k[i] *= scale[(int) idArr[i]];
             }
-            Shape col = new Shape(n, 1);
-            NDArray result = h.add(h.mul(m.create(ab[0], col))).add(dStar.mul(m.create(ab[1], col)));
+            float[][] c = shiftCoefficients(hn, hd, idArr, k);
+            Shape col = new Shape(k.length, 1);
+            NDArray result = h.add(h.mul(m.create(c[0], col))).addi(dRows.muli(m.create(c[1], col)));
             result.attach(out);
             return result;
         }

@@ -53,11 +53,17 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
     }
 
     @Override
-    protected Noise noise(NDManager m, NDArray h, NDArray ids, NDArray eligible, Shape shape, long seed) {
-        int n = (int) h.getShape().get(0);
-        int d = (int) h.getShape().get(1);
-        long[] idArr = ids.toLongArray();
-        float[] el = eligible.toFloatArray();
+    protected Noise noise(Batch batch) {
+        NDManager m = batch.m();
+        NDArray h = batch.h();
+        NDArray ids = batch.ids();
+        Shape shape = batch.shape();
+        long seed = batch.seed();
+        int n = batch.rows();
+        int d = batch.dim();
+        long[] idArr = batch.idArr();
+        float[] el = batch.eligible();
+        NDArray eligible = batch.eligibleColumn();
         int[] off = hops.indirectOffsets();
         int[] mem = hops.indirectMembers();
         int[] nb = graph.neighbours();
@@ -98,8 +104,9 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
         float[] radius = DChiNoise.radii(n, sub, 1.0 / spec.eps(), TorchRandom.mix(seed, 13));
         NDArray z = dir.mul(m.create(radius, new Shape(n, 1)));
         NDArray s = gather(scaleTable, m, ids).reshape(n, 1);
-        NDArray shift = mixed.sub(h).add(delta.mul(s));
-        return new Noise(shift.add(z.mul(s)), shift, targets, s);
+        NDArray shift = mixed.sub(h).add(delta.mul(s)).muli(eligible);
+        NDArray noise = z.muli(s).muli(eligible).addi(shift);
+        return new Noise(noise, shift.norm(new int[] {1}).toFloatArray(), targets, s.reshape(n).toFloatArray());
     }
 
     /**

@@ -8,52 +8,77 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Shared batch plumbing of the representation-level mechanisms: flattening [B, T, d] to [N, d],
- * the eligibility mask (attention mask 1 and not a special id), the per-call seed, masking the
- * noise so that special and padding positions are returned bit-for-bit, and the report.
+ * the eligibility mask (attention mask 1 and not a special id), the per-call seed, and the report.
  * Subclasses only say what noise a batch of eligible rows gets.
+ *
+ * <p>Why the hot path looks the way it does (issue 5's 5% budget, docs/benchmarks.md): every
+ * fresh [N, d] tensor costs more in page faults than the arithmetic on it (glibc hands large
+ * blocks back to the kernel on free), so mechanisms fold per-row factors (eligibility, importance
+ * scale, radius) into Java scalars and scale their few big tensors in place; the eligibility mask
+ * and the report's per-row numbers are computed in Java on N values, not on the engine.
  */
 abstract class RepresentationMechanism implements NoiseMechanism {
 
     protected final MechanismSpec spec;
-    /** Owns the mechanism's tables (special flags, scales, centroids); closed by {@link #close()}. */
+    /** Owns the mechanism's tables (centroids, directions); closed by {@link #close()}. */
     protected final NDManager tables;
-    private final NDArray specialFlags;
+    private final boolean[] special;
     private long calls;
     private PerturbationReport last;
 
     protected RepresentationMechanism(MechanismSpec spec, SpecialTokens tokens, NDManager parent) {
         this.spec = spec;
         this.tables = parent.newSubManager();
-        boolean[] s = tokens.specialFlags();
-        float[] f = new float[s.length];
-        for (int i = 0; i < s.length; i++) {
-            f[i] = s[i] ? 1f : 0f;
-        }
-        this.specialFlags = tables.create(f);
+        this.special = tokens.specialFlags();
     }
 
     /**
-     * What one batch of N flattened rows gets; every array must live in {@code m}. When
-     * {@code masked}, noise and shift are already zero on ineligible rows (a subclass that folds
-     * the mask into per-row scalars saves two passes over [N, d]).
-     */
-    protected record Noise(NDArray noise, NDArray shift, int[] targets, NDArray scales, boolean masked) {
-        Noise(NDArray noise, NDArray shift, int[] targets, NDArray scales) {
-            this(noise, shift, targets, scales, false);
-        }
-    }
-
-    /**
-     * The noise for flattened rows.
+     * One flattened batch as a subclass sees it.
      *
-     * @param m        scratch manager of this call
-     * @param h        [N, d] representations
+     * @param m        scratch manager of this call; every array a subclass makes must live here
+     * @param h        [N, d] representations (read only: it is the caller's tensor)
      * @param ids      [N] int64 token ids
-     * @param eligible [N, 1] float32, 1 where the row may be perturbed
+     * @param idArr    the same ids in Java
+     * @param eligible per row 1 where the row may be perturbed, else 0
      * @param shape    the original [B, T, d] shape (for sentence-level operations)
      * @param seed     seed of this call
      */
-    protected abstract Noise noise(NDManager m, NDArray h, NDArray ids, NDArray eligible, Shape shape, long seed);
+    protected record Batch(NDManager m, NDArray h, NDArray ids, long[] idArr, float[] eligible, Shape shape,
+            long seed) {
+
+        int rows() {
+            return idArr.length;
+        }
+
+        int dim() {
+            return (int) h.getShape().get(1);
+        }
+
+        /** eligible as an [N, 1] column in m. */
+        NDArray eligibleColumn() {
+            return column(eligible);
+        }
+
+        /** Per-row scalars as an [N, 1] column in m. */
+        NDArray column(float[] values) {
+            return m.create(values, new Shape(values.length, 1));
+        }
+    }
+
+    /**
+     * What one batch gets.
+     *
+     * @param noise      [N, d] in the batch's manager, already zero on ineligible rows, owned by
+     *                   the call: the output is made by adding h to it in place
+     * @param shiftNorms per row the norm of the deterministic part of the noise, null when zero
+     * @param targets    per row a target token id (-1 for none), or null
+     * @param scales     per row the importance scale, or null when no scaling applies
+     */
+    protected record Noise(NDArray noise, float[] shiftNorms, int[] targets, float[] scales) {
+    }
+
+    /** The noise for one flattened batch. */
+    protected abstract Noise noise(Batch batch);
 
     @Override
     public MechanismSpec spec() {
@@ -76,29 +101,32 @@ abstract class RepresentationMechanism implements NoiseMechanism {
             NDArray ids = idView.toType(DataType.INT64, false);
             NDArray maskView = attentionMask.reshape(n);
             maskView.attach(m);
-            NDArray mask = maskView.toType(DataType.FLOAT32, false);
-            NDArray special = gather(specialFlags, m, ids);
-            NDArray eligible = mask.neq(0).toType(DataType.FLOAT32, false).mul(special.neg().add(1)).reshape(n, 1);
-            Noise z = noise(m, h, ids, eligible, shape, seed);
-            NDArray masked = z.masked() ? z.noise() : z.noise().mul(eligible);
-            NDArray result = h.add(masked).reshape(shape);
-            float[] el = eligible.toFloatArray();
+            long[] idArr = ids.toLongArray();
+            long[] mask = maskView.toType(DataType.INT64, false).toLongArray();
+            float[] el = new float[n];
             int perturbed = 0;
-            for (float e : el) {
-                perturbed += e > 0 ? 1 : 0;
+            for (int i = 0; i < n; i++) {
+                boolean ok = mask[i] != 0 && !isSpecial(idArr[i]);
+                el[i] = ok ? 1f : 0f;
+                perturbed += ok ? 1 : 0;
             }
-            float[] noiseNorms = masked.norm(new int[] {1}).toFloatArray();
-            float[] shiftNorms = z.shift() == null ? new float[n]
-                    : (z.masked() ? z.shift() : z.shift().mul(eligible)).norm(new int[] {1}).toFloatArray();
+            Noise z = noise(new Batch(m, h, ids, idArr, el, shape, seed));
+            float[] noiseNorms = z.noise().norm(new int[] {1}).toFloatArray();
+            NDArray result = z.noise().addi(h).reshape(shape);
+            float[] shiftNorms = z.shiftNorms() == null ? new float[n] : z.shiftNorms();
             int[] targets = new int[n];
             for (int i = 0; i < n; i++) {
                 targets[i] = z.targets() != null && el[i] > 0 ? z.targets()[i] : -1;
             }
-            float[] scales = z.scales() == null ? ones(n) : z.scales().reshape(n).toFloatArray();
+            float[] scales = z.scales() == null ? ones(n) : z.scales();
             last = new PerturbationReport(spec.toString(), n, perturbed, noiseNorms, shiftNorms, targets, scales);
             result.attach(out);
             return new Perturbation(result, last);
         }
+    }
+
+    private boolean isSpecial(long id) {
+        return id < 0 || id >= special.length || special[(int) id];
     }
 
     @Override
@@ -116,9 +144,30 @@ abstract class RepresentationMechanism implements NoiseMechanism {
         return table.get(m, new NDIndex("{}", ids));
     }
 
-    /** 1 - special flag as [N, 1] float for rows of ids (used by deterministic parts). */
-    protected NDArray nonSpecial(NDManager m, NDArray ids) {
-        return gather(specialFlags, m, ids).neg().add(1).reshape(-1, 1);
+    /** Per row 1 - special flag (1 where a deterministic part applies). */
+    protected float[] nonSpecial(long[] ids) {
+        float[] k = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            k[i] = isSpecial(ids[i]) ? 0f : 1f;
+        }
+        return k;
+    }
+
+    /** Token ids of any integer type as Java longs, leaving no conversion behind in their manager. */
+    static long[] longIds(NDArray ids) {
+        if (ids.getDataType() == DataType.INT64) {
+            return ids.toLongArray();
+        }
+        try (NDArray c = ids.toType(DataType.INT64, true)) {
+            return c.toLongArray();
+        }
+    }
+
+    /** Per-row dot products a_i . b_i of two [N, d] arrays, without an [N, d] temporary. */
+    static float[] rowDots(NDArray a, NDArray b) {
+        int n = (int) a.getShape().get(0);
+        int d = (int) a.getShape().get(1);
+        return a.reshape(n, 1, d).batchMatMul(b.reshape(n, d, 1)).toFloatArray();
     }
 
     private static float[] ones(int n) {

@@ -126,10 +126,15 @@ public final class TokenImportance {
 
     /** Per-type scales [V] as an array in {@code manager}. */
     public NDArray scales(NDManager manager, float alpha) {
+        return manager.create(scaleArray(alpha));
+    }
+
+    /** Per-type scales s(v) = 1 - alpha w(v). */
+    public float[] scaleArray(float alpha) {
         float[] s = new float[weight.length];
         for (int v = 0; v < s.length; v++) {
             s[v] = scale(weight[v], alpha);
         }
-        return manager.create(s);
+        return s;
     }
 }
