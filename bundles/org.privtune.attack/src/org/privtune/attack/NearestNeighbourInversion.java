@@ -61,7 +61,10 @@ public final class NearestNeighbourInversion implements AutoCloseable {
      */
     public NearestNeighbourInversion(NDArray table, boolean[] excluded, NDManager manager) {
         this.tables = manager.newSubManager();
-        this.table = table.toType(DataType.FLOAT32, true);
+        // A real copy: DJL's toType(same type, copy=true) returns an alias of the storage, and a
+        // table built in a sub-manager that closes right after (plain, aware) would then point at
+        // memory the garbage collector frees (a native crash in the matmul, seen once).
+        this.table = table.getDataType() == DataType.FLOAT32 ? table.duplicate() : table.toType(DataType.FLOAT32, false);
         this.table.attach(tables);
         this.unitTable = this.table.div(this.table.norm(new int[] {1}, true).maximum(1e-12f));
         this.halfSquaredNorms = this.table.square().sum(new int[] {1}).mul(0.5f);

@@ -21,6 +21,12 @@ import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.mechanism.MechanismPresets;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
@@ -83,7 +89,10 @@ final class ModelCommands {
         }
     }
 
-    /** Split fine-tuning without noise (the mechanisms come in through the experiment runner). */
+    /**
+     * Split fine-tuning, optionally with a privacy mechanism on the device (a spec or a preset saved
+     * by the Noise Tuner), and export.
+     */
     static final class Train implements CliCommand {
         @Override
         public String name() {
@@ -100,18 +109,31 @@ final class ModelCommands {
             return String.join("\n",
                     "./privtune train --data <name or file> --out <folder> [--split 2] [--epochs 3] [--batch 32]",
                     "                 [--max-length 64] [--lr 5e-5] [--pooling mean|cls] [--seed 42] [--train-bottom]",
-                    "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.");
+                    "                 [--mechanism <spec> | --mechanism @<preset>]",
+                    "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.",
+                    "  --mechanism perturbs what leaves the device during training and evaluation, e.g.",
+                    "  privtune:eps=16,n=2 or @training (the Noise Tuner's \"Use for training\" preset);",
+                    "  a preset also sets --split unless --split is given.");
         }
 
         @Override
         public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
             Options o = Options.parse(args, Set.of("data", "out", "split", "epochs", "batch", "max-length", "lr",
-                    "pooling", "seed"), Set.of("train-bottom"));
+                    "pooling", "seed", "mechanism"), Set.of("train-bottom"));
             Path outDir = Path.of(o.require("out"));
             if (Files.exists(outDir) && !isEmptyDir(outDir)) {
                 throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
             }
+            MechanismSpec mechanism = null;
             int split = o.getInt("split", 2);
+            if (o.get("mechanism", null) != null) {
+                String arg = o.get("mechanism", null);
+                MechanismPresets presets = MechanismPresets.user();
+                mechanism = MechanismPresets.resolve(arg, presets);
+                if (arg.startsWith("@") && o.get("split", null) == null) {
+                    split = presets.load(arg.substring(1)).split();
+                }
+            }
             if (split < 0 || split > 6) {
                 throw new UsageException("--split must be 0..6 (MiniLM has 6 layers), got " + split);
             }
@@ -134,37 +156,55 @@ final class ModelCommands {
             List<LabelledText> test = labelled(data, parts.test());
             out.printf(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling%n",
                     data.name(), train.size(), dev.size(), test.size(), data.labels(), split, pooling.name().toLowerCase(Locale.ROOT));
+            out.println("mechanism on the device: " + (mechanism == null ? "none" : mechanism));
 
             try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                     TextTokenizer tokenizer = TextTokenizer.miniLm(maxLength, false)) {
                 BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+                NoiseMechanism noise = null;
+                if (mechanism != null) {
+                    MechanismResources res = MiniLmResources.build(encoder, split, cacheDir(), train,
+                            data.labels().size(), tokenizer, manager, progress);
+                    noise = Mechanisms.create(mechanism, res, manager);
+                }
+                DeviceTransform device = noise == null ? DeviceTransform.IDENTITY : noise;
                 SplitModel model = new SplitModel(manager, encoder, split, pooling, data.labels(), 0.1f, seed);
                 model.setBottomTrainable(cfg.trainBottom());
                 SplitTrainer trainer = new SplitTrainer(model, tokenizer, manager);
                 InProcessTopModel top = InProcessTopModel.forTraining(model, manager, cfg,
                         SplitTrainer.totalSteps(train.size(), cfg));
-                TrainingReport report = trainer.train(train, dev, cfg, DeviceTransform.IDENTITY, top, progress);
+                TrainingReport report = trainer.train(train, dev, cfg, device, top, progress);
                 progress.done();
                 for (TrainingReport.Epoch e : report.epochs()) {
                     out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f%n",
                             e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1());
                 }
-                Metrics t = trainer.evaluate(test, DeviceTransform.IDENTITY, top, cfg.batchSize());
+                Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
                 out.printf(Locale.ROOT, "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s%n",
                         report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(), t.macroF1(),
                         t.loss(), t.count(), report.examplesPerSecond());
-                exportAtomically(outDir, model, maxLength);
+                exportAtomically(outDir, model, maxLength, noise == null ? Map.of("mechanism", "none")
+                        : Map.of("mechanism", mechanism.name(), "spec", noise.spec().toString()));
+                if (noise != null) {
+                    noise.close();
+                }
                 out.println("exported to " + outDir.toAbsolutePath());
             }
             return 0;
         }
 
+        /** Reference spaces and graphs, shared with the studio. */
+        private static Path cacheDir() {
+            return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
+        }
+
         /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
-        private static void exportAtomically(Path outDir, SplitModel model, int maxLength) throws IOException {
+        private static void exportAtomically(Path outDir, SplitModel model, int maxLength, Map<String, Object> noise)
+                throws IOException {
             Path abs = outDir.toAbsolutePath();
             Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
             try {
-                ModelExport.write(partial, model, maxLength, Map.of("mechanism", "none"));
+                ModelExport.write(partial, model, maxLength, noise);
                 if (Files.exists(abs)) {
                     Files.delete(abs); // empty, checked above
                 }

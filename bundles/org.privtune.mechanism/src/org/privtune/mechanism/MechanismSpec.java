@@ -12,7 +12,7 @@ import org.privtune.core.InvalidInputException;
  * {@code privtune:eps=20,n=2,k=10,rho=10,tau=0.7,alpha=0.5,seed=1}; omitted keys take the
  * defaults of {@link #defaults(String)}.
  *
- * @param name          none, dchi, sap, gaussian, santext, privtune, privtune+
+ * @param name          none, dchi, sap, gaussian, santext, privtune, privtune+, privtune-swap
  * @param eps           privacy parameter of the random part (d_chi eps; Gaussian eps; SanText eps)
  * @param n             hop count of the indirect neighbours N_n (privtune, privtune+)
  * @param k             neighbour-graph degree (privtune, privtune+; candidate-set size for santext)
@@ -28,10 +28,12 @@ import org.privtune.core.InvalidInputException;
  * @param mix           privtune+: share of a token's own context residual replaced by the sentence's
  * @param subspace      privtune+: number of neighbour differences spanning its noise subspace
  * @param seed          base seed; a mechanism's output depends on it and on its call count only
+ * @param keep          privtune-swap: share of training tokens (the most label-informative types)
+ *                      left unsubstituted
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
-        String calibration, double mix, int subspace, long seed) {
+        String calibration, double mix, int subspace, long seed, double keep) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -42,7 +44,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static final String PRIVTUNE_PLUS = "privtune+";
 
     /** Every mechanism name the factory knows. */
-    public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS};
+    public static final String PRIVTUNE_SWAP = "privtune-swap";
+    public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS, PRIVTUNE_SWAP};
 
     /**
      * Default parameters for a mechanism name. {@code privtune+} defaults to the setting that held
@@ -52,14 +55,15 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
             case SANTEXT -> 3.0;
+            case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -90,37 +94,40 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         try {
             return switch (key) {
                 case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
-                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed);
+                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
                 case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed);
+                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep);
                 case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed);
+                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep);
                 case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed);
+                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep);
                 case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed);
+                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep);
                 case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed);
+                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep);
                 case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed);
+                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep);
                 case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value));
+                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep);
+                case "keep" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value));
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
-                        "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed)");
+                        "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
+                                + " keep)");
             };
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -137,8 +144,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed);
+                subspace, seed, keep);
     }
 }

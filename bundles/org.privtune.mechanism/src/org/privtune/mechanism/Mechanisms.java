@@ -40,6 +40,7 @@ public final class Mechanisms {
             case MechanismSpec.PRIVTUNE -> new PrivTuneMechanism(spec, res, hops(res, spec), manager);
             case MechanismSpec.PRIVTUNE_PLUS -> new PrivTunePlusMechanism(spec, res, hops(res, spec),
                     res.graph().truncate(Math.min(spec.k(), res.graph().k())), manager);
+            case MechanismSpec.PRIVTUNE_SWAP -> new HopSwapMechanism(spec, res, hops(res, spec), manager);
             default -> throw new InvalidInputException("mechanism spec", 0, "name",
                     "unknown mechanism '" + spec.name() + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
         };
@@ -91,6 +92,9 @@ public final class Mechanisms {
         }
         if (s.mix() < 0 || s.mix() > 1) {
             throw new InvalidInputException(src, 0, "mix", "must be in [0, 1]");
+        }
+        if (!(s.keep() >= 0 && s.keep() <= 1)) {
+            throw new InvalidInputException(src, 0, "keep", "must be in [0, 1]");
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 import org.eclipse.e4.core.contexts.IEclipseContext;
@@ -18,6 +20,7 @@ import org.jfree.data.xy.XYSeries;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.tuner.NoiseTunerPart;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.ui.tuner.TunerEngine;
 
 /**
@@ -63,6 +66,10 @@ final class NoiseTunerChecks {
         assertEquals(again.top5(), shown.top5(), 0);
         assertEquals(again.cosine(), shown.cosine(), 1e-6);
         assertEquals(again.tokens(), shown.tokens());
+        assertEquals(again.probe(), shown.probe(), "label probe of " + shown.spec());
+        assertEquals(again.attribute(), shown.attribute(), "length-bucket probe of " + shown.spec());
+        assertTrue(part.readoutText().contains(String.format(Locale.ROOT, "label probe %.0f%%",
+                100 * shown.probe().accuracy())), part.readoutText());
         XYSeries current = part.planeDataset().getSeries(1);
         assertEquals(1, current.getItemCount());
         assertEquals(shown.cosine(), current.getX(0).doubleValue(), 0);
@@ -125,6 +132,19 @@ final class NoiseTunerChecks {
                 int middle = attack.indexOf(p.spec().eps());
                 assertTrue(middle >= 0, "the sweep contains the current eps");
                 assertEquals(p.top1(), attack.getY(middle).doubleValue(), 0);
+                // "Use for training" stores the settings where ./privtune train --mechanism @training reads them.
+                try {
+                    Path presets = Files.createTempDirectory("privtune-presets");
+                    System.setProperty("privtune.presets.dir", presets.toString());
+                    part.useForTrainingButton().notifyListeners(SWT.Selection, null);
+                    MechanismPresets.Preset saved = MechanismPresets.user().load(MechanismPresets.TRAINING);
+                    assertEquals(p.spec(), saved.spec());
+                    assertEquals(part.splitLayer(), saved.split());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    System.clearProperty("privtune.presets.dir");
+                }
                 StudioWorkbenchTest.settle(shell.getDisplay());
                 StudioWorkbenchTest.screenshot(shell.getDisplay(), shell, "noise-tuner.png");
                 System.out.println("noise tuner refresh latencies (ms, change to point on screen): " + part.latencies());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import org.eclipse.e4.ui.model.application.ui.advanced.MPerspective;
 import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.e4.ui.workbench.modeling.EPartService;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWT;
@@ -37,7 +40,10 @@ import org.eclipse.swt.widgets.Table;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.ui.about.AboutDialog;
+import org.privtune.ui.handlers.ShowPartHandler;
+import org.privtune.ui.tuner.NoiseTunerPart;
 
 /**
  * Starts the studio exactly as the product does (product extension, its application, its branding
@@ -82,7 +88,8 @@ class StudioWorkbenchTest {
             throw new AssertionError(first);
         }
         assertEquals(IApplication.EXIT_OK, exit);
-        assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "neighbour-hop explorer", "about"), checked);
+        assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "neighbour-hop explorer",
+                "menu commands", "about"), checked);
     }
 
     /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
@@ -153,6 +160,8 @@ class StudioWorkbenchTest {
                             return false;
                         }
                         checked.add("neighbour-hop explorer");
+                        checkMenuCommands(context);
+                        checked.add("menu commands");
                         openAbout(display, context);
                         return true;
                     }));
@@ -163,6 +172,41 @@ class StudioWorkbenchTest {
             return true;
         }));
         return true;
+    }
+
+    /**
+     * The main menu's commands: the menus exist, Window > (view) shows a view through the
+     * parameterised command, and Mechanism > Use for Training stores the preset the command line
+     * reads (into a temporary preset folder).
+     */
+    private void checkMenuCommands(IEclipseContext context) {
+        MWindow window = context.get(MWindow.class);
+        List<String> menus = new ArrayList<>();
+        window.getMainMenu().getChildren().forEach(m -> menus.add(m.getLabel().replace("&", "")));
+        assertEquals(List.of("File", "Mechanism", "Window", "Help"), menus);
+        ECommandService commands = context.get(ECommandService.class);
+        EHandlerService handlers = context.get(EHandlerService.class);
+        EPartService parts = context.get(EPartService.class);
+        ParameterizedCommand show = commands.createCommand("org.privtune.ui.command.showPart",
+                Map.of(ShowPartHandler.PART_ID, "org.privtune.ui.part.datasetInspector"));
+        assertTrue(handlers.canExecute(show), "Window > Dataset Inspector has a handler");
+        handlers.executeHandler(show);
+        assertEquals("org.privtune.ui.part.datasetInspector", parts.getActivePart().getElementId());
+        try {
+            Path presets = Files.createTempDirectory("privtune-menu-presets");
+            System.setProperty("privtune.presets.dir", presets.toString());
+            ParameterizedCommand use = commands.createCommand("org.privtune.ui.command.useForTraining", null);
+            assertTrue(handlers.canExecute(use), "Mechanism > Use for Training has a handler");
+            handlers.executeHandler(use);
+            assertEquals(NoiseTunerPart.PART_ID, parts.getActivePart().getElementId(), "the tuner is shown");
+            MechanismPresets.Preset p = MechanismPresets.user().load(MechanismPresets.TRAINING);
+            NoiseTunerPart tuner = (NoiseTunerPart) parts.getActivePart().getObject();
+            assertEquals(tuner.currentSpec(), p.spec());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            System.clearProperty("privtune.presets.dir");
+        }
     }
 
     private void openAbout(Display display, IEclipseContext context) {

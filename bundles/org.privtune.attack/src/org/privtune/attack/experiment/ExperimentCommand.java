@@ -34,6 +34,8 @@ public final class ExperimentCommand {
                 privtune experiment --out <folder> [--data sentiment] [--split 2]
                     [--mechanisms none,dchi,sap,gaussian,santext,privtune] [--eps 1,2,4,8,16,32] [--seeds 3]
                     [--quick] [--no-charts] [--cache <folder>]
+                  A mechanism may carry parameters separated by ';': privtune-swap:keep=0.05;n=3
+                  (quote the list in a shell).
                   Resumable: settings whose settings/<key>.json exists in <folder> are skipped.
                   --quick: 400 training sentences, 1 epoch, 150 test sentences, smaller attacks (minutes per setting).""";
     }
@@ -52,10 +54,12 @@ public final class ExperimentCommand {
         }
         List<String> mechs = a.getList("mechanisms", ExperimentConfig.DEFAULT_MECHANISMS);
         for (String m : mechs) {
-            if (!List.of(MechanismSpec.NAMES).contains(m)) {
-                throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + m
+            String name = m.contains(":") ? m.substring(0, m.indexOf(':')) : m;
+            if (!List.of(MechanismSpec.NAMES).contains(name)) {
+                throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + name
                         + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
             }
+            SplitExperiment.parseSpec(m); // names the bad parameter now, not after an hour of training
         }
         boolean quick = a.has("quick");
         List<Double> eps = a.getDoubles("eps", quick ? List.of(8.0, 32.0) : ExperimentConfig.DEFAULT_EPS);

@@ -24,12 +24,11 @@ import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
-import org.privtune.mechanism.TokenImportance;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
@@ -63,9 +62,6 @@ import ai.djl.ndarray.NDManager;
 public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
     static final int VOCAB = 30522;
-    static final int CLS = 101;
-    static final int SEP = 102;
-    static final int GRAPH_K = 10;
     static final int BATCH = 32;
 
     private final ExperimentConfig cfg;
@@ -117,33 +113,11 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
         progress.subTask("reference space and neighbour graph at split " + cfg.split());
-        String sha = encoder.weightsSha256();
-        this.reference = ReferenceSpace.loadOrCompute(cfg.cacheDir(), sha, cfg.split(), manager, this::bottom, VOCAB,
-                CLS, SEP, 512, Progress.NONE);
-        NeighbourGraph graph = NeighbourGraph.loadOrBuild(cfg.cacheDir(), sha, cfg.split(), reference, GRAPH_K, tokens,
+        // R, the graphs, TF-IDF importance and task relevance, built as the command line and the
+        // studio build them.
+        this.resources = MiniLmResources.build(encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
                 manager, Progress.NONE);
-        NeighbourGraph textGraph = graph;
-        if (cfg.split() != 0) {
-            ReferenceSpace r0 = ReferenceSpace.loadOrCompute(cfg.cacheDir(), sha, 0, manager,
-                    (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), 0, false), VOCAB, CLS, SEP, 512,
-                    Progress.NONE);
-            textGraph = NeighbourGraph.loadOrBuild(cfg.cacheDir(), sha, 0, r0, GRAPH_K, tokens, manager, Progress.NONE);
-        }
-        List<int[]> trainIds = new ArrayList<>();
-        for (TextTokenizer.Batch b : DevicePath.tokenize(tokenizer, train.stream().map(LabelledText::text).toList(),
-                64)) {
-            for (int i = 0; i < b.size(); i++) {
-                List<Integer> row = new ArrayList<>();
-                for (int t = 0; t < b.length(); t++) {
-                    if (b.mask()[i][t] != 0) {
-                        row.add((int) b.ids()[i][t]);
-                    }
-                }
-                trainIds.add(row.stream().mapToInt(Integer::intValue).toArray());
-            }
-        }
-        this.resources = new MechanismResources(reference, graph, tokens,
-                TokenImportance.fromTrainingIds(VOCAB, trainIds, tokens), textGraph);
+        this.reference = resources.reference();
 
         this.testBatches = DevicePath.tokenize(tokenizer, testRecords.stream().map(Record::text).toList(), BATCH);
         this.attackerBatches = DevicePath.tokenize(tokenizer, attackerRecords.stream().map(Record::text).toList(),
@@ -182,8 +156,16 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return auxiliaryBatches(progress).stream().mapToInt(TextTokenizer.Batch::size).sum();
     }
 
+    /**
+     * A mechanism entry of the grid: a name, or a name with parameters separated by ';' (the
+     * command line's list separator is ','), e.g. {@code privtune-swap:keep=0.05;n=3}.
+     */
+    public static MechanismSpec parseSpec(String entry) {
+        return MechanismSpec.parse(entry.replace(';', ','));
+    }
+
     public MechanismSpec spec(Setting s) {
-        MechanismSpec spec = MechanismSpec.defaults(s.mechanism()).withSeed(s.seed());
+        MechanismSpec spec = parseSpec(s.mechanism()).withSeed(s.seed());
         return s.eps() > 0 ? spec.with("eps", Double.toString(s.eps()), s.key()) : spec;
     }
 

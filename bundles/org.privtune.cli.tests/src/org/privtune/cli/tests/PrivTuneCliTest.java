@@ -64,6 +64,25 @@ class PrivTuneCliTest {
     }
 
     @Test
+    void trainNamesAMissingPresetAndABadMechanismParameter(@TempDir Path dir) {
+        System.setProperty("privtune.presets.dir", dir.resolve("presets").toString());
+        try {
+            assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--mechanism",
+                    "@nosuch"));
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertTrue(e.contains("nosuch.properties") && e.contains("no preset named 'nosuch'"), e);
+            err.reset();
+            assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--mechanism",
+                    "privtune:eps=fast"));
+            e = err.toString(StandardCharsets.UTF_8);
+            assertTrue(e.contains("eps") && e.contains("not a number: 'fast'"), e);
+            assertFalse(Files.exists(dir.resolve("m")), "nothing written");
+        } finally {
+            System.clearProperty("privtune.presets.dir");
+        }
+    }
+
+    @Test
     void predictNamesAMissingModelFolder(@TempDir Path dir) {
         assertEquals(1, run("predict", "--model", dir.resolve("absent").toString(), "great film"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("absent: not a model folder"), err.toString(StandardCharsets.UTF_8));

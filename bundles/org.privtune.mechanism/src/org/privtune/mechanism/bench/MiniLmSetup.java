@@ -3,11 +3,11 @@ package org.privtune.mechanism.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
@@ -58,17 +58,8 @@ public final class MiniLmSetup {
 
     /** Resources with TF-IDF importance over the given training sentences. */
     public MechanismResources resources(NeighbourGraph graph, List<String> trainSentences, TextTokenizer tok) {
-        List<int[]> ids = new ArrayList<>();
-        for (int s = 0; s < trainSentences.size(); s += 64) {
-            TextTokenizer.Batch b = tok.encode(trainSentences.subList(s, Math.min(trainSentences.size(), s + 64)));
-            for (int i = 0; i < b.size(); i++) {
-                long[] row = b.ids()[i];
-                long[] mask = b.mask()[i];
-                ids.add(java.util.stream.IntStream.range(0, row.length).filter(j -> mask[j] != 0)
-                        .map(j -> (int) row[j]).toArray());
-            }
-        }
-        return new MechanismResources(reference, graph, tokens, TokenImportance.fromTrainingIds(VOCAB, ids, tokens));
+        return new MechanismResources(reference, graph, tokens, TokenImportance.fromTrainingIds(VOCAB,
+                MiniLmResources.tokenIds(trainSentences, tok), tokens));
     }
 
     /** Non-empty lines of a text file. */

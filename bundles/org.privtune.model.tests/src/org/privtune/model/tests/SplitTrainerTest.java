@@ -1,7 +1,6 @@
 package org.privtune.model.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,12 +73,15 @@ class SplitTrainerTest {
         System.out.println("toy task: " + a.epochs());
         assertTrue(a.bestDev().accuracy() >= 0.9, "dev accuracy " + a.bestDev());
         assertTrue(a.epochs().get(3).trainLoss() < a.epochs().get(0).trainLoss(), "train loss falls");
+        // Same seed, same run, up to the order of the engine's multi-threaded float reductions (which
+        // the OpenMP runtime may split differently when the machine is busy: 1e-7 apart was seen).
         for (int i = 0; i < 4; i++) {
-            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 0.0, "same seed, same run");
+            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 1e-5, "same seed, same run");
         }
         TrainingReport c = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(1, 3e-3f, 0, 10),
                 DeviceTransform.IDENTITY, Progress.NONE);
-        assertNotEquals(a.epochs().get(0).trainLoss(), c.epochs().get(0).trainLoss(), "another seed shuffles otherwise");
+        assertTrue(Math.abs(a.epochs().get(0).trainLoss() - c.epochs().get(0).trainLoss()) > 1e-4,
+                "another seed shuffles otherwise");
     }
 
     @Test

@@ -121,14 +121,7 @@ public class DatasetInspectorPart {
         Button importButton = new Button(head, SWT.PUSH);
         importButton.setText("Import file\u2026");
         importButton.setToolTipText("Import a CSV, TSV, JSON, label<TAB>text or ARFF file, with column mapping and preview");
-        importButton.addListener(SWT.Selection, e -> {
-            ImportDialog dialog = new ImportDialog(parent.getShell());
-            if (dialog.open() == ImportDialog.OK && dialog.result() != null) {
-                RecentImports.defaults().remember(dialog.result());
-                refreshDatasetList(dialog.result().dataset().name());
-                show(dialog.result().dataset(), dialog.result().report().summary().lines().findFirst().orElse(""));
-            }
-        });
+        importButton.addListener(SWT.Selection, e -> importFile());
         new Label(head, SWT.NONE).setText("max length");
         status = new Label(parent, SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(status);
@@ -266,6 +259,16 @@ public class DatasetInspectorPart {
     }
 
     /** Loads a data set by built-in name, recent-import name or file path, then describes it (one Job). */
+    /** The import wizard (button "Import file..." and File > Import Data Set...). */
+    public void importFile() {
+        ImportDialog dialog = new ImportDialog(status.getShell());
+        if (dialog.open() == ImportDialog.OK && dialog.result() != null) {
+            RecentImports.defaults().remember(dialog.result());
+            refreshDatasetList(dialog.result().dataset().name());
+            show(dialog.result().dataset(), dialog.result().report().summary().lines().findFirst().orElse(""));
+        }
+    }
+
     public void open(String name) {
         if (datasetNames.contains(name)) {
             datasetCombo.select(datasetNames.indexOf(name));

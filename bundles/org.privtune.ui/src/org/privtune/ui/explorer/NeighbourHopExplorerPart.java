@@ -123,7 +123,7 @@ public class NeighbourHopExplorerPart {
 
         SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
-        // virtual, with explicit list colours: a plain table inherited the part stack's themed
+        // explicit list colours: a table inherited the part stack's themed
         // background and painted no rows under GTK
         tableArea = new Composite(sash, SWT.NONE);
         tableArea.setLayout(new org.eclipse.swt.layout.FillLayout());
@@ -146,7 +146,9 @@ public class NeighbourHopExplorerPart {
      * created while E4 builds the part (and then moves it into the stack) painted no rows.
      */
     private void createTable() {
-        table = new Table(tableArea, SWT.VIRTUAL | SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
+        // Not virtual: a sentence has at most a few dozen tokens, and GTK painted no rows of a
+        // virtual table filled from SetData in this part.
+        table = new Table(tableArea, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
         table.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         table.setForeground(display.getSystemColor(SWT.COLOR_LIST_FOREGROUND));
         table.setHeaderVisible(true);
@@ -160,7 +162,6 @@ public class NeighbourHopExplorerPart {
         }
         table.getColumn(5).setToolTipText("Hop distance from the true token to the attacker's guess (0: the attacker wins)");
         table.addListener(SWT.Selection, e -> plotSelected());
-        table.addListener(SWT.SetData, e -> fill((TableItem) e.item));
     }
 
     private void showSettings(MechanismSelection.Settings s, boolean reanalyse) {
@@ -240,9 +241,12 @@ public class NeighbourHopExplorerPart {
         }
         int selected = Math.max(0, table.getSelectionIndex());
         int wins = (int) a.rows().stream().filter(HopExplorer.TokenRow::attackerWins).count();
-        table.setItemCount(0);
-        table.setItemCount(a.rows().size());
-        table.clearAll();
+        table.setRedraw(false);
+        table.removeAll();
+        for (int i = 0; i < a.rows().size(); i++) {
+            fill(new TableItem(table, SWT.NONE), i);
+        }
+        table.setRedraw(true);
         setStatus(String.format(Locale.ROOT, "%s, split layer %d: the attacker recovers %d of %d tokens (marked). "
                 + "N_n from the k = %d graph, n = %d.", a.spec().name(), a.split(), wins, a.rows().size(), a.spec().k(),
                 a.spec().n()));
@@ -254,8 +258,7 @@ public class NeighbourHopExplorerPart {
         }
     }
 
-    private void fill(TableItem item) {
-        int i = table.indexOf(item);
+    private void fill(TableItem item, int i) {
         HopExplorer.Analysis a = analysis;
         if (a == null || i < 0 || i >= a.rows().size()) {
             return;

@@ -1,7 +1,6 @@
 package org.privtune.ui.tuner;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +41,10 @@ import org.privtune.data.DatasetSplit;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.commands.DataCommands;
+import org.privtune.data.Record;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.model.LabelledText;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
 import org.privtune.ui.jobs.ViewJobs;
@@ -56,6 +58,9 @@ import org.privtune.ui.jobs.ViewJobs;
  * takes longer than {@link #TARGET_MS}.
  */
 public class NoiseTunerPart {
+
+    /** Element id of the part in the application model. */
+    public static final String PART_ID = "org.privtune.ui.part.noiseTuner";
 
     public static final String ID = "org.privtune.ui.part.noiseTuner";
     /** Wanted time from a change to the refreshed current point. */
@@ -74,10 +79,12 @@ public class NoiseTunerPart {
     private Spinner n;
     private Spinner k;
     private Spinner rho;
+    private Spinner keep;
     private PositionSlider alpha;
     private Label alphaValue;
     private Spinner split;
     private Spinner sample;
+    private Button use;
     private Label specText;
     private Label readout;
     private Label status;
@@ -120,6 +127,8 @@ public class NoiseTunerPart {
         n = spinner(controls, "n (hops)", 1, 4, 0);
         k = spinner(controls, "k (graph degree)", 1, 32, 0);
         rho = spinner(controls, "norm budget \u03c1", 0, 500, 1);
+        keep = spinner(controls, "kept share % (swap)", 0, 100, 0);
+        keep.setToolTipText("privtune-swap: share of training tokens (the most label-informative types) left unsubstituted");
         alphaValue = valueRow(controls, "importance \u03b1");
         alpha = slider(controls, 95);
         split = spinner(controls, "split layer", 0, 6, 0);
@@ -129,8 +138,13 @@ public class NoiseTunerPart {
         GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(240, SWT.DEFAULT).applyTo(specText);
         Button save = new Button(controls, SWT.PUSH);
         save.setText("Save as preset\u2026");
-        save.setToolTipText("Save the settings as a named preset (~/.privtune/presets/NAME.properties)");
+        save.setToolTipText("Save the settings as a named preset (~/.privtune/presets/NAME.properties); "
+                + "./privtune train --mechanism @NAME uses it");
         save.addListener(SWT.Selection, e -> savePreset());
+        use = new Button(controls, SWT.PUSH);
+        use.setText("Use for training");
+        use.setToolTipText("Save the settings as the preset 'training' that ./privtune train --mechanism @training uses");
+        use.addListener(SWT.Selection, e -> useForTraining());
         Button copy = new Button(controls, SWT.PUSH);
         copy.setText("Copy spec");
         copy.setToolTipText("Copy the mechanism spec, as --mechanism of the command line accepts it");
@@ -172,7 +186,7 @@ public class NoiseTunerPart {
         MechanismSelection.STUDIO.set(s, null);
         showSettings(MechanismSelection.STUDIO.get());
         MechanismSelection.STUDIO.addListener(selectionListener);
-        for (Control c : new Control[] {mechanism, eps, n, k, rho, alpha, split, sample}) {
+        for (Control c : new Control[] {mechanism, eps, n, k, rho, keep, alpha, split, sample}) {
             c.addListener(SWT.Selection, e -> changed(c == mechanism));
         }
         setupEngine();
@@ -224,6 +238,7 @@ public class NoiseTunerPart {
             n.setSelection(spec.n());
             k.setSelection(spec.k());
             rho.setSelection((int) Math.round(spec.rho() * 10));
+            keep.setSelection((int) Math.round(spec.keep() * 100));
             alpha.setSelection((int) Math.round(spec.alpha() * 100));
             split.setSelection(s.split());
             updateLabels();
@@ -259,6 +274,7 @@ public class NoiseTunerPart {
         s = s.with("n", Integer.toString(n.getSelection()), src);
         s = s.with("k", Integer.toString(k.getSelection()), src);
         s = s.with("rho", Double.toString(rho.getSelection() / 10.0), src);
+        s = s.with("keep", Double.toString(keep.getSelection() / 100.0), src);
         return s.with("alpha", Double.toString(alpha.getSelection() / 100.0), src);
     }
 
@@ -304,11 +320,11 @@ public class NoiseTunerPart {
             }
             Dataset d = DataCommands.defaults().load(DATASET, progress);
             DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-            List<String> dev = parts.texts(DatasetSplit.Part.DEV);
-            List<String> texts = dev.subList(0, Math.min(sentences, dev.size()));
+            List<LabelledText> dev = labelled(d, parts.dev());
+            List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
             TunerEngine opened;
             try {
-                opened = TunerEngine.open(layer, graphK, parts.texts(DatasetSplit.Part.TRAIN), texts,
+                opened = TunerEngine.open(layer, graphK, labelled(d, parts.train()), d.labels().size(), texts,
                         TunerEngine.defaultCacheDir(), progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -359,7 +375,10 @@ public class NoiseTunerPart {
         noiseChart.getChart().setTitle(String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
                 mean(p.noiseNorms()), p.noiseNorms().length));
         readout.setText(String.format(Locale.ROOT,
-                "A1 top-1 %.1f%%   top-5 %.1f%%   utility (cosine) %.3f", 100 * p.top1(), 100 * p.top5(), p.cosine()));
+                "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f, label probe %.0f%% (majority %.0f%%)   "
+                        + "length-bucket probe %.0f%% (majority %.0f%%)   [%d sentences]",
+                100 * p.top1(), 100 * p.top5(), p.cosine(), 100 * p.probe().accuracy(), 100 * p.probe().majority(),
+                100 * p.attribute().accuracy(), 100 * p.attribute().majority(), p.sentences()));
         setStatus(String.format(Locale.ROOT, "%s \u00b7 plain NN top-1 %.1f%%, mechanism-aware %.1f%% \u00b7 %d tokens of %d "
                 + "dev sentences \u00b7 computed in %d ms (%s), shown %d ms after the change", p.spec().name(),
                 100 * p.top1Plain(), 100 * p.top1Aware(), p.tokens(), p.sentences(), p.millis(), p.timing(), lastLatency));
@@ -404,27 +423,43 @@ public class NoiseTunerPart {
         return last != null && last.spec().equals(spec);
     }
 
-    private void savePreset() {
+    /** "Save as preset..." (button and Mechanism menu). */
+    public void savePreset() {
         InputDialog d = new InputDialog(mechanism.getShell(), "Save as preset",
-                "Name of the preset (letters, digits, - and _):", currentSpec().name() + "-" + String.format(Locale.ROOT,
-                        "eps%.3g", currentSpec().eps()), v -> v.matches("[A-Za-z0-9_-]+") ? null : "letters, digits, - and _ only");
+                "Name of the preset (letters, digits, - and _):", currentSpec().name().replace('+', 'p') + "-"
+                        + String.format(Locale.ROOT, "eps%.3g", currentSpec().eps()).replace('.', '_'),
+                v -> MechanismPresets.NAME.matcher(v).matches() ? null : "1-64 letters, digits, - and _ only");
         if (d.open() != Window.OK) {
             return;
         }
-        try {
-            Path file = presetFile(d.getValue());
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, "# PrivTune mechanism preset, saved by the Noise Tuner\nmechanism=" + currentSpec()
-                    + "\nsplit=" + split.getSelection() + "\n");
-            setStatus("Saved preset " + file);
-        } catch (IOException e) {
-            setStatus("Could not save the preset: " + e.getMessage());
+        storePreset(d.getValue());
+    }
+
+    /**
+     * "Use for training": the settings become the preset {@value MechanismPresets#TRAINING}, which
+     * {@code ./privtune train --mechanism @training} (and the training connector) picks up.
+     */
+    public void useForTraining() {
+        Path file = storePreset(MechanismPresets.TRAINING);
+        if (file != null) {
+            setStatus("Saved " + file + " — train with: ./privtune train --data " + DATASET
+                    + " --mechanism @" + MechanismPresets.TRAINING + " --out <folder>");
         }
     }
 
-    /** Where a named preset lives. */
-    public static Path presetFile(String name) {
-        return Path.of(System.getProperty("user.home"), ".privtune", "presets", name + ".properties");
+    private Path storePreset(String name) {
+        try {
+            Path file = MechanismPresets.user().save(name, currentSpec(), split.getSelection());
+            setStatus("Saved preset " + file + " (use it as --mechanism @" + name + ")");
+            return file;
+        } catch (IOException | RuntimeException e) {
+            setStatus("Could not save the preset: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<LabelledText> labelled(Dataset d, List<Record> records) {
+        return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 
     private static double mean(float[] a) {
@@ -520,6 +555,22 @@ public class NoiseTunerPart {
 
     public Combo mechanismCombo() {
         return mechanism;
+    }
+
+
+    /** For UI tests: the "Use for training" button. */
+    public Button useForTrainingButton() {
+        return use;
+    }
+
+    /** For UI tests: the split layer selected. */
+    public int splitLayer() {
+        return split.getSelection();
+    }
+
+    /** For UI tests: the readout line under the controls. */
+    public String readoutText() {
+        return readout.getText();
     }
 
     public PositionSlider epsScale() {

@@ -12,17 +12,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.privtune.attack.LinearProbe;
 import org.privtune.core.Progress;
+import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PerturbationReport;
-import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
-import org.privtune.mechanism.TokenImportance;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.LabelledText;
 import org.privtune.model.MiniLmFiles;
 import org.privtune.model.Pooling;
 import org.privtune.model.TextTokenizer;
@@ -36,8 +38,10 @@ import org.privtune.model.TextTokenizer;
  * <p>The attacker (A1) is the nearest-neighbour inversion against the reference space: plain
  * (match the received vector against R) and mechanism-aware (against the mechanism's deterministic
  * part applied to every row of R), each with cosine and L2 scores; the reported rate is the
- * strongest of the four, as an attacker would pick. Utility proxy: cosine between the clean and the
- * perturbed sentence embedding (mean-pooled output of the full encoder). Not thread-safe: one
+ * strongest of the four, as an attacker would pick. Utility proxies: cosine between the clean and the
+ * perturbed sentence embedding (mean-pooled output of the full encoder) and a cross-validated linear
+ * probe of the task label on the perturbed embeddings; attribute inference: a linear probe of the
+ * length bucket on the pooled representations that leave the device ({@link LinearProbe}). Not thread-safe: one
  * evaluation at a time (the Job that calls it is the only caller).
  */
 public final class TunerEngine implements AutoCloseable {
@@ -56,12 +60,22 @@ public final class TunerEngine implements AutoCloseable {
      * @param top1Plain  plain nearest neighbour top-1 (stronger metric)
      * @param top1Aware  mechanism-aware top-1 (stronger metric)
      * @param cosine     mean cosine of clean vs perturbed sentence embeddings
+     * @param probe      linear probe of the task label on the perturbed sentence embeddings
+     *                   (cross-validated over the sample): a utility proxy
+     * @param attribute  linear probe of the length bucket (B2) on the mean-pooled perturbed
+     *                   representations the cloud receives: a quick attribute-inference estimate
      * @param noiseNorms ||perturbed - clean|| per attacked token
      * @param millis     wall time of the evaluation
      */
     public record Point(MechanismSpec spec, int sentences, int tokens, double top1, double top5, double top1Plain,
-            double top1Aware, double cosine, float[] noiseNorms, long millis, String timing) {
+            double top1Aware, double cosine, LinearProbe.Estimate probe, LinearProbe.Estimate attribute,
+            float[] noiseNorms, long millis, String timing) {
     }
+
+    /** Folds of the tuner's linear probes. */
+    static final int PROBE_FOLDS = 4;
+    /** Ridge strength of the probes (relative to the mean squared feature norm). */
+    static final double PROBE_LAMBDA = 0.1;
 
     static final int VOCAB = 30522;
     static final int CLS = 101;
@@ -82,9 +96,13 @@ public final class TunerEngine implements AutoCloseable {
     private final NDArray cleanPooled;
     private final int sentences;
     private final int graphK;
+    private final int[] sampleLabels;
+    private final int classes;
+    private final int[] sampleLengthBuckets;
+    private final int lengthBuckets;
 
     private TunerEngine(NDManager manager, BertEncoder encoder, MechanismResources resources, int split,
-            TextTokenizer.Batch sample) {
+            TextTokenizer.Batch sample, List<LabelledText> labelled, int classes) {
         this.manager = manager;
         this.encoder = encoder;
         this.resources = resources;
@@ -104,40 +122,42 @@ public final class TunerEngine implements AutoCloseable {
         this.mask = manager.create(flat(sample.mask()), shape);
         this.cleanHidden = bottom(encoder, split, ids, mask);
         this.cleanPooled = Pooling.MEAN.pool(encoder.top(cleanHidden, mask, split, false), mask);
+        this.classes = classes;
+        this.sampleLabels = labelled.stream().mapToInt(LabelledText::label).toArray();
+        List<String> buckets = new ArrayList<>();
+        this.sampleLengthBuckets = new int[labelled.size()];
+        for (int i = 0; i < labelled.size(); i++) {
+            String bucket = SentimentAttributes.lengthBucket(labelled.get(i).text());
+            if (!buckets.contains(bucket)) {
+                buckets.add(bucket);
+            }
+            sampleLengthBuckets[i] = buckets.indexOf(bucket);
+        }
+        this.lengthBuckets = buckets.size();
     }
 
     /**
      * Loads MiniLM, R and the graph at {@code split} (cached under {@code cacheDir}; the first time
-     * for a split this computes them), TF-IDF importance over {@code train}, and the sample.
+     * for a split this computes them), importance and task relevance over {@code train}, and the
+     * labelled sample.
      */
-    public static TunerEngine open(int split, int graphK, List<String> train, List<String> sample, Path cacheDir,
-            Progress progress) throws IOException {
+    public static TunerEngine open(int split, int graphK, List<LabelledText> train, int classes,
+            List<LabelledText> sample, Path cacheDir, Progress progress) throws IOException {
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         try (TextTokenizer tok = TextTokenizer.miniLm(MAX_LENGTH, false)) {
-            progress.subTask("MiniLM and reference space at layer " + split);
+            progress.subTask("MiniLM at layer " + split);
             BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
-            SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
-            ReferenceSpace r = ReferenceSpace.loadOrCompute(cacheDir, encoder.weightsSha256(), split, manager,
-                    (i, m) -> bottom(encoder, split, i, m), VOCAB, CLS, SEP, 512, progress);
-            progress.checkCancelled();
-            progress.subTask("neighbour graph (k = " + graphK + ")");
-            NeighbourGraph graph = NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, r, graphK, tokens,
-                    manager, progress);
-            progress.checkCancelled();
-            progress.subTask("token importance and sample");
-            List<int[]> trainIds = new ArrayList<>();
-            for (int s = 0; s < train.size(); s += 64) {
-                TextTokenizer.Batch b = tok.encode(train.subList(s, Math.min(train.size(), s + 64)));
-                for (int i = 0; i < b.size(); i++) {
-                    long[] row = b.ids()[i];
-                    long[] m = b.mask()[i];
-                    trainIds.add(java.util.stream.IntStream.range(0, row.length).filter(j -> m[j] != 0)
-                            .map(j -> (int) row[j]).toArray());
-                }
+            MechanismResources res = MiniLmResources.build(encoder, split, cacheDir, train, classes, tok, manager,
+                    progress);
+            if (graphK > res.graph().k()) {
+                NeighbourGraph g = NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, res.reference(),
+                        graphK, res.tokens(), manager, progress);
+                res = new MechanismResources(res.reference(), g, res.tokens(), res.importance(), res.textGraph(),
+                        res.relevance());
             }
-            MechanismResources res = new MechanismResources(r, graph, tokens,
-                    TokenImportance.fromTrainingIds(VOCAB, trainIds, tokens));
-            return new TunerEngine(manager, encoder, res, split, tok.encode(sample));
+            progress.checkCancelled();
+            return new TunerEngine(manager, encoder, res, split,
+                    tok.encode(sample.stream().map(LabelledText::text).toList()), sample, classes);
         } catch (RuntimeException | IOException e) {
             manager.close();
             throw e;
@@ -232,11 +252,9 @@ public final class TunerEngine implements AutoCloseable {
             double[] aware = plain;
             at[3] = System.nanoTime();
             if (!identity) {
-                NDArray rCopy = reference.duplicate();
-                rCopy.attach(m);
-                NDArray table = mech.deterministicPart(rCopy, allIds);
+                NDArray[] table = awareTable(spec, mech);
                 at[3] = System.nanoTime();
-                aware = nearest(x, table, table.norm(new int[] {1}), truth);
+                aware = nearest(x, table[0], table[1], truth);
             }
             progress.checkCancelled();
             at[4] = System.nanoTime();
@@ -247,15 +265,50 @@ public final class TunerEngine implements AutoCloseable {
             NDArray cos = pooled.mul(clean).sum(new int[] {1})
                     .div(pooled.norm(new int[] {1}).mul(clean.norm(new int[] {1})).maximum(1e-12f));
             double cosine = cos.mean().getFloat();
+            int[] labelsB = java.util.Arrays.copyOf(sampleLabels, b);
+            LinearProbe.Estimate labelProbe = LinearProbe.crossValidated(pooled.toFloatArray(), (int) pooled.getShape().get(1),
+                    labelsB, classes, PROBE_FOLDS, PROBE_LAMBDA, 1);
+            NDArray sentPooled = Pooling.MEAN.pool(out, maskB);
+            LinearProbe.Estimate attribute = LinearProbe.crossValidated(sentPooled.toFloatArray(),
+                    (int) sentPooled.getShape().get(1), java.util.Arrays.copyOf(sampleLengthBuckets, b), lengthBuckets,
+                    PROBE_FOLDS, PROBE_LAMBDA, 1);
             at[5] = System.nanoTime();
             String timing = String.format(java.util.Locale.ROOT,
-                    "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model %d ms",
+                    "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model and probes %d ms",
                     (at[0] - t0) / 1_000_000, (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000,
                     (at[3] - at[2]) / 1_000_000, (at[4] - at[3]) / 1_000_000, (at[5] - at[4]) / 1_000_000);
             return new Point(spec, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
-                    plain[0], aware[0], cosine, norms, (System.nanoTime() - t0) / 1_000_000, timing);
+                    plain[0], aware[0], cosine, labelProbe, attribute, norms, (System.nanoTime() - t0) / 1_000_000, timing);
         }
     }
+
+    /**
+     * The mechanism-aware attacker's table, deterministicPart(R), and its row norms. It does not
+     * depend on eps or the seed (the mean shift is fixed by the other parameters), so the last one
+     * is kept: moving the eps slider then costs no pass over the vocabulary.
+     */
+    private NDArray[] awareTable(MechanismSpec spec, NoiseMechanism mech) {
+        MechanismSpec key = spec.with("eps", "1", "aware table key").withSeed(0);
+        if (!key.equals(awareKey)) {
+            if (awareManager != null) {
+                awareManager.close();
+            }
+            awareManager = manager.newSubManager();
+            NDArray rCopy = reference.duplicate();
+            rCopy.attach(awareManager);
+            NDArray table = mech.deterministicPart(rCopy, allIds);
+            table.attach(awareManager);
+            NDArray norm = table.norm(new int[] {1});
+            norm.attach(awareManager);
+            awareRows = new NDArray[] {table, norm};
+            awareKey = key;
+        }
+        return awareRows;
+    }
+
+    private MechanismSpec awareKey;
+    private NDManager awareManager;
+    private NDArray[] awareRows;
 
     /** {top-1, top-5} hit rates of the stronger of cosine and L2 nearest-row matching against table [V, d]. */
     private double[] nearest(NDArray x, NDArray table, NDArray tableNorm, int[] truth) {

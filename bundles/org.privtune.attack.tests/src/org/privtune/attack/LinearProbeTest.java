@@ -1,0 +1,47 @@
+package org.privtune.attack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The tuner's linear probe: finds a linear signal, and finds none in random labels. */
+class LinearProbeTest {
+
+    private static float[] features(int n, int d, int[] y, float signal, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) {
+                x[i * d + c] = (float) r.nextGaussian();
+            }
+            x[i * d + (y[i] % d)] += signal; // class c shifts coordinate c
+        }
+        return x;
+    }
+
+    @Test
+    void separatesClassesWithALinearSignalAndNotRandomLabels() {
+        int n = 120;
+        int d = 64;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+        }
+        LinearProbe.Estimate strong = LinearProbe.crossValidated(features(n, d, y, 4f, 1), d, y, 3, 4, 0.1, 7);
+        assertTrue(strong.accuracy() > 0.9, "separable classes: " + strong.accuracy());
+        assertEquals(1 / 3.0, strong.majority(), 1e-9);
+        assertEquals(n, strong.samples());
+
+        float[] x = features(n, d, y, 0f, 2);
+        Random r = new Random(3);
+        int[] shuffled = new int[n];
+        for (int i = 0; i < n; i++) {
+            shuffled[i] = r.nextInt(3);
+        }
+        LinearProbe.Estimate none = LinearProbe.crossValidated(x, d, shuffled, 3, 4, 0.1, 7);
+        assertTrue(none.accuracy() < 0.5, "no signal, yet accuracy " + none.accuracy());
+    }
+}

@@ -1,0 +1,103 @@
+package org.privtune.mechanism;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/** privtune-swap: the kept set follows label information; every other token becomes an n-hop neighbour. */
+class HopSwapMechanismTest {
+
+    static final int V = 200;
+    static final int D = 12;
+
+    /** Sentences of class 0 contain token 50, of class 1 token 60; tokens 10..19 occur in both. */
+    private static List<int[]> sentences(int[] labels) {
+        List<int[]> out = new ArrayList<>();
+        for (int s = 0; s < labels.length; s++) {
+            labels[s] = s % 2;
+            out.add(new int[] {101, 10 + (s / 2) % 10, labels[s] == 0 ? 50 : 60, 10 + (s / 2 + 3) % 10, 102});
+        }
+        return out;
+    }
+
+    @Test
+    void relevanceRanksLabelTokensFirstAndKeepsWithinTheBudget() {
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        int[] labels = new int[100];
+        TaskRelevance r = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+        assertTrue(r.score(50) > 0.5, "a token that fixes the label: " + r.score(50));
+        assertTrue(r.score(60) > 0.5);
+        assertTrue(r.score(12) < 0.05, "a token spread over both labels: " + r.score(12));
+        assertEquals(0.0, r.score(101), "special");
+        assertEquals(0.0, r.score(150), "never seen");
+        // 300 non-special occurrences: 50 and 60 have 50 each. A third of the budget keeps both.
+        boolean[] third = r.keptTypes(1.0 / 3);
+        assertTrue(third[50] && third[60]);
+        assertFalse(third[12]);
+        boolean[] sixth = r.keptTypes(1.0 / 6);
+        assertEquals(1, (sixth[50] ? 1 : 0) + (sixth[60] ? 1 : 0), "budget of 50 tokens keeps one of them");
+        boolean[] none = r.keptTypes(0);
+        for (boolean b : none) {
+            assertFalse(b);
+        }
+    }
+
+    @Test
+    void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
+        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        int[] labels = new int[100];
+        TaskRelevance rel = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,seed=3");
+            HopDistances hops = Mechanisms.hops(res, spec);
+            long[] idArr = {101, 50, 12, 60, 33, 102, 0, 0, 101, 17, 50, 150, 102, 0, 0, 0};
+            long[] maskArr = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0};
+            NDArray ids = m.create(idArr, new Shape(2, 8));
+            NDArray mask = m.create(maskArr, new Shape(2, 8));
+            try (NoiseMechanism a = Mechanisms.create(spec, res, m);
+                    NoiseMechanism b = Mechanisms.create(spec, res, m);
+                    NoiseMechanism c = Mechanisms.create(spec.withSeed(4), res, m)) {
+                long[] sa = a.beforeBottom(ids, mask).toLongArray();
+                assertArrayEquals(sa, b.beforeBottom(ids, mask).toLongArray(), "same seed");
+                long[] sc = c.beforeBottom(ids, mask).toLongArray();
+                int changed = 0;
+                for (int i = 0; i < idArr.length; i++) {
+                    int v = (int) idArr[i];
+                    if (maskArr[i] == 0 || tokens.isSpecial(v)) {
+                        assertEquals(idArr[i], sa[i], "special or padding at " + i);
+                    } else if (v == 50 || v == 60) {
+                        assertEquals(idArr[i], sa[i], "kept label token at " + i);
+                    } else {
+                        int[] set = hops.indirect(v);
+                        assertTrue(Arrays.binarySearch(set, (int) sa[i]) >= 0, "substitute outside N_2 at " + i);
+                        assertTrue(sa[i] != v, "substitute equals the token at " + i);
+                        changed += sa[i] != sc[i] ? 1 : 0;
+                    }
+                }
+                assertTrue(changed > 0, "another seed draws other substitutes");
+                // The report's targets are the substitutes; d_chi noise follows after the bottom model.
+                NDArray hidden = Synthetic.hidden(m, ref, sa, 2, 8, 0.1f, 1);
+                a.afterBottom(hidden, m.create(sa, new Shape(2, 8)), mask);
+                int[] targets = a.lastReport().targets();
+                for (int i = 0; i < idArr.length; i++) {
+                    boolean eligible = maskArr[i] != 0 && !tokens.isSpecial((int) idArr[i]);
+                    assertEquals(eligible ? sa[i] : -1, targets[i], "target at " + i);
+                }
+                assertTrue(a.lastReport().meanNoiseNorm() > 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.privtune.mechanism;
+
+import java.util.SplittableRandom;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * {@code privtune-swap}: our variant (docs/method.md, "privtune-swap"), not the paper's mechanism.
+ * Where {@code privtune} only moves a token's representation towards its n-hop indirect
+ * neighbours, this one makes the token <em>be</em> one: before the bottom model, every eligible
+ * token v outside the kept set is replaced by u drawn uniformly from N_n(v), so the whole
+ * representation, its context-specific part included, is that of u in a sentence of substitutes.
+ * That is aimed at the learned inversion (A2), which defeats representation-level shifts because
+ * the token's identity survives in the context residual. The kept set is the most
+ * label-informative types ({@link TaskRelevance#keptTypes}) covering a share {@code keep} of the
+ * training tokens, so that the task signal survives; those tokens are not hidden, and every
+ * attack recovers them, which is the price paid for utility. After the bottom model every
+ * eligible token gets d_chi noise with {@code eps} (density proportional to exp(-eps ||z||)).
+ *
+ * <p>What it does not give: a formal guarantee for the substitution (u is uniform over N_n(v),
+ * but N_n differs between tokens, so it is not a metric-DP mechanism over the vocabulary). The
+ * d_chi part keeps its guarantee for the representation. Without labelled training data
+ * (no {@link TaskRelevance} in the resources) nothing is kept.
+ */
+final class HopSwapMechanism extends RepresentationMechanism {
+
+    private final HopDistances hops;
+    private final boolean[] kept;
+    private final boolean[] special;
+    private long swapCalls;
+    private int[] lastTargets;
+
+    HopSwapMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
+        super(spec, res.tokens(), parent);
+        this.hops = hops;
+        this.kept = res.relevance() == null ? new boolean[res.reference().vocabSize()]
+                : res.relevance().keptTypes(spec.keep());
+        this.special = res.tokens().specialFlags();
+    }
+
+    /** Whether type v is in the kept set (for reports and tests). */
+    boolean isKept(int v) {
+        return kept[v];
+    }
+
+    @Override
+    public NDArray beforeBottom(NDArray tokenIds, NDArray attentionMask) {
+        Shape shape = tokenIds.getShape();
+        long[] ids = longIds(tokenIds);
+        long[] mask = longIds(attentionMask);
+        SplittableRandom rnd = new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x5A5A5A5AL, swapCalls++));
+        long[] out = ids.clone();
+        int[] targets = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            int v = (int) ids[i];
+            targets[i] = -1;
+            if (mask[i] == 0 || v < 0 || v >= special.length || special[v]) {
+                continue;
+            }
+            if (kept[v]) {
+                targets[i] = v;
+                continue;
+            }
+            int[] set = hops.indirect(v);
+            int u = set.length == 0 ? v : set[rnd.nextInt(set.length)];
+            out[i] = u;
+            targets[i] = u;
+        }
+        lastTargets = targets;
+        NDArray swapped = tokenIds.getManager().create(out, shape);
+        return swapped.getDataType() == tokenIds.getDataType() ? swapped
+                : swapped.toType(tokenIds.getDataType(), false);
+    }
+
+    /** d_chi noise on every eligible token, as {@code dchi}; the report's targets are the substitutes. */
+    @Override
+    protected Noise noise(Batch b) {
+        int[] targets = lastTargets != null && lastTargets.length == b.rows() ? lastTargets : null;
+        return new Noise(DChiMechanism.sample(b, spec.eps(), null), null, targets, null);
+    }
+
+    /** Zero-mean at the representation level; the substitution has no deterministic part. */
+    @Override
+    public NDArray deterministicPart(NDArray hidden, NDArray tokenIds) {
+        return hidden.duplicate();
+    }
+}

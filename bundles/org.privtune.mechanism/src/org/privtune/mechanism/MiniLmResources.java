@@ -1,0 +1,78 @@
+package org.privtune.mechanism;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.privtune.core.Progress;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.LabelledText;
+import org.privtune.model.TextTokenizer;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Everything {@link Mechanisms#create} needs for MiniLM cut at one layer, built the same way for
+ * the command line, the Noise Tuner and the experiment runner: R at the split and its k-NN graph
+ * (cached on disk), the text-level graph over the input embeddings for {@code santext}, TF-IDF
+ * importance and, when labels are given, the task relevance of {@code privtune-swap}, all from the
+ * device's training sentences.
+ */
+public final class MiniLmResources {
+
+    public static final int VOCAB = 30522;
+    public static final int CLS = 101;
+    public static final int SEP = 102;
+    /** Degree of the cached graph; specs with a smaller k use its first k neighbours. */
+    public static final int GRAPH_K = 10;
+
+    private MiniLmResources() {
+    }
+
+    /**
+     * @param train   the device's training sentences; labels are used when {@code classes} > 0
+     * @param classes number of labels, or 0 when there are none (no task relevance)
+     */
+    public static MechanismResources build(BertEncoder encoder, int split, Path cacheDir, List<LabelledText> train,
+            int classes, TextTokenizer tokenizer, NDManager manager, Progress progress) {
+        SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+        String sha = encoder.weightsSha256();
+        progress.subTask("reference space at layer " + split);
+        ReferenceSpace r = ReferenceSpace.loadOrCompute(cacheDir, sha, split, manager,
+                (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), split, false), VOCAB, CLS, SEP, 512, progress);
+        progress.checkCancelled();
+        progress.subTask("neighbour graph (k = " + GRAPH_K + ")");
+        NeighbourGraph graph = NeighbourGraph.loadOrBuild(cacheDir, sha, split, r, GRAPH_K, tokens, manager, progress);
+        NeighbourGraph textGraph = graph;
+        if (split != 0) {
+            progress.subTask("input embedding space (santext)");
+            ReferenceSpace r0 = ReferenceSpace.loadOrCompute(cacheDir, sha, 0, manager,
+                    (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), 0, false), VOCAB, CLS, SEP, 512, progress);
+            textGraph = NeighbourGraph.loadOrBuild(cacheDir, sha, 0, r0, GRAPH_K, tokens, manager, progress);
+        }
+        progress.checkCancelled();
+        progress.subTask("token importance");
+        List<int[]> ids = tokenIds(train.stream().map(LabelledText::text).toList(), tokenizer);
+        TokenImportance importance = TokenImportance.fromTrainingIds(VOCAB, ids, tokens);
+        TaskRelevance relevance = classes > 0
+                ? TaskRelevance.fromLabelledIds(VOCAB, ids, train.stream().mapToInt(LabelledText::label).toArray(),
+                        classes, tokens)
+                : null;
+        return new MechanismResources(r, graph, tokens, importance, textGraph, relevance);
+    }
+
+    /** Token ids of each sentence without padding. */
+    public static List<int[]> tokenIds(List<String> texts, TextTokenizer tokenizer) {
+        List<int[]> out = new ArrayList<>();
+        for (int s = 0; s < texts.size(); s += 64) {
+            TextTokenizer.Batch b = tokenizer.encode(texts.subList(s, Math.min(texts.size(), s + 64)));
+            for (int i = 0; i < b.size(); i++) {
+                long[] row = b.ids()[i];
+                long[] mask = b.mask()[i];
+                out.add(java.util.stream.IntStream.range(0, row.length).filter(j -> mask[j] != 0)
+                        .map(j -> (int) row[j]).toArray());
+            }
+        }
+        return out;
+    }
+}

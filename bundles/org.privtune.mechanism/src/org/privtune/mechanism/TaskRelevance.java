@@ -1,0 +1,116 @@
+package org.privtune.mechanism;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How much each token type tells about the task label, measured on the device's own labelled
+ * training split (it never leaves the device as text; the attacker is assumed to know the
+ * resulting table anyway, like every mechanism parameter). Our choice of score: the
+ * Kullback-Leibler divergence KL(P(y | v) || P(y)) with P(y | v) smoothed towards the prior by
+ * {@link #PSEUDO_COUNT} occurrences, so that a type seen once cannot look decisive. It is the
+ * per-occurrence share of the mutual information between token and label; ranking by it and
+ * taking types until an occurrence budget is spent is the greedy answer to "keep the most label
+ * information for a given share of kept tokens" ({@link #keptTypes}).
+ */
+public final class TaskRelevance {
+
+    /** Prior pseudo-occurrences mixed into P(y | v). */
+    public static final double PSEUDO_COUNT = 2.0;
+
+    private final double[] score;
+    private final long[] count;
+    private final long total;
+
+    private TaskRelevance(double[] score, long[] count, long total) {
+        this.score = score;
+        this.count = count;
+        this.total = total;
+    }
+
+    /**
+     * @param sentences token ids of each training sentence (padding excluded)
+     * @param labels    class index of each sentence, in [0, classes)
+     */
+    public static TaskRelevance fromLabelledIds(int vocabSize, List<int[]> sentences, int[] labels, int classes,
+            SpecialTokens tokens) {
+        if (sentences.size() != labels.length) {
+            throw new IllegalArgumentException(sentences.size() + " sentences but " + labels.length + " labels");
+        }
+        long[][] c = new long[classes][vocabSize];
+        long[] perClass = new long[classes];
+        long[] count = new long[vocabSize];
+        long total = 0;
+        for (int s = 0; s < labels.length; s++) {
+            int y = labels[s];
+            if (y < 0 || y >= classes) {
+                throw new IllegalArgumentException("label " + y + " of sentence " + s + " outside [0, " + classes + ")");
+            }
+            for (int id : sentences.get(s)) {
+                if (id >= 0 && id < vocabSize && !tokens.isSpecial(id)) {
+                    c[y][id]++;
+                    perClass[y]++;
+                    count[id]++;
+                    total++;
+                }
+            }
+        }
+        double[] prior = new double[classes];
+        for (int y = 0; y < classes; y++) {
+            prior[y] = total == 0 ? 1.0 / classes : perClass[y] / (double) total;
+        }
+        double[] score = new double[vocabSize];
+        for (int v = 0; v < vocabSize; v++) {
+            if (count[v] == 0) {
+                continue;
+            }
+            double kl = 0;
+            for (int y = 0; y < classes; y++) {
+                if (prior[y] <= 0) {
+                    continue;
+                }
+                double p = (c[y][v] + PSEUDO_COUNT * prior[y]) / (count[v] + PSEUDO_COUNT);
+                kl += p * Math.log(p / prior[y]);
+            }
+            score[v] = kl;
+        }
+        return new TaskRelevance(score, count, total);
+    }
+
+    public int vocabSize() {
+        return score.length;
+    }
+
+    /** KL(P(y | v) || P(y)) of type v (0 for types never seen in training). */
+    public double score(int v) {
+        return score[v];
+    }
+
+    /**
+     * The most label-informative types whose training occurrences together make up at most
+     * {@code fraction} of all (non-special) training tokens, taken greedily by score.
+     */
+    public boolean[] keptTypes(double fraction) {
+        boolean[] keep = new boolean[score.length];
+        if (!(fraction > 0) || total == 0) {
+            return keep;
+        }
+        Integer[] order = new Integer[score.length];
+        for (int v = 0; v < order.length; v++) {
+            order[v] = v;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        long budget = (long) Math.floor(fraction * total);
+        long used = 0;
+        for (int v : order) {
+            if (count[v] == 0 || score[v] <= 0) {
+                break;
+            }
+            if (used + count[v] <= budget) {
+                keep[v] = true;
+                used += count[v];
+            }
+        }
+        return keep;
+    }
+}
