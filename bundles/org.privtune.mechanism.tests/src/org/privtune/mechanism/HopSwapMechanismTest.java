@@ -3,6 +3,7 @@ package org.privtune.mechanism;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -21,12 +22,13 @@ class HopSwapMechanismTest {
     static final int V = 200;
     static final int D = 12;
 
-    /** Sentences of class 0 contain token 50, of class 1 token 60; tokens 10..19 occur in both. */
+    /** Sentences of class 0 contain token 50 or 51, of class 1 token 60 or 61; tokens 10..19 occur in both. */
     private static List<int[]> sentences(int[] labels) {
         List<int[]> out = new ArrayList<>();
         for (int s = 0; s < labels.length; s++) {
             labels[s] = s % 2;
-            out.add(new int[] {101, 10 + (s / 2) % 10, labels[s] == 0 ? 50 : 60, 10 + (s / 2 + 3) % 10, 102});
+            int label = labels[s] == 0 ? (s % 4 == 0 ? 50 : 51) : (s % 4 == 1 ? 60 : 61);
+            out.add(new int[] {101, 10 + (s / 2) % 10, label, 10 + (s / 2 + 3) % 10, 102});
         }
         return out;
     }
@@ -36,17 +38,22 @@ class HopSwapMechanismTest {
         SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
         int[] labels = new int[100];
         TaskRelevance r = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
-        assertTrue(r.score(50) > 0.5, "a token that fixes the label: " + r.score(50));
-        assertTrue(r.score(60) > 0.5);
+        assertTrue(r.score(50) > 0.4, "a token that fixes the label: " + r.score(50));
+        assertTrue(r.score(61) > 0.4);
+        assertEquals(0, r.dominantLabel(51));
+        assertEquals(1, r.dominantLabel(60));
         assertTrue(r.score(12) < 0.05, "a token spread over both labels: " + r.score(12));
         assertEquals(0.0, r.score(101), "special");
         assertEquals(0.0, r.score(150), "never seen");
-        // 300 non-special occurrences: 50 and 60 have 50 each. A third of the budget keeps both.
+        // 300 non-special occurrences: 50, 51, 60, 61 have 25 each. A third of the budget keeps all four.
         boolean[] third = r.keptTypes(1.0 / 3);
-        assertTrue(third[50] && third[60]);
+        assertTrue(third[50] && third[51] && third[60] && third[61]);
         assertFalse(third[12]);
         boolean[] sixth = r.keptTypes(1.0 / 6);
-        assertEquals(1, (sixth[50] ? 1 : 0) + (sixth[60] ? 1 : 0), "budget of 50 tokens keeps one of them");
+        assertEquals(2, (sixth[50] ? 1 : 0) + (sixth[51] ? 1 : 0) + (sixth[60] ? 1 : 0) + (sixth[61] ? 1 : 0),
+                "a budget of 50 tokens keeps two of them");
+        assertEquals(20, r.count(12));
+        assertEquals(3, r.mostFrequent(3, third).length);
         boolean[] none = r.keptTypes(0);
         for (boolean b : none) {
             assertFalse(b);
@@ -63,7 +70,7 @@ class HopSwapMechanismTest {
             MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,seed=3");
             HopDistances hops = Mechanisms.hops(res, spec);
-            long[] idArr = {101, 50, 12, 60, 33, 102, 0, 0, 101, 17, 50, 150, 102, 0, 0, 0};
+            long[] idArr = {101, 50, 12, 60, 33, 102, 0, 0, 101, 17, 51, 150, 102, 0, 0, 0};
             long[] maskArr = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0};
             NDArray ids = m.create(idArr, new Shape(2, 8));
             NDArray mask = m.create(maskArr, new Shape(2, 8));
@@ -78,7 +85,7 @@ class HopSwapMechanismTest {
                     int v = (int) idArr[i];
                     if (maskArr[i] == 0 || tokens.isSpecial(v)) {
                         assertEquals(idArr[i], sa[i], "special or padding at " + i);
-                    } else if (v == 50 || v == 60) {
+                    } else if (v == 50 || v == 51 || v == 60 || v == 61) {
                         assertEquals(idArr[i], sa[i], "kept label token at " + i);
                     } else {
                         int[] set = hops.indirect(v);
@@ -88,6 +95,16 @@ class HopSwapMechanismTest {
                     }
                 }
                 assertTrue(changed > 0, "another seed draws other substitutes");
+                // The published law q(. | v) covers what beforeBottom draws.
+                TokenSubstitution law = (TokenSubstitution) a;
+                for (int i = 0; i < idArr.length; i++) {
+                    int v = (int) idArr[i];
+                    if (maskArr[i] != 0) {
+                        int u = (int) sa[i];
+                        assertTrue(Arrays.stream(law.substitutes(v).ids()).anyMatch(x -> x == u), "law misses " + u);
+                        assertEquals(1.0, Arrays.stream(law.substitutes(v).probabilities()).sum(), 1e-9);
+                    }
+                }
                 // The report's targets are the substitutes; d_chi noise follows after the bottom model.
                 NDArray hidden = Synthetic.hidden(m, ref, sa, 2, 8, 0.1f, 1);
                 a.afterBottom(hidden, m.create(sa, new Shape(2, 8)), mask);
@@ -99,5 +116,45 @@ class HopSwapMechanismTest {
                 assertTrue(a.lastReport().meanNoiseNorm() > 0);
             }
         }
+    }
+
+    @Test
+    void keptTypesSwapWithinTheirLabelAndFrequentTypesWithinThePool() {
+        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        int[] labels = new int[100];
+        TaskRelevance rel = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,pool=3,kept=swap,seed=3");
+            int[] pool = rel.mostFrequent(3, rel.keptTypes(0.34));
+            long[] idArr = new long[40];
+            for (int i = 0; i < 40; i++) {
+                idArr[i] = new long[] {50, 51, 60, 61, pool[0], pool[1], pool[2], 33}[i % 8];
+            }
+            long[] maskArr = new long[40];
+            java.util.Arrays.fill(maskArr, 1);
+            try (NoiseMechanism a = Mechanisms.create(spec, res, m)) {
+                long[] out = a.beforeBottom(m.create(idArr, new Shape(5, 8)), m.create(maskArr, new Shape(5, 8)))
+                        .toLongArray();
+                for (int i = 0; i < 40; i++) {
+                    long v = idArr[i];
+                    long u = out[i];
+                    assertTrue(u != v, "every token is replaced at " + i);
+                    if (v == 50 || v == 51) {
+                        assertEquals(v == 50 ? 51 : 50, u, "a negative word becomes the other negative word");
+                    } else if (v == 60 || v == 61) {
+                        assertEquals(v == 60 ? 61 : 60, u, "a positive word becomes the other positive word");
+                    } else if (i % 8 < 7) {
+                        assertTrue(Arrays.stream(pool).anyMatch(p -> p == u), "frequent type stays in the pool");
+                    } else {
+                        HopDistances hops = Mechanisms.hops(res, spec);
+                        assertTrue(Arrays.binarySearch(hops.indirect(33), (int) u) >= 0, "others use N_2");
+                    }
+                }
+            }
+        }
+        assertThrows(org.privtune.core.InvalidInputException.class,
+                () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:kept=maybe"), null, null));
     }
 }

@@ -19,16 +19,24 @@ import ai.djl.ndarray.types.Shape;
  * attack recovers them, which is the price paid for utility. After the bottom model every
  * eligible token gets d_chi noise with {@code eps} (density proportional to exp(-eps ||z||)).
  *
+ * <p>Two options aimed at the context-free Bayes attacker, who guesses the likeliest v for a
+ * substitute u (docs/method.md 6.6): {@code kept=swap} replaces each kept type by another kept
+ * type of the same dominant label (the top still sees "a positive word", the cloud no longer sees
+ * which), and {@code pool=P} substitutes the P most frequent other training types among each
+ * other, so that a frequent token's substitute does not point back at it.
+ *
  * <p>What it does not give: a formal guarantee for the substitution (u is uniform over N_n(v),
  * but N_n differs between tokens, so it is not a metric-DP mechanism over the vocabulary). The
  * d_chi part keeps its guarantee for the representation. Without labelled training data
  * (no {@link TaskRelevance} in the resources) nothing is kept.
  */
-final class HopSwapMechanism extends RepresentationMechanism {
+final class HopSwapMechanism extends RepresentationMechanism implements TokenSubstitution {
 
     private final HopDistances hops;
     private final boolean[] kept;
     private final boolean[] special;
+    /** Per type its own substitute candidates when it is not drawn from N_n (null: N_n or none). */
+    private final int[][] candidates;
     private long swapCalls;
     private int[] lastTargets;
 
@@ -38,6 +46,34 @@ final class HopSwapMechanism extends RepresentationMechanism {
         this.kept = res.relevance() == null ? new boolean[res.reference().vocabSize()]
                 : res.relevance().keptTypes(spec.keep());
         this.special = res.tokens().specialFlags();
+        this.candidates = new int[kept.length][];
+        TaskRelevance rel = res.relevance();
+        if (rel != null && "swap".equals(spec.kept())) {
+            // kept types: any kept type of the same dominant label
+            java.util.Map<Integer, java.util.List<Integer>> byLabel = new java.util.TreeMap<>();
+            for (int v = 0; v < kept.length; v++) {
+                if (kept[v] && rel.dominantLabel(v) >= 0) {
+                    byLabel.computeIfAbsent(rel.dominantLabel(v), y -> new java.util.ArrayList<>()).add(v);
+                }
+            }
+            for (java.util.List<Integer> members : byLabel.values()) {
+                int[] pool = members.stream().mapToInt(Integer::intValue).toArray();
+                for (int v : pool) {
+                    candidates[v] = pool;
+                }
+            }
+        }
+        if (rel != null && spec.pool() > 1) {
+            // the most frequent other types: among each other
+            boolean[] exclude = kept.clone();
+            for (int v = 0; v < exclude.length; v++) {
+                exclude[v] |= special[v];
+            }
+            int[] frequent = rel.mostFrequent(spec.pool(), exclude);
+            for (int v : frequent) {
+                candidates[v] = frequent;
+            }
+        }
     }
 
     /** Whether type v is in the kept set (for reports and tests). */
@@ -59,12 +95,15 @@ final class HopSwapMechanism extends RepresentationMechanism {
             if (mask[i] == 0 || v < 0 || v >= special.length || special[v]) {
                 continue;
             }
-            if (kept[v]) {
-                targets[i] = v;
-                continue;
+            int u;
+            if (candidates[v] != null) {
+                u = drawOther(candidates[v], v, rnd);
+            } else if (kept[v]) {
+                u = v;
+            } else {
+                int[] set = hops.indirect(v);
+                u = set.length == 0 ? v : set[rnd.nextInt(set.length)];
             }
-            int[] set = hops.indirect(v);
-            int u = set.length == 0 ? v : set[rnd.nextInt(set.length)];
             out[i] = u;
             targets[i] = u;
         }
@@ -79,6 +118,38 @@ final class HopSwapMechanism extends RepresentationMechanism {
     protected Noise noise(Batch b) {
         int[] targets = lastTargets != null && lastTargets.length == b.rows() ? lastTargets : null;
         return new Noise(DChiMechanism.sample(b, spec.eps(), null), null, targets, null);
+    }
+
+    @Override
+    public Substitution substitutes(int v) {
+        if (v < 0 || v >= special.length || special[v]) {
+            return new Substitution(new int[] {v}, new double[] {1});
+        }
+        int[] set;
+        if (candidates[v] != null) {
+            set = candidates[v].length < 2 ? new int[] {v}
+                    : java.util.Arrays.stream(candidates[v]).filter(u -> u != v).toArray();
+        } else if (kept[v]) {
+            set = new int[] {v};
+        } else {
+            set = hops.indirect(v);
+            if (set.length == 0) {
+                set = new int[] {v};
+            }
+        }
+        double[] q = new double[set.length];
+        java.util.Arrays.fill(q, 1.0 / set.length);
+        return new Substitution(set, q);
+    }
+
+    /** A uniform member of {@code pool} other than v (v itself when it is the only member). */
+    private static int drawOther(int[] pool, int v, SplittableRandom rnd) {
+        if (pool.length < 2) {
+            return v;
+        }
+        int u = pool[rnd.nextInt(pool.length - 1)];
+        // the draw covers pool minus its last member; v's slot stands for the last member
+        return u == v ? pool[pool.length - 1] : u;
     }
 
     /** Zero-mean at the representation level; the substitution has no deterministic part. */

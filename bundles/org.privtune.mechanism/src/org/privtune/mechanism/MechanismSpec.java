@@ -29,11 +29,15 @@ import org.privtune.core.InvalidInputException;
  * @param subspace      privtune+: number of neighbour differences spanning its noise subspace
  * @param seed          base seed; a mechanism's output depends on it and on its call count only
  * @param keep          privtune-swap: share of training tokens (the most label-informative types)
- *                      left unsubstituted
+ *                      given the kept treatment
+ * @param pool          privtune-swap: the pool most frequent other training types are substituted
+ *                      among each other instead of by hop neighbours (0: none)
+ * @param kept          privtune-swap: what the kept types get: "send" (sent as they are) or "swap"
+ *                      (replaced by another kept type of the same dominant label)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
-        String calibration, double mix, int subspace, long seed, double keep) {
+        String calibration, double mix, int subspace, long seed, double keep, int pool, String kept) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -55,7 +59,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send");
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -63,7 +67,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send");
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -94,40 +98,45 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         try {
             return switch (key) {
                 case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
-                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep);
+                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep);
+                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep);
+                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept);
                 case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep);
+                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept);
                 case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep);
+                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept);
                 case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep);
+                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept);
                 case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep);
+                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept);
                 case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept);
                 case "keep" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value));
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept);
+                case "pool" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept);
+                case "kept" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool,
+                        value.toLowerCase(Locale.ROOT));
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep)");
+                                + " keep pool kept)");
             };
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -144,8 +153,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep);
+                subspace, seed, keep, pool, kept);
     }
 }

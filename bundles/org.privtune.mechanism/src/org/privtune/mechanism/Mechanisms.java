@@ -96,5 +96,11 @@ public final class Mechanisms {
         if (!(s.keep() >= 0 && s.keep() <= 1)) {
             throw new InvalidInputException(src, 0, "keep", "must be in [0, 1]");
         }
+        if (s.pool() < 0) {
+            throw new InvalidInputException(src, 0, "pool", "must be >= 0");
+        }
+        if (!"send".equals(s.kept()) && !"swap".equals(s.kept())) {
+            throw new InvalidInputException(src, 0, "kept", "must be send or swap");
+        }
     }
 }

@@ -21,11 +21,13 @@ public final class TaskRelevance {
     private final double[] score;
     private final long[] count;
     private final long total;
+    private final int[] dominant;
 
-    private TaskRelevance(double[] score, long[] count, long total) {
+    private TaskRelevance(double[] score, long[] count, long total, int[] dominant) {
         this.score = score;
         this.count = count;
         this.total = total;
+        this.dominant = dominant;
     }
 
     /**
@@ -60,21 +62,28 @@ public final class TaskRelevance {
             prior[y] = total == 0 ? 1.0 / classes : perClass[y] / (double) total;
         }
         double[] score = new double[vocabSize];
+        int[] dominant = new int[vocabSize];
+        Arrays.fill(dominant, -1);
         for (int v = 0; v < vocabSize; v++) {
             if (count[v] == 0) {
                 continue;
             }
             double kl = 0;
+            double lift = Double.NEGATIVE_INFINITY;
             for (int y = 0; y < classes; y++) {
                 if (prior[y] <= 0) {
                     continue;
                 }
                 double p = (c[y][v] + PSEUDO_COUNT * prior[y]) / (count[v] + PSEUDO_COUNT);
                 kl += p * Math.log(p / prior[y]);
+                if (p / prior[y] > lift) {
+                    lift = p / prior[y];
+                    dominant[v] = y;
+                }
             }
             score[v] = kl;
         }
-        return new TaskRelevance(score, count, total);
+        return new TaskRelevance(score, count, total, dominant);
     }
 
     public int vocabSize() {
@@ -84,6 +93,36 @@ public final class TaskRelevance {
     /** KL(P(y | v) || P(y)) of type v (0 for types never seen in training). */
     public double score(int v) {
         return score[v];
+    }
+
+    /** Training occurrences of type v. */
+    public long count(int v) {
+        return count[v];
+    }
+
+    /** The label whose share type v raises most over its prior (-1 for types never seen). */
+    public int dominantLabel(int v) {
+        return dominant[v];
+    }
+
+    /** The {@code n} most frequent training types that {@code exclude} does not mark, most frequent first. */
+    public int[] mostFrequent(int n, boolean[] exclude) {
+        Integer[] order = new Integer[count.length];
+        for (int v = 0; v < order.length; v++) {
+            order[v] = v;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
+        int[] out = new int[Math.min(n, order.length)];
+        int k = 0;
+        for (int v : order) {
+            if (k == out.length || count[v] == 0) {
+                break;
+            }
+            if (exclude == null || !exclude[v]) {
+                out[k++] = v;
+            }
+        }
+        return Arrays.copyOf(out, k);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.privtune.attack.AttributeInference;
 import org.privtune.attack.DevicePath;
 import org.privtune.attack.LearnedInversion;
 import org.privtune.attack.NearestNeighbourInversion;
+import org.privtune.attack.SubstitutionInversion;
 import org.privtune.attack.ObservedRepresentations;
 import org.privtune.attack.OptimisationInversion;
 import org.privtune.attack.TokenRecovery;
@@ -25,6 +26,7 @@ import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.ReferenceSpace;
@@ -205,6 +207,14 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a1_aware_cos", a1.awareCosine());
             put(m, "a1_aware_l2", a1.awareL2());
             put(m, "a1", a1.strongest());
+            if (attackerMech instanceof TokenSubstitution sub) {
+                progress.begin("A4 substitution inversion with a token prior", -1);
+                double[] prior = SubstitutionInversion.prior(auxiliaryBatches(progress), VOCAB, tokens.specialFlags());
+                try (NearestNeighbourInversion decoder = NearestNeighbourInversion.plain(reference, excluded, sm)) {
+                    long[][] decoded = decoder.guesses(observed, NearestNeighbourInversion.Metric.COSINE, 1);
+                    put(m, "a4", new SubstitutionInversion(sub, prior, excluded).evaluate(decoded, observed.scoredIds()));
+                }
+            }
 
             LearnedInversion.Config a2cfg = new LearnedInversion.Config(cfg.a2Hidden(), cfg.a2Epochs(), 8000, 512,
                     1e-3f, s.seed());
@@ -229,8 +239,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             TokenRecovery a3r = a3.evaluate(a3Sample, candidates, sm, progress);
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
-            m.put(Metrics.INVERSION_ASR, Math.max(m.get(Metrics.A1_TOP1), Math.max(m.get(Metrics.A2_TOP1),
-                    m.get(Metrics.A3_TOP1))));
+            m.put(Metrics.INVERSION_ASR, Math.max(Math.max(m.get(Metrics.A1_TOP1), m.getOrDefault(Metrics.A4_TOP1, 0.0)),
+                    Math.max(m.get(Metrics.A2_TOP1), m.get(Metrics.A3_TOP1))));
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();
