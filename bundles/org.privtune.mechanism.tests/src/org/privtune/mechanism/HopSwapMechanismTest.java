@@ -33,6 +33,11 @@ class HopSwapMechanismTest {
         return out;
     }
 
+    private static TaskRelevance relevance(SpecialTokens tokens) {
+        int[] labels = new int[100];
+        return TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+    }
+
     @Test
     void relevanceRanksLabelTokensFirstAndKeepsWithinTheBudget() {
         SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
@@ -64,8 +69,7 @@ class HopSwapMechanismTest {
     void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
         ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
         SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
-        int[] labels = new int[100];
-        TaskRelevance rel = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+        TaskRelevance rel = relevance(tokens);
         try (NDManager m = Synthetic.manager()) {
             MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,seed=3");
@@ -122,8 +126,7 @@ class HopSwapMechanismTest {
     void keptTypesSwapWithinTheirLabelAndFrequentTypesWithinThePool() {
         ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
         SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
-        int[] labels = new int[100];
-        TaskRelevance rel = TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
+        TaskRelevance rel = relevance(tokens);
         try (NDManager m = Synthetic.manager()) {
             MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,pool=3,kept=swap,seed=3");
