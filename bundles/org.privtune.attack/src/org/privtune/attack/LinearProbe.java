@@ -21,6 +21,13 @@ public final class LinearProbe {
 
     /** Cross-validated accuracy and the majority-class share of the same samples. */
     public record Estimate(double accuracy, double majority, int samples) {
+        /** No estimate (too few samples). */
+        public static final Estimate NONE = new Estimate(Double.NaN, Double.NaN, 0);
+
+        public boolean available() {
+            return samples > 0 && !Double.isNaN(accuracy);
+        }
+
         public double advantage() {
             return accuracy - majority;
         }

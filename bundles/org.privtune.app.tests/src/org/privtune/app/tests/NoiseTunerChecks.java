@@ -68,8 +68,10 @@ final class NoiseTunerChecks {
         assertEquals(again.tokens(), shown.tokens());
         assertEquals(again.probe(), shown.probe(), "label probe of " + shown.spec());
         assertEquals(again.attribute(), shown.attribute(), "length-bucket probe of " + shown.spec());
-        assertTrue(part.readoutText().contains(String.format(Locale.ROOT, "label probe %.0f%%",
-                100 * shown.probe().accuracy())), part.readoutText());
+        String expected = shown.probe().available()
+                ? String.format(Locale.ROOT, "label probe %.0f%%", 100 * shown.probe().accuracy())
+                : "probes need " + TunerEngine.MIN_PROBE_SENTENCES + " sentences";
+        assertTrue(part.readoutText().contains(expected), part.readoutText());
         XYSeries current = part.planeDataset().getSeries(1);
         assertEquals(1, current.getItemCount());
         assertEquals(shown.cosine(), current.getX(0).doubleValue(), 0);
@@ -100,6 +102,13 @@ final class NoiseTunerChecks {
                 assertEquals(MechanismSpec.NONE, none.spec().name());
                 assertEquals(1.0, none.cosine(), 1e-4, "no noise: the sentence embedding is unchanged");
                 assertTrue(none.top1() > 0.3, "clean representations invert easily: " + none.top1());
+                // The probes on the whole sample: the clean sentence embeddings carry the label.
+                TunerEngine.Point all = part.engine().evaluate(none.spec(), part.engine().sampleSentences(), Progress.NONE);
+                assertTrue(all.probe().available() && all.attribute().available(), "probes on the whole sample");
+                assertTrue(all.probe().accuracy() > all.probe().majority(),
+                        "label probe on clean embeddings beats the majority: " + all.probe());
+                System.out.println("noise tuner probes on the whole sample (none): " + all.probe() + ", length bucket "
+                        + all.attribute());
                 select(MechanismSpec.DCHI);
                 phase = 2;
             }

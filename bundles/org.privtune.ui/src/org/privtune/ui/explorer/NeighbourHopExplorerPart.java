@@ -63,7 +63,6 @@ public class NeighbourHopExplorerPart {
     private Label status;
     private Table table;
     private Composite tableArea;
-    private boolean tableRecreated;
     private ChartCanvas plot;
     private Color winBg;
     private final Consumer<MechanismSelection.Settings> selectionListener = s -> showSettings(s, true);
@@ -141,10 +140,7 @@ public class NeighbourHopExplorerPart {
         }
     }
 
-    /**
-     * The token table. It is created again once the part sits in its final place: a GTK table
-     * created while E4 builds the part (and then moves it into the stack) painted no rows.
-     */
+    /** The token table. */
     private void createTable() {
         // Not virtual: a sentence has at most a few dozen tokens, and GTK painted no rows of a
         // virtual table filled from SetData in this part.
@@ -233,20 +229,13 @@ public class NeighbourHopExplorerPart {
 
     private void showAnalysis(HopExplorer.Analysis a) {
         analysis = a;
-        if (!tableRecreated) {
-            tableRecreated = true;
-            table.dispose();
-            createTable();
-            tableArea.layout(true);
-        }
         int selected = Math.max(0, table.getSelectionIndex());
         int wins = (int) a.rows().stream().filter(HopExplorer.TokenRow::attackerWins).count();
-        table.setRedraw(false);
         table.removeAll();
         for (int i = 0; i < a.rows().size(); i++) {
             fill(new TableItem(table, SWT.NONE), i);
         }
-        table.setRedraw(true);
+        tableArea.layout(true, true);
         setStatus(String.format(Locale.ROOT, "%s, split layer %d: the attacker recovers %d of %d tokens (marked). "
                 + "N_n from the k = %d graph, n = %d.", a.spec().name(), a.split(), wins, a.rows().size(), a.spec().k(),
                 a.spec().n()));

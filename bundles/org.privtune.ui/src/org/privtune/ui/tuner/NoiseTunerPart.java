@@ -116,7 +116,7 @@ public class NoiseTunerPart {
         Group controls = new Group(parent, SWT.NONE);
         controls.setText("Mechanism");
         GridLayoutFactory.swtDefaults().numColumns(3).applyTo(controls);
-        GridDataFactory.fillDefaults().grab(false, true).hint(270, SWT.DEFAULT).applyTo(controls);
+        GridDataFactory.fillDefaults().grab(false, true).hint(330, SWT.DEFAULT).applyTo(controls);
 
         mechanism = new Combo(controls, SWT.READ_ONLY);
         mechanism.setItems(MechanismSpec.NAMES);
@@ -374,11 +374,13 @@ public class NoiseTunerPart {
         noiseChart.getChart().getXYPlot().setDataset(noise);
         noiseChart.getChart().setTitle(String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
                 mean(p.noiseNorms()), p.noiseNorms().length));
-        readout.setText(String.format(Locale.ROOT,
-                "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f, label probe %.0f%% (majority %.0f%%)   "
-                        + "length-bucket probe %.0f%% (majority %.0f%%)   [%d sentences]",
-                100 * p.top1(), 100 * p.top5(), p.cosine(), 100 * p.probe().accuracy(), 100 * p.probe().majority(),
-                100 * p.attribute().accuracy(), 100 * p.attribute().majority(), p.sentences()));
+        String probes = p.probe().available()
+                ? String.format(Locale.ROOT, "label probe %.0f%% (majority %.0f%%)   length-bucket probe %.0f%% (majority %.0f%%)",
+                        100 * p.probe().accuracy(), 100 * p.probe().majority(), 100 * p.attribute().accuracy(),
+                        100 * p.attribute().majority())
+                : "probes need " + TunerEngine.MIN_PROBE_SENTENCES + " sentences";
+        readout.setText(String.format(Locale.ROOT, "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f, %s   [%d sentences]",
+                100 * p.top1(), 100 * p.top5(), p.cosine(), probes, p.sentences()));
         setStatus(String.format(Locale.ROOT, "%s \u00b7 plain NN top-1 %.1f%%, mechanism-aware %.1f%% \u00b7 %d tokens of %d "
                 + "dev sentences \u00b7 computed in %d ms (%s), shown %d ms after the change", p.spec().name(),
                 100 * p.top1Plain(), 100 * p.top1Aware(), p.tokens(), p.sentences(), p.millis(), p.timing(), lastLatency));

@@ -72,6 +72,8 @@ public final class TunerEngine implements AutoCloseable {
             float[] noiseNorms, long millis, String timing) {
     }
 
+    /** Below this many sentences a cross-validated probe says nothing; the point then has none. */
+    public static final int MIN_PROBE_SENTENCES = 16;
     /** Folds of the tuner's linear probes. */
     static final int PROBE_FOLDS = 4;
     /** Ridge strength of the probes (relative to the mean squared feature norm). */
@@ -265,13 +267,15 @@ public final class TunerEngine implements AutoCloseable {
             NDArray cos = pooled.mul(clean).sum(new int[] {1})
                     .div(pooled.norm(new int[] {1}).mul(clean.norm(new int[] {1})).maximum(1e-12f));
             double cosine = cos.mean().getFloat();
-            int[] labelsB = java.util.Arrays.copyOf(sampleLabels, b);
-            LinearProbe.Estimate labelProbe = LinearProbe.crossValidated(pooled.toFloatArray(), (int) pooled.getShape().get(1),
-                    labelsB, classes, PROBE_FOLDS, PROBE_LAMBDA, 1);
-            NDArray sentPooled = Pooling.MEAN.pool(out, maskB);
-            LinearProbe.Estimate attribute = LinearProbe.crossValidated(sentPooled.toFloatArray(),
-                    (int) sentPooled.getShape().get(1), java.util.Arrays.copyOf(sampleLengthBuckets, b), lengthBuckets,
-                    PROBE_FOLDS, PROBE_LAMBDA, 1);
+            LinearProbe.Estimate labelProbe = LinearProbe.Estimate.NONE;
+            LinearProbe.Estimate attribute = LinearProbe.Estimate.NONE;
+            if (b >= MIN_PROBE_SENTENCES) {
+                labelProbe = LinearProbe.crossValidated(pooled.toFloatArray(), (int) pooled.getShape().get(1),
+                        java.util.Arrays.copyOf(sampleLabels, b), classes, PROBE_FOLDS, PROBE_LAMBDA, 1);
+                NDArray sentPooled = Pooling.MEAN.pool(out, maskB);
+                attribute = LinearProbe.crossValidated(sentPooled.toFloatArray(), (int) sentPooled.getShape().get(1),
+                        java.util.Arrays.copyOf(sampleLengthBuckets, b), lengthBuckets, PROBE_FOLDS, PROBE_LAMBDA, 1);
+            }
             at[5] = System.nanoTime();
             String timing = String.format(java.util.Locale.ROOT,
                     "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model and probes %d ms",
