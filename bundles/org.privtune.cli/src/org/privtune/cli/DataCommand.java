@@ -70,7 +70,8 @@ final class DataCommand implements CliCommand {
                         o.getInt("threads", opts.threads()));
                 ConsoleProgress progress = ConsoleProgress.onStderr();
                 long t0 = System.nanoTime();
-                try (InputStream json = MiniLmFiles.openTokenizer();
+                try (AutoCloseable ctrlC = progress.cancelOnInterrupt();
+                        InputStream json = MiniLmFiles.openTokenizer();
                         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING)) {
                     // Whole texts, no special tokens: the counts say how much a max length cuts off.
                     Function<String, List<String>> pieces = text -> Arrays.asList(tokenizer.encode(text, false, false).getTokens());
@@ -88,8 +89,11 @@ final class DataCommand implements CliCommand {
                     throw new UsageException("data import needs exactly one file");
                 }
                 ImportOptions opts = importOptions(o);
-                ImportResult result = data.importFile(Path.of(o.positional().get(0)), opts, ConsoleProgress.onStderr());
-                out.println(result.report().summary());
+                ConsoleProgress progress = ConsoleProgress.onStderr();
+                try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
+                    ImportResult result = data.importFile(Path.of(o.positional().get(0)), opts, progress);
+                    out.println(result.report().summary());
+                }
                 return 0;
             }
             default -> throw new UsageException("unknown data sub-command '" + args.get(0) + "'");

@@ -149,6 +149,13 @@ final class ModelCommands {
             int maxLength = o.getInt("max-length", 64);
 
             ConsoleProgress progress = ConsoleProgress.onStderr();
+            try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
+                return train(o, out, progress, outDir, split, mechanism, pooling, seed, cfg, maxLength);
+            }
+        }
+
+        private static int train(Options o, PrintStream out, ConsoleProgress progress, Path outDir, int split,
+                MechanismSpec mechanism, Pooling pooling, long seed, TrainingConfig cfg, int maxLength) throws Exception {
             Dataset data = DataCommands.defaults().load(o.get("data", "sentiment"), progress);
             DatasetSplit parts = data.split(SplitSpec.DEFAULT);
             List<LabelledText> train = labelled(data, parts.train());

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A one-line console progress report with rate and ETA, redrawn in place with a carriage return
  * when the stream is a terminal, and printed at most every few seconds otherwise (CI logs).
- * Cancellation comes from {@link #cancel()} (wired to Ctrl-C by the command line).
+ * Cancellation comes from {@link #cancel()}; {@link #cancelOnInterrupt()} wires it to Ctrl-C.
  */
 public final class ConsoleProgress implements Progress {
 
@@ -63,6 +63,41 @@ public final class ConsoleProgress implements Progress {
 
     public void cancel() {
         cancelled.set(true);
+    }
+
+    /** How long Ctrl-C waits for the work to notice the cancellation and clean up. */
+    static final long CLEANUP_MILLIS = 20_000;
+
+    /**
+     * While the returned handle is open, Ctrl-C (or any JVM shutdown) cancels this progress and
+     * holds the shutdown for up to {@value #CLEANUP_MILLIS} ms until the calling thread has left
+     * the try block, so that the work stops at its next cancellation check and removes what it
+     * had half written instead of being killed mid-write.
+     */
+    public AutoCloseable cancelOnInterrupt() {
+        Thread worker = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel();
+            try {
+                if (!finished.await(CLEANUP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    out.println();
+                    out.println("interrupted: " + worker.getName() + " did not stop within " + CLEANUP_MILLIS / 1000
+                            + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "privtune-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook is running and now returns
+            }
+        };
     }
 
     @Override

@@ -74,7 +74,10 @@ public final class ExperimentCommand {
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        return run(args, out, err, new ConsoleProgress(err, System.console() != null));
+        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
+        try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
+            return run(args, out, err, progress);
+        }
     }
 
     /**
