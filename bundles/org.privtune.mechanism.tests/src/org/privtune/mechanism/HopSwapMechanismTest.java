@@ -160,4 +160,36 @@ class HopSwapMechanismTest {
         assertThrows(org.privtune.core.InvalidInputException.class,
                 () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:kept=maybe"), null, null));
     }
+
+    @Test
+    void frequencyWeightedSwapFollowsItsPublishedLaw() {
+        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        TaskRelevance rel = relevance(tokens);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            // keep 0.5: the four label tokens and the most informative of the others
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.5,kept=freq,seed=4");
+            try (NoiseMechanism a = Mechanisms.create(spec, res, m)) {
+                TokenSubstitution law = (TokenSubstitution) a;
+                TokenSubstitution.Substitution q = law.substitutes(50);
+                assertEquals(1.0, Arrays.stream(q.probabilities()).sum(), 1e-9);
+                assertTrue(Arrays.stream(q.ids()).noneMatch(u -> u == 50), "never itself");
+                assertTrue(Arrays.stream(q.ids()).anyMatch(u -> u == 51), "the other negative word");
+                // empirical draws follow q
+                int n = 4000;
+                long[] ids = new long[n];
+                Arrays.fill(ids, 50);
+                long[] mask = new long[n];
+                Arrays.fill(mask, 1);
+                long[] out = a.beforeBottom(m.create(ids, new Shape(n / 8, 8)), m.create(mask, new Shape(n / 8, 8)))
+                        .toLongArray();
+                for (int j = 0; j < q.ids().length; j++) {
+                    int u = q.ids()[j];
+                    long hits = Arrays.stream(out).filter(x -> x == u).count();
+                    assertEquals(q.probabilities()[j], hits / (double) n, 0.03, "share of " + u);
+                }
+            }
+        }
+    }
 }

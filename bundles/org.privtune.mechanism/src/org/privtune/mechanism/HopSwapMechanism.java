@@ -21,8 +21,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Two options aimed at the context-free Bayes attacker, who guesses the likeliest v for a
  * substitute u (docs/method.md 6.6): {@code kept=swap} replaces each kept type by another kept
- * type of the same dominant label (the top still sees "a positive word", the cloud no longer sees
- * which), and {@code pool=P} substitutes the P most frequent other training types among each
+ * type of the same dominant label, uniformly ({@code kept=freq}: in proportion to its training
+ * frequency, so that the top mostly sees the common words of that label), and {@code pool=P} substitutes the P most frequent other training types among each
  * other, so that a frequent token's substitute does not point back at it.
  *
  * <p>What it does not give: a formal guarantee for the substitution (u is uniform over N_n(v),
@@ -37,6 +37,8 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     private final boolean[] special;
     /** Per type its own substitute candidates when it is not drawn from N_n (null: N_n or none). */
     private final int[][] candidates;
+    /** Per type with candidates, their cumulative draw weights (null: uniform). */
+    private final double[][] cumulative;
     private long swapCalls;
     private int[] lastTargets;
 
@@ -47,8 +49,9 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
                 : res.relevance().keptTypes(spec.keep());
         this.special = res.tokens().specialFlags();
         this.candidates = new int[kept.length][];
+        this.cumulative = new double[kept.length][];
         TaskRelevance rel = res.relevance();
-        if (rel != null && "swap".equals(spec.kept())) {
+        if (rel != null && ("swap".equals(spec.kept()) || "freq".equals(spec.kept()))) {
             // kept types: any kept type of the same dominant label
             java.util.Map<Integer, java.util.List<Integer>> byLabel = new java.util.TreeMap<>();
             for (int v = 0; v < kept.length; v++) {
@@ -58,8 +61,18 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             }
             for (java.util.List<Integer> members : byLabel.values()) {
                 int[] pool = members.stream().mapToInt(Integer::intValue).toArray();
+                double[] cum = null;
+                if ("freq".equals(spec.kept())) {
+                    cum = new double[pool.length];
+                    double sum = 0;
+                    for (int i = 0; i < pool.length; i++) {
+                        sum += rel.count(pool[i]);
+                        cum[i] = sum;
+                    }
+                }
                 for (int v : pool) {
                     candidates[v] = pool;
+                    cumulative[v] = cum;
                 }
             }
         }
@@ -97,7 +110,8 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             }
             int u;
             if (candidates[v] != null) {
-                u = drawOther(candidates[v], v, rnd);
+                u = cumulative[v] != null ? drawWeightedOther(candidates[v], cumulative[v], v, rnd)
+                        : drawOther(candidates[v], v, rnd);
             } else if (kept[v]) {
                 u = v;
             } else {
@@ -126,6 +140,26 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             return new Substitution(new int[] {v}, new double[] {1});
         }
         int[] set;
+        if (candidates[v] != null && cumulative[v] != null && candidates[v].length >= 2) {
+            int[] pool = candidates[v];
+            double[] cum = cumulative[v];
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            java.util.List<Double> w = new java.util.ArrayList<>();
+            double total = 0;
+            for (int i = 0; i < pool.length; i++) {
+                double wi = cum[i] - (i == 0 ? 0 : cum[i - 1]);
+                if (pool[i] != v && wi > 0) {
+                    ids.add(pool[i]);
+                    w.add(wi);
+                    total += wi;
+                }
+            }
+            double[] q = new double[w.size()];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = w.get(i) / total;
+            }
+            return new Substitution(ids.stream().mapToInt(Integer::intValue).toArray(), q);
+        }
         if (candidates[v] != null) {
             set = candidates[v].length < 2 ? new int[] {v}
                     : java.util.Arrays.stream(candidates[v]).filter(u -> u != v).toArray();
@@ -140,6 +174,23 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         double[] q = new double[set.length];
         java.util.Arrays.fill(q, 1.0 / set.length);
         return new Substitution(set, q);
+    }
+
+    /** A member of {@code pool} other than v, drawn in proportion to its weight. */
+    private static int drawWeightedOther(int[] pool, double[] cum, int v, SplittableRandom rnd) {
+        if (pool.length < 2) {
+            return v;
+        }
+        for (int attempt = 0; attempt < 64; attempt++) {
+            double x = rnd.nextDouble() * cum[cum.length - 1];
+            int i = java.util.Arrays.binarySearch(cum, x);
+            i = i < 0 ? -i - 1 : i + 1;
+            int u = pool[Math.min(i, pool.length - 1)];
+            if (u != v) {
+                return u;
+            }
+        }
+        return drawOther(pool, v, rnd); // v dominates its pool: fall back to uniform
     }
 
     /** A uniform member of {@code pool} other than v (v itself when it is the only member). */

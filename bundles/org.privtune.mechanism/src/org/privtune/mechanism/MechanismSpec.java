@@ -32,8 +32,9 @@ import org.privtune.core.InvalidInputException;
  *                      given the kept treatment
  * @param pool          privtune-swap: the pool most frequent other training types are substituted
  *                      among each other instead of by hop neighbours (0: none)
- * @param kept          privtune-swap: what the kept types get: "send" (sent as they are) or "swap"
- *                      (replaced by another kept type of the same dominant label)
+ * @param kept          privtune-swap: what the kept types get: "send" (sent as they are), "swap"
+ *                      (replaced by another kept type of the same dominant label, uniformly) or
+ *                      "freq" (the same, in proportion to training frequency)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
