@@ -33,6 +33,12 @@ class HopSwapMechanismTest {
         return out;
     }
 
+    /** A random 200-token reference space with its graph and the toy relevance. */
+    private static MechanismResources toyResources(NDManager m) {
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        return Synthetic.resources(m, Synthetic.reference(V, D, 1f, 5), 5, tokens).withRelevance(relevance(tokens));
+    }
+
     private static TaskRelevance relevance(SpecialTokens tokens) {
         int[] labels = new int[100];
         return TaskRelevance.fromLabelledIds(V, sentences(labels), labels, 2, tokens);
@@ -67,11 +73,11 @@ class HopSwapMechanismTest {
 
     @Test
     void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
-        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
-        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
-        TaskRelevance rel = relevance(tokens);
         try (NDManager m = Synthetic.manager()) {
-            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            MechanismResources res = toyResources(m);
+            SpecialTokens tokens = res.tokens();
+            TaskRelevance rel = res.relevance();
+            ReferenceSpace ref = res.reference();
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,seed=3");
             HopDistances hops = Mechanisms.hops(res, spec);
             long[] idArr = {101, 50, 12, 60, 33, 102, 0, 0, 101, 17, 51, 150, 102, 0, 0, 0};
@@ -124,11 +130,11 @@ class HopSwapMechanismTest {
 
     @Test
     void keptTypesSwapWithinTheirLabelAndFrequentTypesWithinThePool() {
-        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
-        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
-        TaskRelevance rel = relevance(tokens);
         try (NDManager m = Synthetic.manager()) {
-            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            MechanismResources res = toyResources(m);
+            SpecialTokens tokens = res.tokens();
+            TaskRelevance rel = res.relevance();
+            ReferenceSpace ref = res.reference();
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,pool=3,kept=swap,seed=3");
             int[] pool = rel.mostFrequent(3, rel.keptTypes(0.34));
             long[] idArr = new long[40];
@@ -163,11 +169,11 @@ class HopSwapMechanismTest {
 
     @Test
     void frequencyWeightedSwapFollowsItsPublishedLaw() {
-        ReferenceSpace ref = Synthetic.reference(V, D, 1f, 5);
-        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
-        TaskRelevance rel = relevance(tokens);
         try (NDManager m = Synthetic.manager()) {
-            MechanismResources res = Synthetic.resources(m, ref, 5, tokens).withRelevance(rel);
+            MechanismResources res = toyResources(m);
+            SpecialTokens tokens = res.tokens();
+            TaskRelevance rel = res.relevance();
+            ReferenceSpace ref = res.reference();
             // keep 0.5: the four label tokens and the most informative of the others
             MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.5,kept=freq,seed=4");
             try (NoiseMechanism a = Mechanisms.create(spec, res, m)) {
