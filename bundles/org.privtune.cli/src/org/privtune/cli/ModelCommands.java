@@ -170,7 +170,7 @@ final class ModelCommands {
                 BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
                 NoiseMechanism noise = null;
                 if (mechanism != null) {
-                    MechanismResources res = MiniLmResources.build(encoder, split, cacheDir(), train,
+                    MechanismResources res = MiniLmResources.build(encoder, split, MiniLmResources.defaultCacheDir(), train,
                             data.labels().size(), tokenizer, manager, progress);
                     noise = Mechanisms.create(mechanism, res, manager);
                 }
@@ -198,11 +198,6 @@ final class ModelCommands {
                 out.println("exported to " + outDir.toAbsolutePath());
             }
             return 0;
-        }
-
-        /** Reference spaces and graphs, shared with the studio. */
-        private static Path cacheDir() {
-            return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
         }
 
         /** Writes next to the target and renames, so an interrupted export leaves no half folder. */

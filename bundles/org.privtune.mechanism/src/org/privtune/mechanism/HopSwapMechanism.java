@@ -34,7 +34,6 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
 
     private final HopDistances hops;
     private final boolean[] kept;
-    private final boolean[] special;
     /** Per type its own substitute candidates when it is not drawn from N_n (null: N_n or none). */
     private final int[][] candidates;
     /** Per type with candidates, their cumulative draw weights (null: uniform). */
@@ -47,7 +46,6 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         this.hops = hops;
         this.kept = res.relevance() == null ? new boolean[res.reference().vocabSize()]
                 : res.relevance().keptTypes(spec.keep());
-        this.special = res.tokens().specialFlags();
         this.candidates = new int[kept.length][];
         this.cumulative = new double[kept.length][];
         TaskRelevance rel = res.relevance();
@@ -80,18 +78,13 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             // the most frequent other types: among each other
             boolean[] exclude = kept.clone();
             for (int v = 0; v < exclude.length; v++) {
-                exclude[v] |= special[v];
+                exclude[v] |= isSpecial(v);
             }
             int[] frequent = rel.mostFrequent(spec.pool(), exclude);
             for (int v : frequent) {
                 candidates[v] = frequent;
             }
         }
-    }
-
-    /** Whether type v is in the kept set (for reports and tests). */
-    boolean isKept(int v) {
-        return kept[v];
     }
 
     @Override
@@ -105,7 +98,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         for (int i = 0; i < ids.length; i++) {
             int v = (int) ids[i];
             targets[i] = -1;
-            if (mask[i] == 0 || v < 0 || v >= special.length || special[v]) {
+            if (mask[i] == 0 || isSpecial(v)) {
                 continue;
             }
             int u;
@@ -136,7 +129,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
 
     @Override
     public Substitution substitutes(int v) {
-        if (v < 0 || v >= special.length || special[v]) {
+        if (isSpecial(v)) {
             return new Substitution(new int[] {v}, new double[] {1});
         }
         int[] set;

@@ -30,6 +30,14 @@ public final class MiniLmResources {
     }
 
     /**
+     * The cache of reference spaces and graphs shared by the studio and every command:
+     * {@code privtune.cache.dir}, else {@code ~/.privtune/cache}.
+     */
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
+    }
+
+    /**
      * @param train   the device's training sentences; labels are used when {@code classes} > 0
      * @param classes number of labels, or 0 when there are none (no task relevance)
      */

@@ -125,7 +125,8 @@ abstract class RepresentationMechanism implements NoiseMechanism {
         }
     }
 
-    private boolean isSpecial(long id) {
+    /** Special, padding-like or out-of-vocabulary ids: never perturbed. */
+    protected boolean isSpecial(long id) {
         return id < 0 || id >= special.length || special[(int) id];
     }
 

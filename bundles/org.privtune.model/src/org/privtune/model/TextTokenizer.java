@@ -19,6 +19,25 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** A tokenised batch: ids, attention mask and type ids are [B][T]; tokens for display. */
     public record Batch(long[][] ids, long[][] mask, long[][] typeIds, String[][] tokens) {
+        /** The ids row-major, [size * length]. */
+        public long[] flatIds() {
+            return flat(ids);
+        }
+
+        /** The attention mask row-major, [size * length]. */
+        public long[] flatMask() {
+            return flat(mask);
+        }
+
+        private static long[] flat(long[][] a) {
+            int t = a.length == 0 ? 0 : a[0].length;
+            long[] out = new long[a.length * t];
+            for (int i = 0; i < a.length; i++) {
+                System.arraycopy(a[i], 0, out, i * t, t);
+            }
+            return out;
+        }
+
         public int size() {
             return ids.length;
         }

@@ -10,6 +10,7 @@ import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 
 /**
  * {@code ./privtune experiment}: the same shape as the command line's CliCommand (name, summary,
@@ -68,7 +69,7 @@ public final class ExperimentCommand {
             throw new InvalidInputException("command line", 0, "--seeds", "must be >= 1");
         }
         Path out = Path.of(a.require("out"));
-        Path cache = Path.of(a.get("cache", System.getProperty("user.home") + "/.privtune/cache"));
+        Path cache = Path.of(a.get("cache", MiniLmResources.defaultCacheDir().toString()));
         return quick ? ExperimentConfig.quick(data, split, mechs, eps, seeds, out, cache)
                 : ExperimentConfig.full(data, split, mechs, eps, seeds, out, cache);
     }

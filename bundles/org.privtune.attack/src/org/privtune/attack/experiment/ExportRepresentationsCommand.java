@@ -11,6 +11,7 @@ import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 
 /**
  * {@code ./privtune export-representations --data sentiment --mechanism privtune:eps=8 --out f.safetensors
@@ -57,7 +58,7 @@ public final class ExportRepresentationsCommand {
         }
         Path file = Path.of(a.require("out"));
         int limit = a.getInt("limit", 0);
-        Path cache = Path.of(a.get("cache", System.getProperty("user.home") + "/.privtune/cache"));
+        Path cache = Path.of(a.get("cache", MiniLmResources.defaultCacheDir().toString()));
         ExperimentConfig cfg = new ExperimentConfig(data, a.getInt("split", 2), List.of(spec.name()), List.of(spec.eps()),
                 1, file.toAbsolutePath().getParent(), false, 1, 1, limit, 1, 1e-4f, 1, 1, 1, 1, 1, 1, 600, cache);
         try (SplitExperiment setup = new SplitExperiment(cfg, progress)) {

@@ -84,6 +84,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     private final List<TextTokenizer.Batch> attackerBatches;
     private final Dataset victim;
     private List<TextTokenizer.Batch> auxBatches;
+    private double[] auxPrior;
     private final List<String> labels;
     private ObservedRepresentations cleanTest;
 
@@ -144,6 +145,14 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     }
 
     /** The attacker's auxiliary sentences, tokenised (loaded on first use). */
+    /** Token frequencies of the attacker's auxiliary text (A4's prior), counted once. */
+    private double[] auxiliaryPrior(Progress progress) {
+        if (auxPrior == null) {
+            auxPrior = SubstitutionInversion.prior(auxiliaryBatches(progress), VOCAB, tokens.specialFlags());
+        }
+        return auxPrior;
+    }
+
     public List<TextTokenizer.Batch> auxiliaryBatches(Progress progress) {
         if (auxBatches == null) {
             progress.subTask("auxiliary text");
@@ -209,7 +218,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a1", a1.strongest());
             if (attackerMech instanceof TokenSubstitution sub) {
                 progress.begin("A4 substitution inversion with a token prior", -1);
-                double[] prior = SubstitutionInversion.prior(auxiliaryBatches(progress), VOCAB, tokens.specialFlags());
+                double[] prior = auxiliaryPrior(progress);
                 try (NearestNeighbourInversion decoder = NearestNeighbourInversion.plain(reference, excluded, sm)) {
                     long[][] decoded = decoder.guesses(observed, NearestNeighbourInversion.Metric.COSINE, 1);
                     put(m, "a4", new SubstitutionInversion(sub, prior, excluded).evaluate(decoded, observed.scoredIds()));

@@ -1,6 +1,5 @@
 package org.privtune.attack.experiment;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,9 +41,8 @@ public final class SubstitutionBound {
             Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
             DatasetSplit sp = d.split(SplitSpec.DEFAULT);
             List<LabelledText> train = sp.train().stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
-            MechanismResources res = MiniLmResources.build(enc, 2,
-                    Path.of(System.getProperty("user.home"), ".privtune", "cache"), train, d.labels().size(), tok, m,
-                    Progress.NONE);
+            MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train,
+                    d.labels().size(), tok, m, Progress.NONE);
             int vocab = MiniLmResources.VOCAB;
             double[] p = new double[vocab];
             double total = 0;

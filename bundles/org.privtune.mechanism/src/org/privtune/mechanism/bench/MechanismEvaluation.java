@@ -124,8 +124,8 @@ public final class MechanismEvaluation {
             TextTokenizer.Batch b = tok.encode(sentences.subList(s, Math.min(sentences.size(), s + 32)));
             try (NDManager m = manager.newSubManager()) {
                 Shape sh = new Shape(b.size(), b.length());
-                long[] idFlat = flat(b.ids());
-                long[] maskFlat = flat(b.mask());
+                long[] idFlat = b.flatIds();
+                long[] maskFlat = b.flatMask();
                 NDArray idArr = m.create(idFlat, sh);
                 NDArray mask = m.create(maskFlat, sh);
                 NDArray input = mech.beforeBottom(idArr, mask);
@@ -157,15 +157,6 @@ public final class MechanismEvaluation {
             normsOut[1] = shift / y.length;
         }
         return new Rows(x, y, d);
-    }
-
-    private static long[] flat(long[][] a) {
-        int t = a.length == 0 ? 0 : a[0].length;
-        long[] out = new long[a.length * t];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * t, t);
-        }
-        return out;
     }
 
     /** Top-1 of the stronger of cosine and L2 nearest-row matching against table [V, d]. */

@@ -294,10 +294,7 @@ public class NeighbourHopExplorerPart {
     }
 
     private void setStatus(String text) {
-        if (!status.isDisposed()) {
-            status.setText(text);
-            status.getParent().layout(true);
-        }
+        ViewJobs.showStatus(status, text);
     }
 
     @Focus

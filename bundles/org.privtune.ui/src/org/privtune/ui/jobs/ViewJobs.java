@@ -11,6 +11,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
 import org.privtune.core.CancelledException;
 import org.privtune.core.Progress;
 
@@ -32,6 +33,14 @@ public final class ViewJobs {
      * @param rule    scheduling rule every Job holds (null: none)
      * @param onError shows "name failed: message" to the user
      */
+    /** Puts text into a view's status line (a wrapping label) and re-lays its row; no-op once disposed. */
+    public static void showStatus(Label status, String text) {
+        if (!status.isDisposed()) {
+            status.setText(text);
+            status.getParent().layout(true);
+        }
+    }
+
     public ViewJobs(Control owner, ISchedulingRule rule, Consumer<String> onError) {
         this.owner = owner;
         this.rule = rule;

@@ -44,6 +44,7 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.data.Record;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 import org.privtune.model.LabelledText;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
@@ -325,7 +326,7 @@ public class NoiseTunerPart {
             TunerEngine opened;
             try {
                 opened = TunerEngine.open(layer, graphK, labelled(d, parts.train()), d.labels().size(), texts,
-                        TunerEngine.defaultCacheDir(), progress);
+                        MiniLmResources.defaultCacheDir(), progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -485,10 +486,7 @@ public class NoiseTunerPart {
     }
 
     private void setStatus(String text) {
-        if (!status.isDisposed()) {
-            status.setText(text);
-            status.getParent().layout(true);
-        }
+        ViewJobs.showStatus(status, text);
     }
 
     @Focus

@@ -79,9 +79,7 @@ public final class TunerEngine implements AutoCloseable {
     /** Ridge strength of the probes (relative to the mean squared feature norm). */
     static final double PROBE_LAMBDA = 0.1;
 
-    static final int VOCAB = 30522;
-    static final int CLS = 101;
-    static final int SEP = 102;
+    static final int VOCAB = MiniLmResources.VOCAB;
 
     private final NDManager manager;
     private final BertEncoder encoder;
@@ -120,8 +118,8 @@ public final class TunerEngine implements AutoCloseable {
         this.nonTargetBias = manager.create(bias);
         this.sentences = sample.size();
         Shape shape = new Shape(sample.size(), sample.length());
-        this.ids = manager.create(flat(sample.ids()), shape);
-        this.mask = manager.create(flat(sample.mask()), shape);
+        this.ids = manager.create(sample.flatIds(), shape);
+        this.mask = manager.create(sample.flatMask(), shape);
         this.cleanHidden = bottom(encoder, split, ids, mask);
         this.cleanPooled = Pooling.MEAN.pool(encoder.top(cleanHidden, mask, split, false), mask);
         this.classes = classes;
@@ -178,11 +176,6 @@ public final class TunerEngine implements AutoCloseable {
     /** The largest k a spec may use with this engine. */
     public int graphK() {
         return graphK;
-    }
-
-    /** The default cache of reference spaces and graphs, shared with the command line. */
-    public static Path defaultCacheDir() {
-        return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
     }
 
     public int sampleSentences() {
@@ -344,15 +337,6 @@ public final class TunerEngine implements AutoCloseable {
             }
         }
         return new double[] {h1 / (double) truth.length, h5 / (double) truth.length};
-    }
-
-    private static long[] flat(long[][] a) {
-        int t = a.length == 0 ? 0 : a[0].length;
-        long[] out = new long[a.length * t];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * t, t);
-        }
-        return out;
     }
 
     private volatile boolean closed;
