@@ -202,28 +202,36 @@ public final class HopDistances {
      * empty set gets its own direction. Setup-time work, done once per (R, graph, n).
      */
     public float[] indirectDirections(ReferenceSpace r) {
-        return memo(r, 0, () -> centroids(r, setOffsets, setMembers, false)).clone();
+        return memo(r, "indirect", () -> centroids(r, setOffsets, setMembers, false)).clone();
     }
 
     /** Unit directions of the centroids of the unit rows of {v} united with N_1(v): the region to leave. */
     public float[] selfAndDirectDirections(ReferenceSpace r) {
-        return memo(r, 1, () -> centroids(r, adjOffsets, adj, true)).clone();
+        return memo(r, "selfAndDirect", () -> centroids(r, adjOffsets, adj, true)).clone();
     }
 
-    /** Direction tables of the last reference space asked for (privtune and privtune+ share them). */
+    /** Tables derived from the last reference space asked for (privtune and privtune+ share them). */
     private ReferenceSpace memoFor;
-    private final float[][] memo = new float[2][];
+    private final java.util.Map<String, Object> memo = new java.util.HashMap<>();
 
-    private synchronized float[] memo(ReferenceSpace r, int slot, java.util.function.Supplier<float[]> compute) {
+    /**
+     * A setup-time table derived from this graph and {@code r}, computed once per key while {@code r}
+     * stays the same (the Noise Tuner creates a mechanism for every slider move; rebuilding its
+     * [V, d] tables each time cost 350-500 ms). Callers must not modify the result.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T> T memo(ReferenceSpace r, String key, java.util.function.Supplier<T> compute) {
         if (memoFor != r) {
             memoFor = r;
-            memo[0] = null;
-            memo[1] = null;
+            memo.clear();
         }
-        if (memo[slot] == null) {
-            memo[slot] = compute.get();
+        // not computeIfAbsent: a derived table may ask for the tables it is made of
+        Object v = memo.get(key);
+        if (v == null) {
+            v = compute.get();
+            memo.put(key, v);
         }
-        return memo[slot];
+        return (T) v;
     }
 
     /** Unit rows R[v]/||R[v]|| (row-major [V, d]). */

@@ -1,7 +1,11 @@
 package org.privtune.mechanism;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -31,19 +35,36 @@ final class PrivTuneMechanism extends RepresentationMechanism {
         super(spec, res.tokens(), parent);
         ReferenceSpace r = res.reference();
         double c = spec.lambdaTarget() - spec.lambdaAvoid() + spec.lambdaUtility();
-        float[] a = hops.indirectDirections(r);
-        float[] b = hops.selfAndDirectDirections(r);
         float wa = (float) (spec.lambdaTarget() / c);
         float wb = (float) (spec.lambdaAvoid() / c);
         int dim = r.dim();
-        this.pullNormSq = new float[r.vocabSize()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = wa * a[i] - wb * b[i];
-            pullNormSq[i / dim] += a[i] * a[i];
-        }
-        this.pull = tables.create(a, new Shape(r.vocabSize(), dim));
+        PullTable pt = hops.memo(r, "privtune.pull " + wa + " " + wb, () -> PullTable.of(hops, r, wa, wb));
+        this.pullNormSq = pt.normSq();
+        // shares the memo's memory (never written in place); copying 47 MB per mechanism cost 150 ms
+        this.pull = tables.create(pt.rows(), new Shape(r.vocabSize(), dim), DataType.FLOAT32);
         this.hCoef = (float) ((spec.lambdaTarget() - spec.lambdaAvoid()) / c);
         this.scale = res.importance().scaleArray((float) spec.alpha());
+    }
+
+    /**
+     * P = wa A - wb B (row-major float32 in a direct buffer, which DJL wraps without a copy) and
+     * ||P[v]||^2; shared by every privtune mechanism on the same graph through its memo.
+     */
+    private record PullTable(ByteBuffer rows, float[] normSq) {
+
+        static PullTable of(HopDistances hops, ReferenceSpace r, float wa, float wb) {
+            float[] a = hops.indirectDirections(r);
+            float[] b = hops.selfAndDirectDirections(r);
+            int dim = r.dim();
+            float[] normSq = new float[r.vocabSize()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = wa * a[i] - wb * b[i];
+                normSq[i / dim] += a[i] * a[i];
+            }
+            ByteBuffer rows = ByteBuffer.allocateDirect(4 * a.length).order(ByteOrder.nativeOrder());
+            rows.asFloatBuffer().put(a);
+            return new PullTable(rows, normSq);
+        }
     }
 
     /**
@@ -117,7 +138,7 @@ final class PrivTuneMechanism extends RepresentationMechanism {
         try (NDManager m = out.newSubManager()) {
             NDArray h = hidden.duplicate();
             h.attach(m);
-            NDArray ids = tokenIds.toType(ai.djl.ndarray.types.DataType.INT64, true);
+            NDArray ids = tokenIds.toType(DataType.INT64, true);
             ids.attach(m);
             long[] idArr = ids.toLongArray();
             float[] hn = h.norm(new int[] {1}).toFloatArray();

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.privtune.core.CancelledException;
+import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.mechanism.HopDistances;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
@@ -93,16 +94,14 @@ public final class HopExplorer implements AutoCloseable {
             NDArray out = mech.afterBottom(h, input, mask);
             float[] norms = mech.lastReport().noiseNorms();
             NDArray x = out.reshape(t, d);
-            NDArray scores = x.matMul(engine.reference().transpose()).div(engine.referenceNorm().maximum(1e-12f))
-                    .add(engine.nonTargetBias());
-            long[] guess = scores.argMax(1).toType(DataType.INT64, false).toLongArray();
+            long[][] guess = engine.plainAttack().topK(x, NearestNeighbourInversion.Metric.COSINE, 1);
             List<TokenRow> rows = new ArrayList<>();
             for (int i = 0; i < t; i++) {
                 int id = (int) b.ids()[0][i];
                 if (b.mask()[0][i] == 0 || engine.tokens().isSpecial(id)) {
                     continue;
                 }
-                int g = (int) guess[i];
+                int g = (int) guess[i][0];
                 int[] set = hops.indirect(id);
                 rows.add(new TokenRow(i, id, vocabulary.token(id), res.importance().weight(id), hops.hopUsed(id),
                         set.length, examples(res.reference(), id, set), g, vocabulary.token(g),

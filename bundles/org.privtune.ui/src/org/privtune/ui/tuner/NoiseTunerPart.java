@@ -55,8 +55,10 @@ import org.privtune.ui.jobs.ViewJobs;
  * the setting on a cached sample of the dev split with {@link TunerEngine} (A1 inversion, utility
  * proxy, noise norms) and the charts follow: privacy/utility plane with the trail of settings tried,
  * attack and utility against eps (filled in progressively), per-token noise norms. Stale Jobs are
- * cancelled; all engine work is serialised by one scheduling rule; the sample shrinks when a point
- * takes longer than {@link #TARGET_MS}.
+ * cancelled; all engine work is serialised by one scheduling rule. To answer within
+ * {@link #TARGET_MS} the first point of a change uses as many sentences as the last points allowed
+ * (shown as "quick"); the same setting on the whole sample (with the probes) then replaces it, and
+ * the eps sweep runs on the whole sample too.
  */
 public class NoiseTunerPart {
 
@@ -67,6 +69,8 @@ public class NoiseTunerPart {
     /** Wanted time from a change to the refreshed current point. */
     public static final long TARGET_MS = 200;
     private static final int TRAIL = 40;
+    /** Fewest sentences of a quick point. */
+    private static final int MIN_BUDGET = 4;
     private static final String DATASET = BuiltinDatasets.DEFAULT;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
 
@@ -100,6 +104,7 @@ public class NoiseTunerPart {
     private int engineSample;
     private Job setupJob;
     private Job pointJob;
+    private Job refineJob;
     private Job sweepJob;
     private ViewJobs jobs;
     private boolean updating;
@@ -182,7 +187,7 @@ public class NoiseTunerPart {
             // a preference from an older version: keep the defaults
         }
         sample.setSelection(prefs.getInt("tuner.sample", 32));
-        budget = sample.getSelection();
+        budget = Math.min(8, sample.getSelection()); // the first point adapts it
         MechanismSelection.Settings s = new MechanismSelection.Settings(initial, prefs.getInt("tuner.split", 2));
         MechanismSelection.STUDIO.set(s, null);
         showSettings(MechanismSelection.STUDIO.get());
@@ -306,7 +311,7 @@ public class NoiseTunerPart {
 
     /** (Re)opens the engine for the split layer, graph degree and sample size of the widgets. */
     private void setupEngine() {
-        cancel(setupJob, pointJob, sweepJob);
+        cancel(setupJob, pointJob, refineJob, sweepJob);
         int layer = split.getSelection();
         int graphK = Math.max(TunerEngine.DEFAULT_GRAPH_K, k.getSelection());
         int sentences = sample.getSelection();
@@ -334,7 +339,7 @@ public class NoiseTunerPart {
                 engine = opened;
                 StudioEngine.set(opened);
                 engineSample = sentences;
-                budget = Math.min(Math.max(budget, 4), sentences);
+                budget = Math.min(Math.max(budget, MIN_BUDGET), sentences);
                 setStatus(String.format(Locale.ROOT, "MiniLM split after layer %d; sample: %d dev sentences of %s",
                         layer, opened.sampleSentences(), DATASET));
                 schedulePoint();
@@ -347,7 +352,7 @@ public class NoiseTunerPart {
         if (e == null) {
             return;
         }
-        cancel(pointJob, sweepJob);
+        cancel(pointJob, refineJob, sweepJob);
         changedAt = System.nanoTime();
         MechanismSpec spec = currentSpec();
         int sentences = budget;
@@ -357,8 +362,11 @@ public class NoiseTunerPart {
         });
     }
 
+    /**
+     * The quick point (the sentences the latency budget allows) enters the plane and the readout at
+     * once; then the whole sample refines it (probes included), then the eps sweep fills in.
+     */
     private void showPoint(TunerEngine.Point p) {
-        last = p;
         lastLatency = (System.nanoTime() - changedAt) / 1_000_000;
         latencies.add(lastLatency);
         XYSeries trail = plane.getSeries(0);
@@ -369,6 +377,25 @@ public class NoiseTunerPart {
                 trail.remove(0);
             }
         }
+        showCurrent(p);
+        // hold the target: fewer sentences when slow, more (up to the chosen sample) when fast
+        if (p.millis() > TARGET_MS && budget > MIN_BUDGET) {
+            budget = Math.max(MIN_BUDGET, (int) (budget * 0.8 * TARGET_MS / p.millis()));
+        } else if (p.millis() < TARGET_MS / 2 && budget < engineSample) {
+            budget = Math.min(engineSample, budget * 2);
+        }
+        TunerEngine e = engine;
+        if (e != null && p.sentences() < e.sampleSentences()) {
+            scheduleRefine(e, p.spec());
+        } else {
+            scheduleSweep(p);
+        }
+    }
+
+    /** The current point on the plane, the noise chart and the readout (no trail entry). */
+    private void showCurrent(TunerEngine.Point p) {
+        last = p;
+        XYSeries current = plane.getSeries(1);
         current.clear();
         current.add(p.cosine(), p.top1());
         noise = TunerCharts.noiseNorms(p.noiseNorms(), 30);
@@ -380,24 +407,38 @@ public class NoiseTunerPart {
                         100 * p.probe().accuracy(), 100 * p.probe().majority(), 100 * p.attribute().accuracy(),
                         100 * p.attribute().majority())
                 : "probes need " + TunerEngine.MIN_PROBE_SENTENCES + " sentences";
-        readout.setText(String.format(Locale.ROOT, "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f, %s   [%d sentences]",
-                100 * p.top1(), 100 * p.top5(), p.cosine(), probes, p.sentences()));
+        TunerEngine e = engine;
+        String sample = e != null && p.sentences() < e.sampleSentences()
+                ? String.format(Locale.ROOT, "quick: %d sentences, refining on %d\u2026", p.sentences(), e.sampleSentences())
+                : p.sentences() + " sentences";
+        readout.setText(String.format(Locale.ROOT, "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f, %s   [%s]",
+                100 * p.top1(), 100 * p.top5(), p.cosine(), probes, sample));
         setStatus(String.format(Locale.ROOT, "%s \u00b7 plain NN top-1 %.1f%%, mechanism-aware %.1f%% \u00b7 %d tokens of %d "
-                + "dev sentences \u00b7 computed in %d ms (%s), shown %d ms after the change", p.spec().name(),
+                + "dev sentences \u00b7 computed in %d ms (%s); quick point shown %d ms after the change", p.spec().name(),
                 100 * p.top1Plain(), 100 * p.top1Aware(), p.tokens(), p.sentences(), p.millis(), p.timing(), lastLatency));
         readout.getParent().layout(true);
-        // hold the target: fewer sentences when slow, more (up to the chosen sample) when fast
-        if (p.millis() > TARGET_MS && budget > 4) {
-            budget = Math.max(4, (int) (budget * 0.8 * TARGET_MS / p.millis()));
-        } else if (p.millis() < TARGET_MS / 2 && budget < engineSample) {
-            budget = Math.min(engineSample, budget * 2);
-        }
-        scheduleSweep(p.spec(), p.sentences());
     }
 
-    /** Attack and utility for eps/8 .. 8 eps, the other settings fixed; points appear as they come. */
-    private void scheduleSweep(MechanismSpec spec, int sentences) {
+    /** The same setting on the whole sample; it replaces the quick point, then the sweep starts. */
+    private void scheduleRefine(TunerEngine e, MechanismSpec spec) {
+        refineJob = background("Noise Tuner: refining " + spec.name() + " on the whole sample", 0, progress -> {
+            TunerEngine.Point p = e.evaluate(spec, e.sampleSentences(), progress);
+            return () -> {
+                if (last != null && last.spec().equals(spec)) {
+                    showCurrent(p);
+                    scheduleSweep(p);
+                }
+            };
+        });
+    }
+
+    /**
+     * Attack and utility for eps/8 .. 8 eps, the other settings fixed, on the sentences of {@code p}
+     * (which is the eps-times-1 point); points appear as they come.
+     */
+    private void scheduleSweep(TunerEngine.Point center) {
         TunerEngine e = engine;
+        MechanismSpec spec = center.spec();
         sweep.getSeries(0).clear();
         sweep.getSeries(1).clear();
         if (e == null || spec.name().equals(MechanismSpec.NONE)) {
@@ -408,11 +449,11 @@ public class NoiseTunerPart {
             for (double f : SWEEP) {
                 progress.checkCancelled();
                 MechanismSpec s = spec.with("eps", Double.toString(spec.eps() * f), "eps sweep");
-                TunerEngine.Point p = e.evaluate(s, sentences, progress);
+                TunerEngine.Point p = f == 1 ? center : e.evaluate(s, center.sentences(), progress);
                 display.asyncExec(() -> {
-                    if (!sweepChart.isDisposed() && p.spec().withSeed(0).equals(s.withSeed(0)) && sameSweep(spec)) {
-                        sweep.getSeries(0).addOrUpdate(s.eps(), p.top1());
-                        sweep.getSeries(1).addOrUpdate(s.eps(), p.cosine());
+                    if (!sweepChart.isDisposed() && sameSweep(spec)) {
+                        sweep.getSeries(0).addOrUpdate(p.spec().eps(), p.top1());
+                        sweep.getSeries(1).addOrUpdate(p.spec().eps(), p.cosine());
                     }
                 });
                 progress.worked(1);
@@ -497,7 +538,7 @@ public class NoiseTunerPart {
     @PreDestroy
     public void dispose() {
         MechanismSelection.STUDIO.removeListener(selectionListener);
-        cancel(setupJob, pointJob, sweepJob);
+        cancel(setupJob, pointJob, refineJob, sweepJob);
         try {
             prefs.flush();
         } catch (org.osgi.service.prefs.BackingStoreException e) {
@@ -518,10 +559,12 @@ public class NoiseTunerPart {
         return jobs.isBusy();
     }
 
-    /** True while the current point is still to come (the sweep may still be running). */
+    /** True while the current point on the whole sample is still to come (the sweep may still be running). */
     public boolean isPointPending() {
-        return engine == null || pointJob == null || pointJob.getState() != Job.NONE || last == null
-                || !last.spec().equals(currentSpec());
+        TunerEngine e = engine;
+        return e == null || pointJob == null || pointJob.getState() != Job.NONE
+                || (refineJob != null && refineJob.getState() != Job.NONE) || last == null
+                || !last.spec().equals(currentSpec()) || last.sentences() < e.sampleSentences();
     }
 
     public TunerEngine engine() {

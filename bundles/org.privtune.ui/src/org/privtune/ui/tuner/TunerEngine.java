@@ -7,12 +7,12 @@ import java.util.List;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.privtune.attack.LinearProbe;
+import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.core.Progress;
 import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
@@ -87,9 +87,11 @@ public final class TunerEngine implements AutoCloseable {
     private final MechanismResources resources;
     private final int split;
     private final NDArray reference;
-    private final NDArray referenceNorm;
     private final NDArray allIds;
-    private final NDArray nonTargetBias;
+    /** Per id: never a guess (special tokens, placeholders). */
+    private final boolean[] nonTarget;
+    /** A1 plain: nearest rows of R (the attack bundle's implementation, so the numbers agree). */
+    private final NearestNeighbourInversion plainAttack;
     private final NDArray ids;
     private final NDArray mask;
     private final NDArray cleanHidden;
@@ -109,13 +111,12 @@ public final class TunerEngine implements AutoCloseable {
         this.split = split;
         this.graphK = resources.graph().k();
         this.reference = resources.reference().toNDArray(manager);
-        this.referenceNorm = reference.norm(new int[] {1});
         this.allIds = manager.arange(0, VOCAB, 1, DataType.INT64);
-        float[] bias = new float[VOCAB];
-        for (int v = 0; v < bias.length; v++) {
-            bias[v] = tokens.isNonTarget(v) ? Float.NEGATIVE_INFINITY : 0f;
+        this.nonTarget = new boolean[VOCAB];
+        for (int v = 0; v < VOCAB; v++) {
+            nonTarget[v] = tokens.isNonTarget(v);
         }
-        this.nonTargetBias = manager.create(bias);
+        this.plainAttack = new NearestNeighbourInversion(reference, nonTarget, manager);
         this.sentences = sample.size();
         Shape shape = new Shape(sample.size(), sample.length());
         this.ids = manager.create(sample.flatIds(), shape);
@@ -234,7 +235,7 @@ public final class TunerEngine implements AutoCloseable {
                 norms[j] = report == null ? 0f : report.noiseNorms()[i];
             }
             NDArray x = m.create(rows, new Shape(truth.length, d));
-            double[] plain = nearest(x, reference, referenceNorm, truth);
+            double[] plain = nearest(x, plainAttack, truth);
             progress.checkCancelled();
             at[2] = System.nanoTime();
             // zero-mean mechanisms (none, dchi, gaussian) leave R unchanged, so the aware attack is
@@ -247,9 +248,9 @@ public final class TunerEngine implements AutoCloseable {
             double[] aware = plain;
             at[3] = System.nanoTime();
             if (!identity) {
-                NDArray[] table = awareTable(spec, mech);
+                NearestNeighbourInversion table = awareAttack(spec, mech);
                 at[3] = System.nanoTime();
-                aware = nearest(x, table[0], table[1], truth);
+                aware = nearest(x, table, truth);
             }
             progress.checkCancelled();
             at[4] = System.nanoTime();
@@ -280,57 +281,49 @@ public final class TunerEngine implements AutoCloseable {
     }
 
     /**
-     * The mechanism-aware attacker's table, deterministicPart(R), and its row norms. It does not
+     * The mechanism-aware attacker, nearest rows of deterministicPart(R). The table does not
      * depend on eps or the seed (the mean shift is fixed by the other parameters), so the last one
      * is kept: moving the eps slider then costs no pass over the vocabulary.
      */
-    private NDArray[] awareTable(MechanismSpec spec, NoiseMechanism mech) {
+    private NearestNeighbourInversion awareAttack(MechanismSpec spec, NoiseMechanism mech) {
         MechanismSpec key = spec.with("eps", "1", "aware table key").withSeed(0);
         if (!key.equals(awareKey)) {
-            if (awareManager != null) {
-                awareManager.close();
+            if (aware != null) {
+                aware.close();
             }
-            awareManager = manager.newSubManager();
-            NDArray rCopy = reference.duplicate();
-            rCopy.attach(awareManager);
-            NDArray table = mech.deterministicPart(rCopy, allIds);
-            table.attach(awareManager);
-            NDArray norm = table.norm(new int[] {1});
-            norm.attach(awareManager);
-            awareRows = new NDArray[] {table, norm};
+            try (NDManager m = manager.newSubManager()) {
+                NDArray rCopy = reference.duplicate();
+                rCopy.attach(m);
+                aware = new NearestNeighbourInversion(mech.deterministicPart(rCopy, allIds), nonTarget, manager);
+            }
             awareKey = key;
         }
-        return awareRows;
+        return aware;
     }
 
     private MechanismSpec awareKey;
-    private NDManager awareManager;
-    private NDArray[] awareRows;
+    private NearestNeighbourInversion aware;
 
-    /** {top-1, top-5} hit rates of the stronger of cosine and L2 nearest-row matching against table [V, d]. */
-    private double[] nearest(NDArray x, NDArray table, NDArray tableNorm, int[] truth) {
+    /** {top-1, top-5} hit rates of the stronger of cosine and L2 nearest-row matching. */
+    private static double[] nearest(NDArray x, NearestNeighbourInversion attack, int[] truth) {
         if (truth.length == 0) {
             return new double[] {0, 0};
         }
-        NDArray dot = x.matMul(table.transpose());
-        NDArray cosScore = dot.div(tableNorm.maximum(1e-12f)).add(nonTargetBias);
-        NDArray l2Score = dot.mul(2).sub(tableNorm.square()).add(nonTargetBias);
-        double[] c = hits(cosScore, truth);
-        double[] l = hits(l2Score, truth);
+        long[][][] both = attack.topKBoth(x, 5);
+        double[] c = hits(both[0], truth);
+        double[] l = hits(both[1], truth);
         return new double[] {Math.max(c[0], l[0]), Math.max(c[1], l[1])};
     }
 
-    private static double[] hits(NDArray scores, int[] truth) {
-        NDList top = scores.topK(5, 1, true, true);
-        long[] idx = top.get(1).toType(DataType.INT64, false).toLongArray();
+    private static double[] hits(long[][] guesses, int[] truth) {
         int h1 = 0;
         int h5 = 0;
         for (int i = 0; i < truth.length; i++) {
-            if (idx[i * 5] == truth[i]) {
+            if (guesses[i][0] == truth[i]) {
                 h1++;
             }
-            for (int j = 0; j < 5; j++) {
-                if (idx[i * 5 + j] == truth[i]) {
+            for (long g : guesses[i]) {
+                if (g == truth[i]) {
                     h5++;
                     break;
                 }
@@ -358,16 +351,9 @@ public final class TunerEngine implements AutoCloseable {
         return manager;
     }
 
-    NDArray reference() {
-        return reference;
-    }
-
-    NDArray referenceNorm() {
-        return referenceNorm;
-    }
-
-    NDArray nonTargetBias() {
-        return nonTargetBias;
+    /** A1 plain against R, shared with the Neighbour-Hop Explorer. */
+    NearestNeighbourInversion plainAttack() {
+        return plainAttack;
     }
 
     @Override
