@@ -1,5 +1,6 @@
 package org.privtune.attack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,30 @@ class NearestNeighbourInversionTest {
             assertEquals(1.0, res.plainCosine().top1());
             assertEquals(1.0, res.plainL2().top1());
             assertEquals(1.0, res.strongest().top5());
+        }
+    }
+
+    /** The tuner's one-product variant ranks exactly as the runner's two products, across blocks. */
+    @Test
+    void topKBothEqualsTopKForBothMetrics() {
+        try (NDManager m = Toy.manager()) {
+            ReferenceSpace r = ReferenceSpace.of(Toy.randomRows(V, D, 5), V, D);
+            boolean[] excluded = Toy.specials(V);
+            excluded[7] = true;
+            int n = 600; // more than two query blocks
+            float[] q = Toy.randomRows(n, D, 6);
+            int[] blocks = {0};
+            try (NearestNeighbourInversion a1 = NearestNeighbourInversion.plain(r, excluded, m)) {
+                NDArray queries = m.create(q, new Shape(n, D));
+                long[][][] both = a1.topKBoth(queries, 5, () -> blocks[0]++);
+                long[][] cos = a1.topK(queries, NearestNeighbourInversion.Metric.COSINE, 5);
+                long[][] l2 = a1.topK(queries, NearestNeighbourInversion.Metric.L2, 5);
+                for (int i = 0; i < n; i++) {
+                    assertArrayEquals(cos[i], both[0][i], "cosine, query " + i);
+                    assertArrayEquals(l2[i], both[1][i], "L2, query " + i);
+                }
+                assertEquals(3, blocks[0], "the check runs before each block of 256 queries");
+            }
         }
     }
 

@@ -145,11 +145,14 @@ public final class NearestNeighbourInversion implements AutoCloseable {
      * per block: both rankings are q.r up to a per-candidate term (cosine divides by ||r||, L2
      * subtracts ||r||^2 / 2), so the Noise Tuner pays for one product instead of two. Equal to
      * {@link #topK} up to float rounding of near-ties (the experiment runner keeps topK).
+     *
+     * @param betweenBlocks run before each block of queries (a cancellation check)
      */
-    public long[][][] topKBoth(NDArray queries, int k) {
+    public long[][][] topKBoth(NDArray queries, int k, Runnable betweenBlocks) {
         int n = (int) queries.getShape().get(0);
         long[][][] out = new long[2][n][];
         for (int start = 0; start < n; start += QUERY_BLOCK) {
+            betweenBlocks.run();
             int end = Math.min(n, start + QUERY_BLOCK);
             try (NDManager m = tables.newSubManager()) {
                 NDArray q = queries.get(start + ":" + end).toType(DataType.FLOAT32, true);

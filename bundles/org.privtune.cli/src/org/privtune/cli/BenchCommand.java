@@ -2,6 +2,7 @@ package org.privtune.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.privtune.attack.studio.TunerBenchmark;
 import org.privtune.mechanism.bench.MechanismBenchmark;
 import org.privtune.model.TrainingBenchmark;
 
@@ -18,7 +19,8 @@ final class BenchCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "benchmarks: 'bench train' (fine-tuning throughput, RSS), 'bench mechanism' (graph build, noise cost)";
+        return "benchmarks: 'bench train' (fine-tuning throughput, RSS), 'bench mechanism' (graph build, noise cost), "
+                + "'bench tuner' (Noise Tuner point latency)";
     }
 
     @Override
@@ -26,16 +28,18 @@ final class BenchCommand implements CliCommand {
         return String.join("\n",
                 "./privtune bench train [steps 30] [warm-up 5] [batch 32] [tokens 64] [split 2]",
                 "./privtune bench mechanism [split 2] [k 10] [cache folder] [sentences.txt]",
+                "./privtune bench tuner [target ms 200] [repetitions 7] [split 2] [data set sentiment]",
                 "  'bench mechanism' with an empty cache folder measures the cold neighbour-graph build.");
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || !List.of("train", "mechanism").contains(args.get(0))) {
-            throw new UsageException("bench needs a benchmark name: train or mechanism");
+        if (args.isEmpty() || !List.of("train", "mechanism", "tuner").contains(args.get(0))) {
+            throw new UsageException("bench needs a benchmark name: train, mechanism or tuner");
         }
         List<String> rest = args.subList(1, args.size());
-        int numeric = args.get(0).equals("train") ? rest.size() : Math.min(2, rest.size());
+        int numeric = args.get(0).equals("mechanism") ? Math.min(2, rest.size())
+                : args.get(0).equals("tuner") ? Math.min(3, rest.size()) : rest.size();
         for (String a : rest.subList(0, numeric)) {
             if (!a.chars().allMatch(Character::isDigit)) {
                 throw new UsageException("bench " + args.get(0) + " takes whole numbers there, got '" + a + "'");
@@ -43,6 +47,8 @@ final class BenchCommand implements CliCommand {
         }
         if (args.get(0).equals("train")) {
             TrainingBenchmark.main(rest.toArray(String[]::new));
+        } else if (args.get(0).equals("tuner")) {
+            TunerBenchmark.main(rest.toArray(String[]::new));
         } else {
             MechanismBenchmark.main(rest.toArray(String[]::new));
         }

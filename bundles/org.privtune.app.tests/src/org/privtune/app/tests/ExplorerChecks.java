@@ -20,11 +20,11 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.ui.charts.HopCharts;
 import org.privtune.ui.explorer.NeighbourHopExplorerPart;
-import org.privtune.ui.tuner.HopExplorer;
+import org.privtune.attack.studio.HopExplorer;
 import org.privtune.ui.tuner.MechanismSelection;
 import org.privtune.ui.tuner.NoiseTunerPart;
 import org.privtune.ui.tuner.StudioEngine;
-import org.privtune.ui.tuner.Vocabulary;
+import org.privtune.attack.studio.Vocabulary;
 
 /**
  * Drives the Neighbour-Hop Explorer: its table and plot against a headless {@link HopExplorer} on
@@ -99,6 +99,36 @@ final class ExplorerChecks {
         assertEquals(1, plot.getSeries(HopCharts.CLEAN).getItemCount());
     }
 
+    /**
+     * The rows are painted on screen, not only filled: the screen copy of the table holds dark
+     * text pixels. Only row text is that dark: the header text is grey and the selected row's
+     * white (GTK once left freshly filled rows of this table blank on screen: no dark pixel).
+     */
+    private void assertRowsOnScreen() {
+        Table t = part.table();
+        org.eclipse.swt.widgets.Display d = t.getDisplay();
+        org.eclipse.swt.graphics.Point origin = t.toDisplay(0, 0);
+        org.eclipse.swt.graphics.Point size = t.getSize();
+        org.eclipse.swt.graphics.Image img = new org.eclipse.swt.graphics.Image(d, size.x, size.y);
+        org.eclipse.swt.graphics.GC gc = new org.eclipse.swt.graphics.GC(d);
+        int dark = 0;
+        try {
+            gc.copyArea(img, origin.x, origin.y);
+            org.eclipse.swt.graphics.ImageData data = img.getImageData();
+            for (int y = 0; y < data.height; y++) {
+                for (int x = 0; x < data.width; x++) {
+                    org.eclipse.swt.graphics.RGB c = data.palette.getRGB(data.getPixel(x, y));
+                    dark += c.red + c.green + c.blue < 200 ? 1 : 0;
+                }
+            }
+        } finally {
+            gc.dispose();
+            img.dispose();
+        }
+        assertTrue(dark > 100, "the rows' text is on screen (" + dark + " dark pixels in the table)");
+        System.out.println("explorer table on screen: " + dark + " dark pixels");
+    }
+
     boolean checked() {
         switch (phase) {
             case 0 -> {
@@ -107,6 +137,7 @@ final class ExplorerChecks {
                 }
                 compareWithHeadless();
                 StudioWorkbenchTest.settle(shell.getDisplay());
+                assertRowsOnScreen();
                 StudioWorkbenchTest.screenshot(shell.getDisplay(), shell, "neighbour-hop-explorer.png");
                 select(part.mechanismCombo(), MechanismSpec.DCHI);
                 phase = 1;

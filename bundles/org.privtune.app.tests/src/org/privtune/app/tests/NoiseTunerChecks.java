@@ -21,7 +21,7 @@ import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.tuner.NoiseTunerPart;
 import org.privtune.mechanism.MechanismPresets;
-import org.privtune.ui.tuner.TunerEngine;
+import org.privtune.attack.studio.TunerEngine;
 
 /**
  * Drives the Noise Tuner like a user (mechanism combo, eps slider), waits for its Job and checks

@@ -1,6 +1,7 @@
 package org.privtune.app.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -34,6 +35,9 @@ import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
@@ -43,6 +47,8 @@ import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.ui.about.AboutDialog;
 import org.privtune.ui.handlers.ShowPartHandler;
+import org.privtune.ui.prefs.StudioPreferencePage;
+import org.privtune.ui.prefs.StudioPreferences;
 import org.privtune.ui.tuner.NoiseTunerPart;
 
 /**
@@ -89,7 +95,7 @@ class StudioWorkbenchTest {
         }
         assertEquals(IApplication.EXIT_OK, exit);
         assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "neighbour-hop explorer",
-                "menu commands", "about"), checked);
+                "menu commands", "preferences", "about"), checked);
     }
 
     /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
@@ -162,7 +168,7 @@ class StudioWorkbenchTest {
                         checked.add("neighbour-hop explorer");
                         checkMenuCommands(context);
                         checked.add("menu commands");
-                        openAbout(display, context);
+                        openPreferences(display, context);
                         return true;
                     }));
                     return true;
@@ -207,6 +213,70 @@ class StudioWorkbenchTest {
         } finally {
             System.clearProperty("privtune.presets.dir");
         }
+    }
+
+    /** Window > Preferences: the page checks its fields as they are typed, and OK stores them. */
+    private void openPreferences(Display display, IEclipseContext context) {
+        display.asyncExec(() -> {
+            ECommandService commands = context.get(ECommandService.class);
+            EHandlerService handlers = context.get(EHandlerService.class);
+            ParameterizedCommand prefs = commands.createCommand("org.eclipse.ui.window.preferences", null);
+            assertTrue(handlers.canExecute(prefs), "Window > Preferences has a handler");
+            handlers.executeHandler(prefs);
+        });
+        display.timerExec(200, () -> step(display, () -> preferencesReady(display, context)));
+    }
+
+    private boolean preferencesReady(Display display, IEclipseContext context) {
+        Shell dialog = null;
+        for (Shell s : display.getShells()) {
+            if (!s.isDisposed() && s.isVisible() && s.getData(StudioPreferencePage.PAGE_KEY) != null) {
+                dialog = s;
+            }
+        }
+        if (dialog == null) {
+            return false;
+        }
+        StudioPreferencePage page = (StudioPreferencePage) dialog.getData(StudioPreferencePage.PAGE_KEY);
+        assertEquals(StudioPreferences.targetMs(), page.targetField().getSelection());
+        page.datasetField().setText("no-such-data-set");
+        assertFalse(page.isValid(), "an unknown data set is refused");
+        assertTrue(page.getErrorMessage().startsWith("Noise Tuner data set:"), page.getErrorMessage());
+        page.datasetField().setText("");
+        page.cacheField().setText("relative/folder");
+        assertFalse(page.isValid(), "a relative cache folder is refused");
+        assertTrue(page.getErrorMessage().startsWith("Cache folder:"), page.getErrorMessage());
+        settle(display);
+        screenshot(display, dialog, "preferences-error.png");
+        page.cacheField().setText("");
+        assertTrue(page.isValid(), "empty fields mean the defaults: " + page.getErrorMessage());
+        page.targetField().setSelection(300);
+        settle(display);
+        screenshot(display, dialog, "preferences.png");
+        Button ok = findButton(dialog, "Apply and Close", "OK");
+        assertNotNull(ok, "the dialog's OK button");
+        ok.notifyListeners(SWT.Selection, null);
+        assertTrue(dialog.isDisposed(), "OK closes the dialog");
+        assertEquals(300, StudioPreferences.targetMs(), "OK stored the refresh target");
+        StudioPreferences.node().remove(StudioPreferences.TUNER_TARGET_MS);
+        checked.add("preferences");
+        openAbout(display, context);
+        return true;
+    }
+
+    private static Button findButton(Composite c, String... labels) {
+        for (Control child : c.getChildren()) {
+            if (child instanceof Button b && List.of(labels).contains(b.getText().replace("&", ""))) {
+                return b;
+            }
+            if (child instanceof Composite inner) {
+                Button found = findButton(inner, labels);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private void openAbout(Display display, IEclipseContext context) {

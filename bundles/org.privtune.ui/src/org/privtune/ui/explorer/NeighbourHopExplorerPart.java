@@ -24,6 +24,9 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
@@ -33,11 +36,11 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.HopCharts;
 import org.privtune.ui.jobs.ViewJobs;
-import org.privtune.ui.tuner.HopExplorer;
+import org.privtune.attack.studio.HopExplorer;
 import org.privtune.ui.tuner.MechanismSelection;
 import org.privtune.ui.tuner.StudioEngine;
-import org.privtune.ui.tuner.TunerEngine;
-import org.privtune.ui.tuner.Vocabulary;
+import org.privtune.attack.studio.TunerEngine;
+import org.privtune.attack.studio.Vocabulary;
 
 /**
  * Neighbour-Hop Explorer: a sentence, one row per token (importance, its n-hop target set, the
@@ -122,8 +125,6 @@ public class NeighbourHopExplorerPart {
 
         SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
-        // explicit list colours: a table inherited the part stack's themed
-        // background and painted no rows under GTK
         tableArea = new Composite(sash, SWT.NONE);
         tableArea.setLayout(new org.eclipse.swt.layout.FillLayout());
         createTable();
@@ -142,8 +143,8 @@ public class NeighbourHopExplorerPart {
 
     /** The token table. */
     private void createTable() {
-        // Not virtual: a sentence has at most a few dozen tokens, and GTK painted no rows of a
-        // virtual table filled from SetData in this part.
+        // Not virtual: a sentence has at most a few dozen tokens. Explicit list colours, so that
+        // the theme's panel colour (Composite in the CSS) does not reach the rows.
         table = new Table(tableArea, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
         table.setBackground(display.getSystemColor(SWT.COLOR_LIST_BACKGROUND));
         table.setForeground(display.getSystemColor(SWT.COLOR_LIST_FOREGROUND));
@@ -236,6 +237,8 @@ public class NeighbourHopExplorerPart {
             fill(new TableItem(table, SWT.NONE), i);
         }
         tableArea.layout(true, true);
+        drawOffScreen(table);
+        table.redraw();
         setStatus(String.format(Locale.ROOT, "%s, split layer %d: the attacker recovers %d of %d tokens (marked). "
                 + "N_n from the k = %d graph, n = %d.", a.spec().name(), a.split(), wins, a.rows().size(), a.spec().k(),
                 a.spec().n()));
@@ -244,6 +247,24 @@ public class NeighbourHopExplorerPart {
             table.setTopIndex(0);
             table.redraw();
             plotSelected();
+        }
+    }
+
+    /**
+     * Draws the control once off screen. Under GTK 3 (seen under Xvfb) rows put into this table
+     * stayed unpainted on screen, header and empty area drawn, until something drew the widget by
+     * itself; Control.print does (it realises the tree view and lays out its rows), and a redraw
+     * after it puts them on screen. A few milliseconds per analysis. The UI test checks the screen
+     * pixels of the first row.
+     */
+    private static void drawOffScreen(Control c) {
+        Image img = new Image(c.getDisplay(), 1, 1);
+        GC gc = new GC(img);
+        try {
+            c.print(gc);
+        } finally {
+            gc.dispose();
+            img.dispose();
         }
     }
 

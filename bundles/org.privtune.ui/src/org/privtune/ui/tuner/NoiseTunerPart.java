@@ -35,20 +35,21 @@ import org.eclipse.swt.widgets.Spinner;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.attack.studio.TunerEngine;
+import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
 import org.privtune.data.SplitSpec;
-import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.data.Record;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
 import org.privtune.model.LabelledText;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
 import org.privtune.ui.jobs.ViewJobs;
+import org.privtune.ui.prefs.StudioPreferences;
 
 /**
  * Noise Tuner: mechanism and parameters on the left; on every change a background Job evaluates
@@ -66,12 +67,11 @@ public class NoiseTunerPart {
     public static final String PART_ID = "org.privtune.ui.part.noiseTuner";
 
     public static final String ID = "org.privtune.ui.part.noiseTuner";
-    /** Wanted time from a change to the refreshed current point. */
-    public static final long TARGET_MS = 200;
+    /** Default wanted time from a change to the refreshed current point (Window > Preferences). */
+    public static final long TARGET_MS = StudioPreferences.DEFAULT_TARGET_MS;
     private static final int TRAIL = 40;
     /** Fewest sentences of a quick point. */
     private static final int MIN_BUDGET = 4;
-    private static final String DATASET = BuiltinDatasets.DEFAULT;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
 
     private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
@@ -101,6 +101,18 @@ public class NoiseTunerPart {
     private XYIntervalSeriesCollection noise = TunerCharts.noiseNorms(new float[0], 1);
 
     private volatile TunerEngine engine;
+    /** Data set of the engine's sample (Window > Preferences). */
+    private String dataset = StudioPreferences.tunerDataset();
+    /** Re-opens the engine when the data set or the cache folder changes in the preferences. */
+    private final IEclipsePreferences.IPreferenceChangeListener prefListener = e -> {
+        if (StudioPreferences.TUNER_DATASET.equals(e.getKey()) || StudioPreferences.CACHE_DIR.equals(e.getKey())) {
+            ui(() -> {
+                if (!mechanism.isDisposed()) {
+                    setupEngine();
+                }
+            });
+        }
+    };
     private int engineSample;
     private Job setupJob;
     private Job pointJob;
@@ -139,7 +151,8 @@ public class NoiseTunerPart {
         alpha = slider(controls, 95);
         split = spinner(controls, "split layer", 0, 6, 0);
         sample = spinner(controls, "sample (dev sentences)", 4, 256, 0);
-        sample.setToolTipText("Largest sample; fewer are used when a point takes longer than " + TARGET_MS + " ms");
+        sample.setToolTipText("Largest sample; the first point after a change uses fewer when the refresh target "
+                + "(Window > Preferences, default " + TARGET_MS + " ms) asks for it");
         specText = new Label(controls, SWT.WRAP);
         GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(240, SWT.DEFAULT).applyTo(specText);
         Button save = new Button(controls, SWT.PUSH);
@@ -192,6 +205,7 @@ public class NoiseTunerPart {
         MechanismSelection.STUDIO.set(s, null);
         showSettings(MechanismSelection.STUDIO.get());
         MechanismSelection.STUDIO.addListener(selectionListener);
+        StudioPreferences.node().addPreferenceChangeListener(prefListener);
         for (Control c : new Control[] {mechanism, eps, n, k, rho, keep, alpha, split, sample}) {
             c.addListener(SWT.Selection, e -> changed(c == mechanism));
         }
@@ -315,6 +329,8 @@ public class NoiseTunerPart {
         int layer = split.getSelection();
         int graphK = Math.max(TunerEngine.DEFAULT_GRAPH_K, k.getSelection());
         int sentences = sample.getSelection();
+        String dataName = StudioPreferences.tunerDataset();
+        java.nio.file.Path cacheDir = StudioPreferences.cacheDir();
         TunerEngine old = engine;
         engine = null;
         StudioEngine.set(null);
@@ -324,14 +340,18 @@ public class NoiseTunerPart {
             if (old != null) {
                 old.close();
             }
-            Dataset d = DataCommands.defaults().load(DATASET, progress);
+            Dataset d = DataCommands.defaults().load(dataName, progress);
             DatasetSplit parts = d.split(SplitSpec.DEFAULT);
             List<LabelledText> dev = labelled(d, parts.dev());
+            if (dev.isEmpty()) {
+                throw new InvalidInputException(dataName, 0, "dev split",
+                        "the data set has no dev records for the Noise Tuner to sample (Window > Preferences)");
+            }
             List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
             TunerEngine opened;
             try {
                 opened = TunerEngine.open(layer, graphK, labelled(d, parts.train()), d.labels().size(), texts,
-                        MiniLmResources.defaultCacheDir(), progress);
+                        cacheDir, progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -339,9 +359,10 @@ public class NoiseTunerPart {
                 engine = opened;
                 StudioEngine.set(opened);
                 engineSample = sentences;
+                dataset = dataName;
                 budget = Math.min(Math.max(budget, MIN_BUDGET), sentences);
                 setStatus(String.format(Locale.ROOT, "MiniLM split after layer %d; sample: %d dev sentences of %s",
-                        layer, opened.sampleSentences(), DATASET));
+                        layer, opened.sampleSentences(), dataName));
                 schedulePoint();
             };
         });
@@ -379,9 +400,10 @@ public class NoiseTunerPart {
         }
         showCurrent(p);
         // hold the target: fewer sentences when slow, more (up to the chosen sample) when fast
-        if (p.millis() > TARGET_MS && budget > MIN_BUDGET) {
-            budget = Math.max(MIN_BUDGET, (int) (budget * 0.8 * TARGET_MS / p.millis()));
-        } else if (p.millis() < TARGET_MS / 2 && budget < engineSample) {
+        long target = StudioPreferences.targetMs();
+        if (p.millis() > target && budget > MIN_BUDGET) {
+            budget = Math.max(MIN_BUDGET, (int) (budget * 0.8 * target / p.millis()));
+        } else if (p.millis() < target / 2 && budget < engineSample) {
             budget = Math.min(engineSample, budget * 2);
         }
         TunerEngine e = engine;
@@ -402,11 +424,17 @@ public class NoiseTunerPart {
         noiseChart.getChart().getXYPlot().setDataset(noise);
         noiseChart.getChart().setTitle(String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
                 mean(p.noiseNorms()), p.noiseNorms().length));
-        String probes = p.probe().available()
-                ? String.format(Locale.ROOT, "label probe %.0f%% (majority %.0f%%)   length-bucket probe %.0f%% (majority %.0f%%)",
-                        100 * p.probe().accuracy(), 100 * p.probe().majority(), 100 * p.attribute().accuracy(),
-                        100 * p.attribute().majority())
-                : "probes need " + TunerEngine.MIN_PROBE_SENTENCES + " sentences";
+        List<String> estimates = new ArrayList<>();
+        if (p.probe().available()) {
+            estimates.add(String.format(Locale.ROOT, "label probe %.0f%% (majority %.0f%%)", 100 * p.probe().accuracy(),
+                    100 * p.probe().majority()));
+        }
+        if (p.attribute().available()) {
+            estimates.add(String.format(Locale.ROOT, "length-bucket probe %.0f%% (majority %.0f%%)",
+                    100 * p.attribute().accuracy(), 100 * p.attribute().majority()));
+        }
+        String probes = estimates.isEmpty() ? "probes need " + TunerEngine.MIN_PROBE_SENTENCES + " sentences"
+                : String.join("   ", estimates);
         TunerEngine e = engine;
         String sample = e != null && p.sentences() < e.sampleSentences()
                 ? String.format(Locale.ROOT, "quick: %d sentences, refining on %d\u2026", p.sentences(), e.sampleSentences())
@@ -486,7 +514,7 @@ public class NoiseTunerPart {
     public void useForTraining() {
         Path file = storePreset(MechanismPresets.TRAINING);
         if (file != null) {
-            setStatus("Saved " + file + " — train with: ./privtune train --data " + DATASET
+            setStatus("Saved " + file + " — train with: ./privtune train --data " + dataset
                     + " --mechanism @" + MechanismPresets.TRAINING + " --out <folder>");
         }
     }
@@ -538,6 +566,7 @@ public class NoiseTunerPart {
     @PreDestroy
     public void dispose() {
         MechanismSelection.STUDIO.removeListener(selectionListener);
+        StudioPreferences.node().removePreferenceChangeListener(prefListener);
         cancel(setupJob, pointJob, refineJob, sweepJob);
         try {
             prefs.flush();

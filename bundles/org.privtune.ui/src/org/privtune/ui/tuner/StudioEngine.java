@@ -8,6 +8,7 @@ import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
+import org.privtune.attack.studio.TunerEngine;
 
 /**
  * The one {@link TunerEngine} of the studio (opened by the Noise Tuner for the current split layer)

@@ -1,4 +1,4 @@
-package org.privtune.ui.tuner;
+package org.privtune.attack.studio;
 
 import java.io.IOException;
 import java.util.ArrayDeque;

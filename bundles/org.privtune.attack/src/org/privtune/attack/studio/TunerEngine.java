@@ -1,4 +1,4 @@
-package org.privtune.ui.tuner;
+package org.privtune.attack.studio;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -189,9 +189,10 @@ public final class TunerEngine implements AutoCloseable {
 
     /**
      * Evaluates a setting on the first {@code maxSentences} sample sentences (fewer sentences: faster,
-     * coarser); the mechanism is seeded by its spec, so equal calls give equal points.
+     * coarser); the mechanism is seeded by its spec, so equal calls give equal points. Calls are
+     * serialised (the views' Jobs share a rule, but a test may call from another thread).
      */
-    public Point evaluate(MechanismSpec spec, int maxSentences, Progress progress) {
+    public synchronized Point evaluate(MechanismSpec spec, int maxSentences, Progress progress) {
         long t0 = System.nanoTime();
         int b = Math.max(1, Math.min(sentences, maxSentences));
         long[] at = new long[6];
@@ -235,7 +236,7 @@ public final class TunerEngine implements AutoCloseable {
                 norms[j] = report == null ? 0f : report.noiseNorms()[i];
             }
             NDArray x = m.create(rows, new Shape(truth.length, d));
-            double[] plain = nearest(x, plainAttack, truth);
+            double[] plain = nearest(x, plainAttack, truth, progress);
             progress.checkCancelled();
             at[2] = System.nanoTime();
             // zero-mean mechanisms (none, dchi, gaussian) leave R unchanged, so the aware attack is
@@ -250,7 +251,7 @@ public final class TunerEngine implements AutoCloseable {
             if (!identity) {
                 NearestNeighbourInversion table = awareAttack(spec, mech);
                 at[3] = System.nanoTime();
-                aware = nearest(x, table, truth);
+                aware = nearest(x, table, truth, progress);
             }
             progress.checkCancelled();
             at[4] = System.nanoTime();
@@ -261,11 +262,14 @@ public final class TunerEngine implements AutoCloseable {
             NDArray cos = pooled.mul(clean).sum(new int[] {1})
                     .div(pooled.norm(new int[] {1}).mul(clean.norm(new int[] {1})).maximum(1e-12f));
             double cosine = cos.mean().getFloat();
+            progress.checkCancelled();
             LinearProbe.Estimate labelProbe = LinearProbe.Estimate.NONE;
             LinearProbe.Estimate attribute = LinearProbe.Estimate.NONE;
-            if (b >= MIN_PROBE_SENTENCES) {
+            if (b >= MIN_PROBE_SENTENCES && classes > 1) {
                 labelProbe = LinearProbe.crossValidated(pooled.toFloatArray(), (int) pooled.getShape().get(1),
                         java.util.Arrays.copyOf(sampleLabels, b), classes, PROBE_FOLDS, PROBE_LAMBDA, 1);
+            }
+            if (b >= MIN_PROBE_SENTENCES) {
                 NDArray sentPooled = Pooling.MEAN.pool(out, maskB);
                 attribute = LinearProbe.crossValidated(sentPooled.toFloatArray(), (int) sentPooled.getShape().get(1),
                         java.util.Arrays.copyOf(sampleLengthBuckets, b), lengthBuckets, PROBE_FOLDS, PROBE_LAMBDA, 1);
@@ -305,11 +309,11 @@ public final class TunerEngine implements AutoCloseable {
     private NearestNeighbourInversion aware;
 
     /** {top-1, top-5} hit rates of the stronger of cosine and L2 nearest-row matching. */
-    private static double[] nearest(NDArray x, NearestNeighbourInversion attack, int[] truth) {
+    private static double[] nearest(NDArray x, NearestNeighbourInversion attack, int[] truth, Progress progress) {
         if (truth.length == 0) {
             return new double[] {0, 0};
         }
-        long[][][] both = attack.topKBoth(x, 5);
+        long[][][] both = attack.topKBoth(x, 5, progress::checkCancelled);
         double[] c = hits(both[0], truth);
         double[] l = hits(both[1], truth);
         return new double[] {Math.max(c[0], l[0]), Math.max(c[1], l[1])};
