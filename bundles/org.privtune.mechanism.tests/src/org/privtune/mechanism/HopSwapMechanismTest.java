@@ -168,6 +168,49 @@ class HopSwapMechanismTest {
     }
 
     @Test
+    void tieredSwapStaysWithinLabelAndRelevanceTier() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            TaskRelevance rel = res.relevance();
+            boolean[] kept = rel.keptTypes(0.5);
+            int[] tier = HopSwapMechanism.relevanceTiers(rel, kept, HopSwapMechanism.TIERS);
+            int keptCount = 0;
+            for (int a = 0; a < kept.length; a++) {
+                if (!kept[a]) {
+                    continue;
+                }
+                keptCount++;
+                assertTrue(tier[a] >= 0 && tier[a] < HopSwapMechanism.TIERS);
+                for (int b = 0; b < kept.length; b++) {
+                    if (kept[b] && rel.score(a) > rel.score(b)) {
+                        assertTrue(tier[a] <= tier[b], "more relevant, no later tier: " + a + " vs " + b);
+                    }
+                }
+            }
+            assertTrue(keptCount >= 4, "the toy kept set has the label words and more");
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.5,kept=tier,seed=5");
+            try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+                TokenSubstitution law = (TokenSubstitution) mech;
+                for (int v = 0; v < kept.length; v++) {
+                    if (!kept[v]) {
+                        continue;
+                    }
+                    TokenSubstitution.Substitution q = law.substitutes(v);
+                    assertEquals(1.0, Arrays.stream(q.probabilities()).sum(), 1e-9);
+                    for (int u : q.ids()) {
+                        if (u == v) {
+                            continue; // alone in its group: sent as it is
+                        }
+                        assertTrue(kept[u], "a kept type becomes a kept type");
+                        assertEquals(rel.dominantLabel(v), rel.dominantLabel(u), "same label for " + v);
+                        assertEquals(tier[v], tier[u], "same relevance tier for " + v);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void frequencyWeightedSwapFollowsItsPublishedLaw() {
         try (NDManager m = Synthetic.manager()) {
             MechanismResources res = toyResources(m);

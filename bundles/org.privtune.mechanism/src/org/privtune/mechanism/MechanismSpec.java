@@ -34,7 +34,8 @@ import org.privtune.core.InvalidInputException;
  *                      among each other instead of by hop neighbours (0: none)
  * @param kept          privtune-swap: what the kept types get: "send" (sent as they are), "swap"
  *                      (replaced by another kept type of the same dominant label, uniformly) or
- *                      "freq" (the same, in proportion to training frequency)
+ *                      "freq" (the same, in proportion to training frequency) or "tier" (as
+ *                      freq, within the same relevance tier of the kept set as well)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,

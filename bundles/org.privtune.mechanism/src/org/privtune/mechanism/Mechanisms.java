@@ -99,8 +99,8 @@ public final class Mechanisms {
         if (s.pool() < 0) {
             throw new InvalidInputException(src, 0, "pool", "must be >= 0");
         }
-        if (!"send".equals(s.kept()) && !"swap".equals(s.kept()) && !"freq".equals(s.kept())) {
-            throw new InvalidInputException(src, 0, "kept", "must be send, swap or freq");
+        if (!java.util.List.of("send", "swap", "freq", "tier").contains(s.kept())) {
+            throw new InvalidInputException(src, 0, "kept", "must be send, swap, freq or tier");
         }
     }
 }

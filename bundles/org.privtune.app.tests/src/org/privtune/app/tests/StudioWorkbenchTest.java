@@ -350,7 +350,8 @@ class StudioWorkbenchTest {
         }
     }
 
-    static void screenshot(Display display, Shell shell, String name) {
+    /** Redraws the whole window, copies it from the screen, saves it and returns the pixels. */
+    static ImageData screenshot(Display display, Shell shell, String name) {
         shell.redraw(0, 0, shell.getSize().x, shell.getSize().y, true);
         shell.update();
         settle(display);
@@ -359,7 +360,9 @@ class StudioWorkbenchTest {
         GC gc = new GC(display);
         try {
             gc.copyArea(image, b.x, b.y);
-            save(image.getImageData(), name);
+            ImageData data = image.getImageData();
+            save(data, name);
+            return data;
         } catch (java.io.IOException e) {
             throw new AssertionError("screenshot " + name, e);
         } finally {

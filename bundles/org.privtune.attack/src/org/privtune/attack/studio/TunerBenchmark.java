@@ -26,7 +26,7 @@ import org.privtune.model.LabelledText;
 public final class TunerBenchmark {
 
     private static final int[] SIZES = {4, 8, 16, 32};
-    private static final String[] SPECS = {"none", "dchi:eps=20", "privtune:eps=20", "privtune-swap:eps=100;keep=0.3"};
+    private static final String[] SPECS = {"none", "dchi:eps=20", "privtune:eps=20", "privtune-swap:eps=100,keep=0.3"};
 
     private TunerBenchmark() {
     }

@@ -251,11 +251,11 @@ public class NeighbourHopExplorerPart {
     }
 
     /**
-     * Draws the control once off screen. Under GTK 3 (seen under Xvfb) rows put into this table
-     * stayed unpainted on screen, header and empty area drawn, until something drew the widget by
-     * itself; Control.print does (it realises the tree view and lays out its rows), and a redraw
-     * after it puts them on screen. A few milliseconds per analysis. The UI test checks the screen
-     * pixels of the first row.
+     * Draws the control once off screen. Under GTK 3 (seen under Xvfb) the rows of this table went
+     * blank (header and empty area still drawn) whenever the whole window was redrawn, although a
+     * redraw of the table alone painted them; after Control.print (which realises the tree view
+     * and lays out its rows) they survive window redraws. A few milliseconds per analysis. The UI
+     * test redraws the window and checks the screen pixels of the rows.
      */
     private static void drawOffScreen(Control c) {
         Image img = new Image(c.getDisplay(), 1, 1);

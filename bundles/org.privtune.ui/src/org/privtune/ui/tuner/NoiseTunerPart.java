@@ -70,6 +70,11 @@ public class NoiseTunerPart {
     /** Default wanted time from a change to the refreshed current point (Window > Preferences). */
     public static final long TARGET_MS = StudioPreferences.DEFAULT_TARGET_MS;
     private static final int TRAIL = 40;
+    /**
+     * Delay before a point's Job starts: a dragged slider fires many changes, and a Job that has
+     * not started yet is cancelled for free, one that runs only at its next checkpoint.
+     */
+    private static final long DEBOUNCE_MS = 40;
     /** Fewest sentences of a quick point. */
     private static final int MIN_BUDGET = 4;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
@@ -377,7 +382,7 @@ public class NoiseTunerPart {
         changedAt = System.nanoTime();
         MechanismSpec spec = currentSpec();
         int sentences = budget;
-        pointJob = background("Noise Tuner: evaluating " + spec.name(), 0, progress -> {
+        pointJob = background("Noise Tuner: evaluating " + spec.name(), DEBOUNCE_MS, progress -> {
             TunerEngine.Point p = e.evaluate(spec, sentences, progress);
             return () -> showPoint(p);
         });
