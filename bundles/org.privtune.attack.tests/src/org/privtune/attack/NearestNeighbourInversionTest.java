@@ -51,7 +51,7 @@ class NearestNeighbourInversionTest {
             ReferenceSpace r = ReferenceSpace.of(Toy.randomRows(V, D, 5), V, D);
             boolean[] excluded = Toy.specials(V);
             excluded[7] = true;
-            int n = 600; // more than two query blocks
+            int n = 600; // several query blocks
             float[] q = Toy.randomRows(n, D, 6);
             int[] blocks = {0};
             try (NearestNeighbourInversion a1 = NearestNeighbourInversion.plain(r, excluded, m)) {
@@ -63,7 +63,7 @@ class NearestNeighbourInversionTest {
                     assertArrayEquals(cos[i], both[0][i], "cosine, query " + i);
                     assertArrayEquals(l2[i], both[1][i], "L2, query " + i);
                 }
-                assertEquals(3, blocks[0], "the check runs before each block of 256 queries");
+                assertEquals(5, blocks[0], "the check runs before each block of 128 queries");
             }
         }
     }

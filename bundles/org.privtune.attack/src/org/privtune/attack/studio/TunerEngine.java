@@ -7,6 +7,8 @@ import java.util.List;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -256,7 +258,7 @@ public final class TunerEngine implements AutoCloseable {
             progress.checkCancelled();
             at[4] = System.nanoTime();
 
-            NDArray pooled = Pooling.MEAN.pool(encoder.top(out, maskB, split, false), maskB);
+            NDArray pooled = topPooled(out, maskB, b, progress);
             NDArray clean = cleanPooled.get(first);
             clean.attach(m);
             NDArray cos = pooled.mul(clean).sum(new int[] {1})
@@ -282,6 +284,26 @@ public final class TunerEngine implements AutoCloseable {
             return new Point(spec, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
                     plain[0], aware[0], cosine, labelProbe, attribute, norms, (System.nanoTime() - t0) / 1_000_000, timing);
         }
+    }
+
+    /** Sentences per top-model pass: a change waits at most one pass (~20-40 ms) for a running point to stop. */
+    static final int TOP_CHUNK = 4;
+
+    /**
+     * Mean-pooled output of the top model for the first {@code b} sentences, in passes of
+     * {@link #TOP_CHUNK} sentences with a cancellation check before each: on the whole sample the
+     * top model takes 100-300 ms, and a slider move should not wait for all of it.
+     */
+    private NDArray topPooled(NDArray out, NDArray mask, int b, Progress progress) {
+        NDList parts = new NDList();
+        for (int s = 0; s < b; s += TOP_CHUNK) {
+            progress.checkCancelled();
+            NDIndex rows = new NDIndex(s + ":" + Math.min(b, s + TOP_CHUNK));
+            NDArray o = out.get(rows);
+            NDArray m = mask.get(rows);
+            parts.add(Pooling.MEAN.pool(encoder.top(o, m, split, false), m));
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
     }
 
     /**

@@ -74,7 +74,7 @@ public class NoiseTunerPart {
      * Delay before a point's Job starts: a dragged slider fires many changes, and a Job that has
      * not started yet is cancelled for free, one that runs only at its next checkpoint.
      */
-    private static final long DEBOUNCE_MS = 40;
+    private static final long DEBOUNCE_MS = 25;
     /** Fewest sentences of a quick point. */
     private static final int MIN_BUDGET = 4;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
@@ -404,11 +404,13 @@ public class NoiseTunerPart {
             }
         }
         showCurrent(p);
-        // hold the target: fewer sentences when slow, more (up to the chosen sample) when fast
+        // hold the target on what the user sees (change to point on screen: debounce, waiting for
+        // a running evaluation to stop, the evaluation itself): fewer sentences when slow, more
+        // (up to the chosen sample) when fast
         long target = StudioPreferences.targetMs();
-        if (p.millis() > target && budget > MIN_BUDGET) {
-            budget = Math.max(MIN_BUDGET, (int) (budget * 0.8 * target / p.millis()));
-        } else if (p.millis() < target / 2 && budget < engineSample) {
+        if (lastLatency > target && budget > MIN_BUDGET) {
+            budget = Math.max(MIN_BUDGET, (int) (budget * 0.8 * target / lastLatency));
+        } else if (lastLatency < target / 2 && budget < engineSample) {
             budget = Math.min(engineSample, budget * 2);
         }
         TunerEngine e = engine;
