@@ -78,10 +78,17 @@ class SplitTrainerTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 1e-5, "same seed, same run");
         }
-        TrainingReport c = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(1, 3e-3f, 0, 10),
+        // Another seed: another batch order and dropout. The first epoch's mean loss alone can come out
+        // within 1e-4 of seed 9's (same initial model, small steps; it did once in CI), so the whole
+        // trajectory is compared.
+        TrainingReport c = new SplitTrainer(tinyModel(5), tokenizer, manager).train(train, dev, cfg(4, 3e-3f, 0, 10),
                 DeviceTransform.IDENTITY, Progress.NONE);
-        assertTrue(Math.abs(a.epochs().get(0).trainLoss() - c.epochs().get(0).trainLoss()) > 1e-4,
-                "another seed shuffles otherwise");
+        double largest = 0;
+        for (int i = 0; i < 4; i++) {
+            largest = Math.max(largest, Math.abs(a.epochs().get(i).trainLoss() - c.epochs().get(i).trainLoss()));
+        }
+        assertTrue(largest > 1e-3, "another seed trains otherwise: largest epoch-loss difference " + largest);
+        System.out.println("toy task, seed 10: " + c.epochs());
     }
 
     @Test
