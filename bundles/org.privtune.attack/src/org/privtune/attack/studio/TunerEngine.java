@@ -43,8 +43,9 @@ import org.privtune.model.TextTokenizer;
  * strongest of the four, as an attacker would pick. Utility proxies: cosine between the clean and the
  * perturbed sentence embedding (mean-pooled output of the full encoder) and a cross-validated linear
  * probe of the task label on the perturbed embeddings; attribute inference: a linear probe of the
- * length bucket on the pooled representations that leave the device ({@link LinearProbe}). Not thread-safe: one
- * evaluation at a time (the Job that calls it is the only caller).
+ * length bucket on the pooled representations that leave the device ({@link LinearProbe}).
+ * Evaluations are serialised ({@link #evaluate} is synchronized): the views' Jobs share one
+ * scheduling rule, and a UI test may evaluate from the UI thread while a Job runs.
  */
 public final class TunerEngine implements AutoCloseable {
 
