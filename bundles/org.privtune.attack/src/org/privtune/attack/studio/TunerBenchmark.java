@@ -78,7 +78,7 @@ public final class TunerBenchmark {
                             median(stages[0]), median(stages[1]), median(stages[2]), median(stages[3]));
                 }
                 System.out.printf(Locale.ROOT, "%-32s largest sample within %d ms: %s%n", text, target,
-                        fits == 0 ? "none (the view's floor is 4 sentences)" : fits + " sentences");
+                        fits == 0 ? "none of these (the view goes down to 2 sentences)" : fits + " sentences");
             }
         }
     }

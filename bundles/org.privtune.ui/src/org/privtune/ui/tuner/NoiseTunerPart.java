@@ -76,7 +76,7 @@ public class NoiseTunerPart {
      */
     private static final long DEBOUNCE_MS = 25;
     /** Fewest sentences of a quick point. */
-    private static final int MIN_BUDGET = 4;
+    private static final int MIN_BUDGET = 2;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
 
     private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
