@@ -55,6 +55,8 @@ public final class NearestNeighbourInversion implements AutoCloseable {
     private final NDManager tables;
     /** Rows of the candidate ids only (excluded ids removed), so that no score needs a penalty. */
     private final NDArray table;
+    /** max(||r||, 1e-12) per candidate row. */
+    private final NDArray rowNorms;
     private final NDArray unitTable;
     private final NDArray halfSquaredNorms;
     /** Candidate row index -> token id. */
@@ -89,7 +91,8 @@ public final class NearestNeighbourInversion implements AutoCloseable {
                 t.close();
             }
         }
-        this.unitTable = this.table.div(this.table.norm(new int[] {1}, true).maximum(1e-12f));
+        this.rowNorms = this.table.norm(new int[] {1}).maximum(1e-12f);
+        this.unitTable = this.table.div(rowNorms.reshape(candidates, 1));
         this.halfSquaredNorms = this.table.square().sum(new int[] {1}).mul(0.5f);
     }
 
@@ -127,16 +130,7 @@ public final class NearestNeighbourInversion implements AutoCloseable {
                     // argmin ||q - r||^2 = argmax q.r - ||r||^2 / 2
                     scores = q.matMul(table.transpose()).subi(halfSquaredNorms);
                 }
-                int kk = Math.min(k, (int) scores.getShape().get(1));
-                long[] idx = scores.topK(kk, 1, true, true).get(1).toType(DataType.INT64, false).toLongArray();
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = candidateIds[(int) idx[i]];
-                }
-                for (int i = 0; i < end - start; i++) {
-                    long[] row = new long[kk];
-                    System.arraycopy(idx, i * kk, row, 0, kk);
-                    out[start + i] = row;
-                }
+                best(scores, k, out, start);
             }
         }
         return out;
@@ -160,33 +154,26 @@ public final class NearestNeighbourInversion implements AutoCloseable {
                 NDArray q = queries.get(start + ":" + end).toType(DataType.FLOAT32, true);
                 q.attach(m);
                 NDArray dot = q.matMul(table.transpose());
-                NDArray[] scores = {dot.div(candidateNorms()), dot.subi(halfSquaredNorms)};
-                for (int metric = 0; metric < 2; metric++) {
-                    int kk = Math.min(k, (int) scores[metric].getShape().get(1));
-                    long[] idx = scores[metric].topK(kk, 1, true, true).get(1).toType(DataType.INT64, false)
-                            .toLongArray();
-                    for (int i = 0; i < end - start; i++) {
-                        long[] row = new long[kk];
-                        for (int j = 0; j < kk; j++) {
-                            row[j] = candidateIds[(int) idx[i * kk + j]];
-                        }
-                        out[metric][start + i] = row;
-                    }
-                }
+                best(dot.div(rowNorms), k, out[0], start);
+                best(dot.subi(halfSquaredNorms), k, out[1], start);
             }
         }
         return out;
     }
 
-    /** max(||r||, 1e-12) per candidate row, computed on first use. */
-    private NDArray candidateNorms() {
-        if (rowNorms == null) {
-            rowNorms = table.norm(new int[] {1}).maximum(1e-12f);
+    /** The k best token ids of each row of {@code scores} [rows, candidates] into out[start...]. */
+    private void best(NDArray scores, int k, long[][] out, int start) {
+        int rows = (int) scores.getShape().get(0);
+        int kk = Math.min(k, (int) scores.getShape().get(1));
+        long[] idx = scores.topK(kk, 1, true, true).get(1).toType(DataType.INT64, false).toLongArray();
+        for (int i = 0; i < rows; i++) {
+            long[] row = new long[kk];
+            for (int j = 0; j < kk; j++) {
+                row[j] = candidateIds[(int) idx[i * kk + j]];
+            }
+            out[start + i] = row;
         }
-        return rowNorms;
     }
-
-    private NDArray rowNorms;
 
     /** Top-1/top-5 recovery over the scored positions. */
     public TokenRecovery evaluate(ObservedRepresentations observed, Metric metric) {
@@ -239,7 +226,7 @@ public final class NearestNeighbourInversion implements AutoCloseable {
     }
 
     /** True when the deterministic part leaves a sample of rows of R unchanged. */
-    static boolean isIdentity(ReferenceSpace r, NoiseMechanism mechanism, NDManager manager) {
+    public static boolean isIdentity(ReferenceSpace r, NoiseMechanism mechanism, NDManager manager) {
         int v = r.vocabSize();
         int n = Math.min(v, 256);
         long[] ids = new long[n];

@@ -64,7 +64,7 @@ public final class TunerBenchmark {
                         TunerEngine.Point p = e.evaluate(s, n, Progress.NONE);
                         ms[r] = p.millis();
                         tokens = p.tokens();
-                        long[] st = stages(p.timing());
+                        long[] st = stages(p);
                         for (int i = 0; i < 4; i++) {
                             stages[i][r] = st[i];
                         }
@@ -83,20 +83,10 @@ public final class TunerBenchmark {
         }
     }
 
-    /** perturb, plain NN, aware table + aware NN, top model and probes (ms) from a point's timing text. */
-    static long[] stages(String timing) {
-        List<Long> v = new ArrayList<>();
-        for (String part : timing.split(",")) {
-            String[] w = part.trim().split(" ");
-            for (int i = w.length - 1; i >= 0; i--) {
-                if (w[i].chars().allMatch(Character::isDigit) && !w[i].isEmpty()) {
-                    v.add(Long.parseLong(w[i]));
-                    break;
-                }
-            }
-        }
-        // setup, perturb, plain NN, aware table, aware NN, top model and probes
-        return new long[] {v.get(1), v.get(2), v.get(3) + v.get(4), v.get(5)};
+    /** perturb, plain NN, aware table + aware NN, top model and probes (ms) of a point. */
+    static long[] stages(TunerEngine.Point p) {
+        long[] t = p.stageMillis();
+        return new long[] {t[1], t[2], t[3] + t[4], t[5]};
     }
 
     private static long median(long[] a) {

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.privtune.attack.LinearProbe;
 import org.privtune.attack.NearestNeighbourInversion;
@@ -69,10 +68,20 @@ public final class TunerEngine implements AutoCloseable {
      *                   representations the cloud receives: a quick attribute-inference estimate
      * @param noiseNorms ||perturbed - clean|| per attacked token
      * @param millis     wall time of the evaluation
+     * @param stageMillis wall time of its stages: setup, perturb, plain NN, aware table, aware NN,
+     *                   top model and probes
      */
     public record Point(MechanismSpec spec, int sentences, int tokens, double top1, double top5, double top1Plain,
             double top1Aware, double cosine, LinearProbe.Estimate probe, LinearProbe.Estimate attribute,
-            float[] noiseNorms, long millis, String timing) {
+            float[] noiseNorms, long millis, long[] stageMillis) {
+
+        /** The stage times as text, for status lines and logs. */
+        public String timing() {
+            long[] t = stageMillis;
+            return String.format(java.util.Locale.ROOT,
+                    "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model and probes %d ms",
+                    t[0], t[1], t[2], t[3], t[4], t[5]);
+        }
     }
 
     /** Below this many sentences a cross-validated probe says nothing; the point then has none. */
@@ -89,8 +98,6 @@ public final class TunerEngine implements AutoCloseable {
     private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
     private final MechanismResources resources;
     private final int split;
-    private final NDArray reference;
-    private final NDArray allIds;
     /** Per id: never a guess (special tokens, placeholders). */
     private final boolean[] nonTarget;
     /** A1 plain: nearest rows of R (the attack bundle's implementation, so the numbers agree). */
@@ -113,13 +120,11 @@ public final class TunerEngine implements AutoCloseable {
         this.resources = resources;
         this.split = split;
         this.graphK = resources.graph().k();
-        this.reference = resources.reference().toNDArray(manager);
-        this.allIds = manager.arange(0, VOCAB, 1, DataType.INT64);
         this.nonTarget = new boolean[VOCAB];
         for (int v = 0; v < VOCAB; v++) {
             nonTarget[v] = tokens.isNonTarget(v);
         }
-        this.plainAttack = new NearestNeighbourInversion(reference, nonTarget, manager);
+        this.plainAttack = NearestNeighbourInversion.plain(resources.reference(), nonTarget, manager);
         this.sentences = sample.size();
         Shape shape = new Shape(sample.size(), sample.length());
         this.ids = manager.create(sample.flatIds(), shape);
@@ -243,12 +248,8 @@ public final class TunerEngine implements AutoCloseable {
             progress.checkCancelled();
             at[2] = System.nanoTime();
             // zero-mean mechanisms (none, dchi, gaussian) leave R unchanged, so the aware attack is
-            // the plain one: a probe of a few rows tells, and spares the full [V, d] table
-            NDArray probe = reference.get(new NDIndex("1000:1016"));
-            probe.attach(m);
-            NDArray probeIds = allIds.get(new NDIndex("1000:1016"));
-            probeIds.attach(m);
-            boolean identity = mech.deterministicPart(probe, probeIds).contentEquals(probe);
+            // the plain one: a sample of rows tells, and spares the full [V, d] table
+            boolean identity = NearestNeighbourInversion.isIdentity(resources.reference(), mech, m);
             double[] aware = plain;
             at[3] = System.nanoTime();
             if (!identity) {
@@ -278,12 +279,12 @@ public final class TunerEngine implements AutoCloseable {
                         java.util.Arrays.copyOf(sampleLengthBuckets, b), lengthBuckets, PROBE_FOLDS, PROBE_LAMBDA, 1);
             }
             at[5] = System.nanoTime();
-            String timing = String.format(java.util.Locale.ROOT,
-                    "setup %d, perturb %d, plain NN %d, aware table %d, aware NN %d, top model and probes %d ms",
-                    (at[0] - t0) / 1_000_000, (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000,
-                    (at[3] - at[2]) / 1_000_000, (at[4] - at[3]) / 1_000_000, (at[5] - at[4]) / 1_000_000);
+            long[] stages = new long[at.length];
+            for (int i = 0; i < at.length; i++) {
+                stages[i] = (at[i] - (i == 0 ? t0 : at[i - 1])) / 1_000_000;
+            }
             return new Point(spec, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
-                    plain[0], aware[0], cosine, labelProbe, attribute, norms, (System.nanoTime() - t0) / 1_000_000, timing);
+                    plain[0], aware[0], cosine, labelProbe, attribute, norms, (System.nanoTime() - t0) / 1_000_000, stages);
         }
     }
 
@@ -318,11 +319,7 @@ public final class TunerEngine implements AutoCloseable {
             if (aware != null) {
                 aware.close();
             }
-            try (NDManager m = manager.newSubManager()) {
-                NDArray rCopy = reference.duplicate();
-                rCopy.attach(m);
-                aware = new NearestNeighbourInversion(mech.deterministicPart(rCopy, allIds), nonTarget, manager);
-            }
+            aware = NearestNeighbourInversion.aware(resources.reference(), mech, nonTarget, manager);
             awareKey = key;
         }
         return aware;

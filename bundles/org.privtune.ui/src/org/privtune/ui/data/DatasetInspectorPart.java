@@ -13,7 +13,6 @@ import jakarta.annotation.PreDestroy;
 
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
-import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -49,6 +48,7 @@ import org.privtune.data.io.RecentImports;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.DatasetCharts;
 import org.privtune.ui.jobs.ViewJobs;
+import org.privtune.ui.prefs.StudioPreferences;
 
 /**
  * Dataset Inspector: pick a built-in data set, a recent import or import a file; browse its records
@@ -66,7 +66,7 @@ public class DatasetInspectorPart {
     private static final int PREVIEW_CHARS = 240;
 
     private final DataCommands data = DataCommands.defaults();
-    private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
+    private final IEclipsePreferences prefs = StudioPreferences.node();
 
     private Display display;
     private Combo datasetCombo;

@@ -13,7 +13,6 @@ import jakarta.annotation.PreDestroy;
 
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
-import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.dialogs.InputDialog;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -79,7 +78,7 @@ public class NoiseTunerPart {
     private static final int MIN_BUDGET = 2;
     private static final double[] SWEEP = {0.125, 0.25, 0.5, 1, 2, 4, 8};
 
-    private final IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode("org.privtune.ui");
+    private final IEclipsePreferences prefs = StudioPreferences.node();
     private final Consumer<MechanismSelection.Settings> selectionListener = this::showSettings;
 
     private Display display;
