@@ -71,6 +71,42 @@ class HopSwapMechanismTest {
         }
     }
 
+    /**
+     * A type seen once in class 0 against a type seen 40 times, 36 of them in class 0: a pseudo
+     * count of 20 shrinks the singleton's score to almost nothing (its P(y | v) is pulled to the
+     * prior) and the frequent type's far less. Same counts, same dominant labels.
+     */
+    @Test
+    void aLargerPseudoCountShrinksRareTypesTowardsThePrior() {
+        SpecialTokens tokens = SpecialTokens.only(V, 0, 101, 102);
+        List<int[]> sents = new ArrayList<>();
+        int[] labels = new int[80];
+        for (int s = 0; s < 80; s++) {
+            labels[s] = s % 2;
+            boolean frequent = s % 2 == 0 && s < 72 || s == 1 || s == 3 || s == 5 || s == 7;
+            sents.add(s == 0 ? new int[] {101, 20, 30, 102} : frequent ? new int[] {101, 20, 102} : new int[] {101, 21, 102});
+        }
+        // type 30: once, class 0; type 20: the even sentences below 72 (36, class 0) and 4 odd ones (class 1)
+        TaskRelevance weak = TaskRelevance.fromLabelledIds(V, sents, labels, 2, tokens);
+        assertEquals(1, weak.count(30));
+        assertEquals(40, weak.count(20));
+        assertEquals(0, weak.dominantLabel(30));
+        assertEquals(0, weak.dominantLabel(20));
+        TaskRelevance strong = weak.withPseudoCount(20);
+        assertEquals(20.0, strong.pseudoCount());
+        assertEquals(0, strong.dominantLabel(20));
+        assertTrue(strong.score(30) < weak.score(30) / 10, "singleton shrunk: " + weak.score(30) + " -> " + strong.score(30));
+        assertTrue(strong.score(20) > weak.score(20) / 3, "frequent type kept: " + weak.score(20) + " -> " + strong.score(20));
+        assertTrue(strong.score(20) > 50 * strong.score(30),
+                "frequent type first: " + strong.score(20) + " against " + strong.score(30));
+        assertEquals(weak.score(20), weak.withPseudoCount(TaskRelevance.PSEUDO_COUNT).score(20), "same pseudo count, same scores");
+        assertThrows(IllegalArgumentException.class, () -> weak.withPseudoCount(-1));
+        assertThrows(org.privtune.core.InvalidInputException.class,
+                () -> MechanismSpec.parse("privtune-swap:prior=-2"));
+        assertEquals(20.0, MechanismSpec.parse("privtune-swap:keep=0.1,prior=20").prior());
+        assertEquals(MechanismSpec.parse("privtune-swap:prior=7"), MechanismSpec.parse(MechanismSpec.parse("privtune-swap:prior=7").toString()));
+    }
+
     @Test
     void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
         try (NDManager m = Synthetic.manager()) {

@@ -46,11 +46,10 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     HopSwapMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
         super(spec, res.tokens(), parent);
         this.hops = hops;
-        this.kept = res.relevance() == null ? new boolean[res.reference().vocabSize()]
-                : res.relevance().keptTypes(spec.keep());
+        TaskRelevance rel = res.relevance() == null ? null : res.relevance().withPseudoCount(spec.prior());
+        this.kept = rel == null ? new boolean[res.reference().vocabSize()] : rel.keptTypes(spec.keep());
         this.candidates = new int[kept.length][];
         this.cumulative = new double[kept.length][];
-        TaskRelevance rel = res.relevance();
         boolean tiered = "tier".equals(spec.kept());
         if (rel != null && ("swap".equals(spec.kept()) || "freq".equals(spec.kept()) || tiered)) {
             // kept types: any kept type of the same dominant label (and, for tier, the same tier)

@@ -36,10 +36,14 @@ import org.privtune.core.InvalidInputException;
  *                      (replaced by another kept type of the same dominant label, uniformly) or
  *                      "freq" (the same, in proportion to training frequency) or "tier" (as
  *                      freq, within the same relevance tier of the kept set as well)
+ * @param prior         privtune-swap: pseudo count of the task relevance score (how many prior
+ *                      occurrences P(y | v) is smoothed with; {@link TaskRelevance#PSEUDO_COUNT} by
+ *                      default), so that types seen a few times do not enter the kept set
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
-        String calibration, double mix, int subspace, long seed, double keep, int pool, String kept) {
+        String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
+        double prior) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -61,7 +65,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send");
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -69,7 +73,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send");
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -100,45 +104,48 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         try {
             return switch (key) {
                 case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
-                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept);
+                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept, prior);
                 case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept);
+                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept, prior);
                 case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept);
+                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept, prior);
                 case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept);
+                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept, prior);
                 case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept, prior);
                 case "keep" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept, prior);
                 case "pool" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept, prior);
                 case "kept" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
                         lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool,
-                        value.toLowerCase(Locale.ROOT));
+                        value.toLowerCase(Locale.ROOT), prior);
+                case "prior" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept,
+                        nonNegative(Double.parseDouble(value), key, source));
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept)");
+                                + " keep pool kept prior)");
             };
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -155,8 +162,16 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept);
+                subspace, seed, keep, pool, kept, prior);
+    }
+
+    private static double nonNegative(double value, String key, String source) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
+                    "must be a finite number >= 0, got " + value);
+        }
+        return value;
     }
 }

@@ -25,7 +25,10 @@ public final class Metrics {
     /** A4, substitution inversion with a token prior (text-level substitution mechanisms only). */
     public static final String A4_TOP1 = "a4_top1";
     public static final String A4_TOP5 = "a4_top5";
-    /** Inversion ASR: the largest top-1 of A1, A2, A3 (issue 6) and, where it applies, A4. */
+    /** A0, the position prior: no representation read (the floor of the inversion ASR). */
+    public static final String A0_TOP1 = "a0_top1";
+    public static final String A0_TOP5 = "a0_top5";
+    /** Inversion ASR: the largest top-1 of A1, A2, A3 (issue 6), A0 and, where it applies, A4. */
     public static final String INVERSION_ASR = "inversion_asr";
     public static final String B1_ACC = "b1_source_acc";
     public static final String B1_MAJORITY = "b1_source_majority";
@@ -42,13 +45,13 @@ public final class Metrics {
     /** Every metric, in column order. */
     public static final List<String> ALL = List.of(ACCURACY, MACRO_F1, A1_PLAIN_COS_TOP1, A1_PLAIN_COS_TOP5,
             A1_PLAIN_L2_TOP1, A1_PLAIN_L2_TOP5, A1_AWARE_COS_TOP1, A1_AWARE_COS_TOP5, A1_AWARE_L2_TOP1,
-            A1_AWARE_L2_TOP5, A1_TOP1, A1_TOP5, A2_TOP1, A2_TOP5, A3_TOP1, A3_TOP5, A4_TOP1, A4_TOP5, INVERSION_ASR, B1_ACC, B1_MAJORITY,
+            A1_AWARE_L2_TOP5, A1_TOP1, A1_TOP5, A2_TOP1, A2_TOP5, A3_TOP1, A3_TOP5, A4_TOP1, A4_TOP5, A0_TOP1, A0_TOP5, INVERSION_ASR, B1_ACC, B1_MAJORITY,
             B2_ACC, B2_MAJORITY, B3_ACC, B3_MAJORITY, NOISE_NORM, SCORED_TOKENS, A3_SCORED_TOKENS, TRAIN_SECONDS,
             ATTACK_SECONDS);
 
     /** The metrics shown in summary.md. */
     public static final List<String> SUMMARY = List.of(ACCURACY, A1_TOP1, A1_AWARE_COS_TOP1, A2_TOP1, A3_TOP1,
-            A4_TOP1, INVERSION_ASR, B1_ACC, B2_ACC, B3_ACC, NOISE_NORM);
+            A4_TOP1, A0_TOP1, INVERSION_ASR, B1_ACC, B2_ACC, B3_ACC, NOISE_NORM);
 
     private Metrics() {
     }

@@ -36,7 +36,7 @@ public final class ResultCharts {
     public static final Map<String, String> FRONTIERS = new LinkedHashMap<>();
 
     static {
-        FRONTIERS.put(Metrics.INVERSION_ASR, "Inversion ASR (max top-1 of A1, A2, A3)");
+        FRONTIERS.put(Metrics.INVERSION_ASR, "Inversion ASR (max top-1 of A0-A4)");
         FRONTIERS.put(Metrics.A1_TOP1, "A1 nearest neighbour (strongest variant) top-1");
         FRONTIERS.put(Metrics.A2_TOP1, "A2 learned inversion top-1");
         FRONTIERS.put(Metrics.A3_TOP1, "A3 optimisation inversion top-1");

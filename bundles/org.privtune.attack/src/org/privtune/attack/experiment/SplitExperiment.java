@@ -14,6 +14,7 @@ import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.attack.SubstitutionInversion;
 import org.privtune.attack.ObservedRepresentations;
 import org.privtune.attack.OptimisationInversion;
+import org.privtune.attack.PositionPrior;
 import org.privtune.attack.TokenRecovery;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
@@ -85,6 +86,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     private final Dataset victim;
     private List<TextTokenizer.Batch> auxBatches;
     private double[] auxPrior;
+    private PositionPrior positionPrior;
     private final List<String> labels;
     private ObservedRepresentations cleanTest;
 
@@ -144,7 +146,14 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return train.size();
     }
 
-    /** The attacker's auxiliary sentences, tokenised (loaded on first use). */
+    /** A0, learned once from the attacker's auxiliary text. */
+    private PositionPrior positionPrior(Progress progress) {
+        if (positionPrior == null) {
+            positionPrior = PositionPrior.learn(auxiliaryBatches(progress), tokens.specialFlags());
+        }
+        return positionPrior;
+    }
+
     /** Token frequencies of the attacker's auxiliary text (A4's prior), counted once. */
     private double[] auxiliaryPrior(Progress progress) {
         if (auxPrior == null) {
@@ -153,6 +162,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return auxPrior;
     }
 
+    /** The attacker's auxiliary sentences, tokenised (loaded on first use). */
     public List<TextTokenizer.Batch> auxiliaryBatches(Progress progress) {
         if (auxBatches == null) {
             progress.subTask("auxiliary text");
@@ -248,8 +258,9 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             TokenRecovery a3r = a3.evaluate(a3Sample, candidates, sm, progress);
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
-            m.put(Metrics.INVERSION_ASR, Math.max(Math.max(m.get(Metrics.A1_TOP1), m.getOrDefault(Metrics.A4_TOP1, 0.0)),
-                    Math.max(m.get(Metrics.A2_TOP1), m.get(Metrics.A3_TOP1))));
+            put(m, "a0", positionPrior(progress).evaluate(observed));
+            m.put(Metrics.INVERSION_ASR, Math.max(Math.max(Math.max(m.get(Metrics.A1_TOP1), m.getOrDefault(Metrics.A4_TOP1, 0.0)),
+                    Math.max(m.get(Metrics.A2_TOP1), m.get(Metrics.A3_TOP1))), m.get(Metrics.A0_TOP1)));
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();

@@ -115,10 +115,14 @@ public final class MechanismBenchmark {
                         bottomCpu);
                 System.out.printf(Locale.ROOT,
                         "perturbation cost per batch; alone = back-to-back calls after %d warm-up calls; after bottom ="
-                                + " each call right after a bottom forward, as in training (faults: minor page faults per call)%n",
-                        WARMUP);
+                                + " each call right after a bottom forward, as in training, after %d warm-up steps"
+                                + " (faults: minor page faults per call)%n",
+                        WARMUP, WARMUP_AFTER);
                 NDArray hidden = mini.bottom(idArr, maskArr);
                 for (String name : MechanismSpec.NAMES) {
+                    if (!ONLY.isEmpty() && !ONLY.contains(name)) {
+                        continue;
+                    }
                     MechanismSpec spec = MechanismSpec.defaults(name).with("k", Integer.toString(k), "bench");
                     long s0 = System.nanoTime();
                     try (NoiseMechanism mech = Mechanisms.create(spec, res, manager)) {
@@ -139,6 +143,17 @@ public final class MechanismBenchmark {
 
     static final int WARMUP = Integer.getInteger("privtune.bench.warmup", 60);
     static final int RUNS = Integer.getInteger("privtune.bench.runs", 30);
+    /**
+     * Warm-up steps (bottom forward + perturbation) before the after-bottom timing. It was 3 until
+     * session 5; a profile then showed that most page faults attributed to the mechanisms right
+     * after a forward pass belong to the warm-up: alternating 3 and 60 in one session, privtune's
+     * fell from 206-231 per call to 1-34 (docs/benchmarks.md). Training runs thousands of steps,
+     * so the steady state is what it pays.
+     */
+    static final int WARMUP_AFTER = Integer.getInteger("privtune.bench.warmupAfter", WARMUP);
+    /** -Dprivtune.bench.mechanisms=dchi,privtune times only those (default: every mechanism). */
+    static final List<String> ONLY = Arrays.stream(System.getProperty("privtune.bench.mechanisms", "").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList();
 
     private static void perturbOnce(NoiseMechanism mech, NDArray hidden, NDArray idArr, NDArray maskArr) {
         NDArray ii = mech.beforeBottom(idArr, maskArr);
@@ -163,7 +178,7 @@ public final class MechanismBenchmark {
         long perturb = 0;
         long faults = 0;
         long bottomFaults = 0;
-        for (int i = 0; i < RUNS + 3; i++) {
+        for (int i = 0; i < RUNS + WARMUP_AFTER; i++) {
             try (NDManager m = manager.newSubManager()) {
                 NDArray x = idArr.duplicate();
                 x.attach(m);
@@ -177,7 +192,7 @@ public final class MechanismBenchmark {
                 long t1 = System.nanoTime();
                 mech.afterBottom(h, x, maskArr);
                 long t2 = System.nanoTime();
-                if (i >= 3) {
+                if (i >= WARMUP_AFTER) {
                     bottom += t1 - t0;
                     perturb += t2 - t1 + t0 - tb;
                     faults += minorFaults() - f0;

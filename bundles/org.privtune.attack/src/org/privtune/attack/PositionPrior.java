@@ -1,0 +1,105 @@
+package org.privtune.attack;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.privtune.model.TextTokenizer;
+
+/**
+ * A0, the attack that reads no representation at all: for every scored position it guesses the
+ * tokens most frequent at that place in the attacker's auxiliary text, the place being the
+ * position counted from the sentence start and from its end (each capped at {@link #CAP}), e.g.
+ * "." just before [SEP]. Every mechanism here sends one representation per token, so positions and
+ * sentence length are visible to the cloud whatever the noise; this is the recovery an attacker
+ * gets from them and public text alone.
+ *
+ * <p>Why it is measured (results.md, session 5): it is the floor of the inversion ASR. Any setting
+ * whose other attacks come close to it hides token identities completely, and a goal stated as an
+ * ASR (the paper's 10%) has to be read against it: on the sentiment test split the most frequent
+ * token alone (".") is 6.8% of the scored tokens.
+ */
+public final class PositionPrior {
+
+    /** Positions from the start and from the end are distinguished up to this many. */
+    public static final int CAP = 8;
+    private static final int GUESSES = 5;
+
+    private final Map<Integer, long[]> byPlace;
+    private final long[] overall;
+
+    private PositionPrior(Map<Integer, long[]> byPlace, long[] overall) {
+        this.byPlace = byPlace;
+        this.overall = overall;
+    }
+
+    /** Counts the auxiliary text's tokens per place; special and padding tokens are not counted. */
+    public static PositionPrior learn(List<TextTokenizer.Batch> auxiliary, boolean[] special) {
+        Map<Integer, Map<Long, Integer>> counts = new HashMap<>();
+        Map<Long, Integer> all = new HashMap<>();
+        for (TextTokenizer.Batch b : auxiliary) {
+            for (int i = 0; i < b.size(); i++) {
+                long[] ids = b.ids()[i];
+                long[] mask = b.mask()[i];
+                int len = length(mask);
+                for (int t = 0; t < ids.length; t++) {
+                    if (mask[t] != 0 && !isSpecial(ids[t], special)) {
+                        counts.computeIfAbsent(place(t, len), k -> new HashMap<>()).merge(ids[t], 1, Integer::sum);
+                        all.merge(ids[t], 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        Map<Integer, long[]> byPlace = new HashMap<>();
+        counts.forEach((place, c) -> byPlace.put(place, mostFrequent(c)));
+        return new PositionPrior(byPlace, mostFrequent(all));
+    }
+
+    /** Scores the guesses at every scored position of {@code observed} (its representations unread). */
+    public TokenRecovery evaluate(ObservedRepresentations observed) {
+        TokenRecovery r = TokenRecovery.EMPTY;
+        for (ObservedRepresentations.Batch b : observed.batches()) {
+            long[] idx = b.scoredIndices();
+            long[][] guesses = new long[idx.length][];
+            for (int j = 0; j < idx.length; j++) {
+                int s = (int) idx[j] / b.length();
+                int t = (int) idx[j] % b.length();
+                int len = 0;
+                for (int u = 0; u < b.length(); u++) {
+                    len += b.mask()[s * b.length() + u] != 0 ? 1 : 0;
+                }
+                guesses[j] = guesses(t, len);
+            }
+            r = r.plus(TokenRecovery.score(guesses, b.scoredIds()));
+        }
+        return r;
+    }
+
+    /** The ranked guesses at position t of a sentence of {@code len} tokens (specials included). */
+    long[] guesses(int t, int len) {
+        long[] g = byPlace.get(place(t, len));
+        return g == null || g.length == 0 ? overall : g;
+    }
+
+    private static int place(int t, int len) {
+        return Math.min(t, CAP) * (CAP + 1) + Math.min(Math.max(len - 1 - t, 0), CAP);
+    }
+
+    private static int length(long[] mask) {
+        int n = 0;
+        for (long m : mask) {
+            n += m != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static boolean isSpecial(long id, boolean[] special) {
+        return id < 0 || id >= special.length || special[(int) id];
+    }
+
+    private static long[] mostFrequent(Map<Long, Integer> c) {
+        return c.entrySet().stream()
+                .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(GUESSES).mapToLong(Map.Entry::getKey).toArray();
+    }
+}
