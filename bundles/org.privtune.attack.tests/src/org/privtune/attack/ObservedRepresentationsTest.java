@@ -3,6 +3,7 @@ package org.privtune.attack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,75 @@ class ObservedRepresentationsTest {
                 }
                 assertEquals(s / n, pooled[k], 1e-5);
             }
+        }
+    }
+
+    /**
+     * A transform that reverses the order of each sentence's ordinary tokens (as privtune-swap's
+     * shuffle=1 permutes them): every observed row must be scored against the token that now
+     * stands there, which the lookup bottom makes checkable (row = table[token at that row]).
+     */
+    @Test
+    void aReorderingTransformIsScoredAgainstTheTokenItMovedThere() {
+        try (NDManager m = Toy.manager()) {
+            NDArray table = m.create(Toy.randomRows(V, D, 4), new Shape(V, D));
+            boolean[] special = Toy.specials(V);
+            DevicePath path = new DevicePath((ids, mask) -> Toy.lookup(table, ids), special, m);
+            DeviceTransform reverse = new DeviceTransform() {
+                private int[] order;
+
+                @Override
+                public NDArray beforeBottom(NDArray ids, NDArray mask) {
+                    long[] a = ids.toLongArray();
+                    long[] k = mask.toLongArray();
+                    int t = (int) ids.getShape().get(1);
+                    order = new int[a.length];
+                    long[] out = a.clone();
+                    for (int row = 0; row * t < a.length; row++) {
+                        int[] slots = java.util.stream.IntStream.range(row * t, (row + 1) * t)
+                                .filter(i -> k[i] != 0 && !special[(int) a[i]]).toArray();
+                        for (int j = 0; j < slots.length; j++) {
+                            order[slots[j]] = slots[slots.length - 1 - j];
+                            out[slots[j]] = a[order[slots[j]]];
+                        }
+                    }
+                    for (int i = 0; i < a.length; i++) {
+                        if (k[i] == 0 || special[(int) a[i]]) {
+                            order[i] = i;
+                        }
+                    }
+                    return m.create(out, ids.getShape());
+                }
+
+                @Override
+                public NDArray afterBottom(NDArray hidden, NDArray tokenIds, NDArray mask) {
+                    return hidden;
+                }
+
+                @Override
+                public int[] lastOrder() {
+                    return order;
+                }
+            };
+            List<TextTokenizer.Batch> sents = Toy.sentences(12, 6, V, 5);
+            ObservedRepresentations obs = path.observe(sents, reverse, Progress.NONE);
+            float[] rows = table.toFloatArray();
+            int moved = 0;
+            int b = 0;
+            for (ObservedRepresentations.Batch ob : obs.batches()) {
+                long[] idx = ob.scoredIndices();
+                long[] truth = ob.scoredIds();
+                long[] original = sents.get(b++).flatIds();
+                for (int j = 0; j < idx.length; j++) {
+                    int p = (int) idx[j];
+                    for (int k = 0; k < D; k++) {
+                        assertEquals(rows[(int) truth[j] * D + k], ob.representations()[p * D + k], 1e-6,
+                                "row " + p + " scored against the token sent there");
+                    }
+                    moved += truth[j] != original[p] ? 1 : 0;
+                }
+            }
+            assertTrue(moved > 10, "the transform did move tokens: " + moved);
         }
     }
 

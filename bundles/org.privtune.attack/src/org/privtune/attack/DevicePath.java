@@ -74,7 +74,11 @@ public final class DevicePath {
                     hidden = bottom.encode(input, mask);
                 }
                 NDArray sent = transform.afterBottom(hidden, input, mask);
-                out.add(ObservedRepresentations.batch(sent, mask, ids, specialFlags));
+                // a mechanism that reorders tokens: row i is scored against the token now at i
+                int[] order = transform.lastOrder();
+                NDArray truth = order == null ? ids
+                        : m.create(DeviceTransform.inSentOrder(ids.toLongArray(), order), ids.getShape());
+                out.add(ObservedRepresentations.batch(sent, mask, truth, specialFlags));
             }
         }
         return new ObservedRepresentations(out);

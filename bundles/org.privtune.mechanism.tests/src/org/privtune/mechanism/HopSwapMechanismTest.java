@@ -107,6 +107,54 @@ class HopSwapMechanismTest {
         assertEquals(MechanismSpec.parse("privtune-swap:prior=7"), MechanismSpec.parse(MechanismSpec.parse("privtune-swap:prior=7").toString()));
     }
 
+    /**
+     * shuffle=1 sends the same substitutes as shuffle=0 (same seed), permuted within each row over
+     * the ordinary tokens only, and {@code lastOrder} says where each came from, so that attacks
+     * can score every row against its true token.
+     */
+    @Test
+    void shuffleMovesTheSameSubstitutesWithinRowsAndSaysWhere() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            SpecialTokens tokens = res.tokens();
+            long[] idArr = {101, 50, 12, 60, 33, 17, 40, 102, 101, 17, 51, 150, 13, 102, 0, 0};
+            long[] maskArr = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+            NDArray ids = m.create(idArr, new Shape(2, 8));
+            NDArray mask = m.create(maskArr, new Shape(2, 8));
+            MechanismSpec plain = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.34,seed=3");
+            try (NoiseMechanism p = Mechanisms.create(plain, res, m);
+                    NoiseMechanism s = Mechanisms.create(plain.with("shuffle", "1", "test"), res, m)) {
+                long[] sp = p.beforeBottom(ids, mask).toLongArray();
+                assertEquals(null, p.lastOrder(), "shuffle=0 keeps the order");
+                long[] ss = s.beforeBottom(ids, mask).toLongArray();
+                int[] order = s.lastOrder();
+                boolean[] seen = new boolean[order.length];
+                int moved = 0;
+                TokenSubstitution law = (TokenSubstitution) s;
+                long[] truth = org.privtune.model.DeviceTransform.inSentOrder(idArr, order);
+                for (int i = 0; i < idArr.length; i++) {
+                    assertFalse(seen[order[i]], "a permutation");
+                    seen[order[i]] = true;
+                    assertEquals(i / 8, order[i] / 8, "within its row");
+                    assertEquals(sp[order[i]], ss[i], "the same substitute, moved");
+                    if (maskArr[i] == 0 || tokens.isSpecial((int) idArr[i])) {
+                        assertEquals(i, order[i], "special or padding stays at " + i);
+                    } else {
+                        assertTrue(maskArr[order[i]] != 0 && !tokens.isSpecial((int) idArr[order[i]]));
+                        int u = (int) ss[i];
+                        assertTrue(Arrays.stream(law.substitutes((int) truth[i]).ids()).anyMatch(x -> x == u),
+                                "row " + i + " is a substitute of the token the order names");
+                        moved += order[i] != i ? 1 : 0;
+                    }
+                }
+                assertTrue(moved >= 4, "tokens moved: " + moved);
+                assertEquals("1", MechanismSpec.parse(s.spec().toString()).shuffle() ? "1" : "0", "round trip");
+            }
+            assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> MechanismSpec.parse("privtune-swap:shuffle=maybe"));
+        }
+    }
+
     @Test
     void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
         try (NDManager m = Synthetic.manager()) {

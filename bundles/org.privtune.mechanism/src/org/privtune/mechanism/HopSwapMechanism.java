@@ -42,6 +42,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     private final double[][] cumulative;
     private long swapCalls;
     private int[] lastTargets;
+    private int[] lastOrder;
 
     HopSwapMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
         super(spec, res.tokens(), parent);
@@ -148,10 +149,63 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             out[i] = u;
             targets[i] = u;
         }
+        lastOrder = null;
+        if (spec.shuffle()) {
+            // the permutation has its own stream, so the substitutes are those of shuffle=0
+            lastOrder = shuffleWithinRows(out, ids, mask, (int) shape.get(shape.dimension() - 1), this::isSpecial,
+                    new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x0DDBA11L, swapCalls - 1)));
+            for (int i = 0; i < out.length; i++) {
+                targets[i] = targets[i] < 0 ? -1 : (int) out[i];
+            }
+        }
         lastTargets = targets;
         NDArray swapped = tokenIds.getManager().create(out, shape);
         return swapped.getDataType() == tokenIds.getDataType() ? swapped
                 : swapped.toType(tokenIds.getDataType(), false);
+    }
+
+    /**
+     * {@code shuffle=1}: permutes, in place and within each row of {@code length}, the tokens at the
+     * eligible positions (attention mask set, not special; specials and padding stay where they
+     * are). Why (results.md, session 5): one representation per token tells the cloud each token's
+     * position, and position alone (A0) recovers 10.4% of the test tokens; after a shuffle both
+     * the row index and the position embedding inside each representation are random. The top's
+     * mean pooling ignores order, its attention layers see the shuffled positions.
+     *
+     * @return per flat position, the flat position whose token now stands there
+     */
+    static int[] shuffleWithinRows(long[] out, long[] original, long[] mask, int length,
+            java.util.function.LongPredicate special, SplittableRandom rnd) {
+        int[] order = new int[out.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        int[] slots = new int[length];
+        for (int row = 0; row * length < out.length; row++) {
+            int k = 0;
+            for (int t = row * length; t < (row + 1) * length; t++) {
+                if (mask[t] != 0 && !special.test(original[t])) {
+                    slots[k++] = t;
+                }
+            }
+            for (int j = k - 1; j > 0; j--) { // Fisher-Yates over the slots
+                int r = rnd.nextInt(j + 1);
+                int a = slots[j];
+                int b = slots[r];
+                long tmp = out[a];
+                out[a] = out[b];
+                out[b] = tmp;
+                int o = order[a];
+                order[a] = order[b];
+                order[b] = o;
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public int[] lastOrder() {
+        return lastOrder;
     }
 
     /** d_chi noise on every eligible token, as {@code dchi}; the report's targets are the substitutes. */

@@ -21,6 +21,30 @@ public interface DeviceTransform {
     /** Representation-level step after the bottom model: the perturbation that is sent. */
     NDArray afterBottom(NDArray hidden, NDArray tokenIds, NDArray attentionMask);
 
+    /**
+     * After {@link #beforeBottom}: for every flat position of the batch it returned, the flat
+     * position of the original token that now stands there; null (the default) when the text-level
+     * step keeps the order. An attack scores row i against the original token at {@code order[i]}.
+     */
+    default int[] lastOrder() {
+        return null;
+    }
+
+    /** The true ids in the order of what was sent: {@code ids} itself when {@code order} is null. */
+    static long[] inSentOrder(long[] ids, int[] order) {
+        if (order == null) {
+            return ids;
+        }
+        if (order.length != ids.length) {
+            throw new IllegalArgumentException("order of " + order.length + " positions for " + ids.length + " ids");
+        }
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[order[i]];
+        }
+        return out;
+    }
+
     /** Sends the bottom model's output unchanged. */
     DeviceTransform IDENTITY = (hidden, tokenIds, mask) -> hidden;
 }

@@ -259,8 +259,9 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
             put(m, "a0", positionPrior(progress).evaluate(observed));
-            m.put(Metrics.INVERSION_ASR, Math.max(Math.max(Math.max(m.get(Metrics.A1_TOP1), m.getOrDefault(Metrics.A4_TOP1, 0.0)),
-                    Math.max(m.get(Metrics.A2_TOP1), m.get(Metrics.A3_TOP1))), m.get(Metrics.A0_TOP1)));
+            // the strongest attack; A4 only exists for text-level substitutions
+            m.put(Metrics.INVERSION_ASR, java.util.stream.Stream.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1,
+                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).max().orElseThrow());
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();

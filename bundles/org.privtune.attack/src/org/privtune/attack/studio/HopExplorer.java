@@ -19,6 +19,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.ReferenceSpace;
+import org.privtune.model.DeviceTransform;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -96,8 +97,9 @@ public final class HopExplorer implements AutoCloseable {
             NDArray x = out.reshape(t, d);
             long[][] guess = engine.plainAttack().topK(x, NearestNeighbourInversion.Metric.COSINE, 1);
             List<TokenRow> rows = new ArrayList<>();
+            long[] truth = DeviceTransform.inSentOrder(b.ids()[0], mech.lastOrder()); // token behind each sent row
             for (int i = 0; i < t; i++) {
-                int id = (int) b.ids()[0][i];
+                int id = (int) truth[i];
                 if (b.mask()[0][i] == 0 || engine.tokens().isSpecial(id)) {
                     continue;
                 }
@@ -109,6 +111,18 @@ public final class HopExplorer implements AutoCloseable {
             }
             return new Analysis(sentence, spec, engine.split(), rows);
         }
+    }
+
+    /** Where the token of {@code position} was sent ({@code position} itself unless the mechanism reorders). */
+    static int sentPosition(int[] order, int position) {
+        if (order != null) {
+            for (int j = 0; j < order.length; j++) {
+                if (order[j] == position) {
+                    return j;
+                }
+            }
+        }
+        return position;
     }
 
     /** The {@value #EXAMPLES} members of a set most similar (cosine) to v's reference row. */
@@ -206,7 +220,8 @@ public final class HopExplorer implements AutoCloseable {
                 NDArray input = mech.beforeBottom(ids, mask);
                 NDArray hs = input == ids ? h : TunerEngine.bottom(engine.encoder(), engine.split(), input, mask);
                 float[] out = mech.afterBottom(hs, input, mask).toFloatArray();
-                samples.add(Arrays.copyOfRange(out, position * d, (position + 1) * d));
+                int at = sentPosition(mech.lastOrder(), position);
+                samples.add(Arrays.copyOfRange(out, at * d, (at + 1) * d));
             }
         }
         // PCA of neighbours + clean + target (not the samples: the plane must not move with the noise)

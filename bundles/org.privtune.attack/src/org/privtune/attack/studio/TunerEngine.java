@@ -25,6 +25,7 @@ import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PerturbationReport;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
 import org.privtune.model.LabelledText;
 import org.privtune.model.MiniLmFiles;
 import org.privtune.model.Pooling;
@@ -224,7 +225,8 @@ public final class TunerEngine implements AutoCloseable {
             progress.checkCancelled();
             at[1] = System.nanoTime();
 
-            long[] idFlat = idsB.toLongArray();
+            // the true token behind each sent row (a shuffling mechanism moves them)
+            long[] idFlat = DeviceTransform.inSentOrder(idsB.toLongArray(), mech.lastOrder());
             long[] maskFlat = maskB.toLongArray();
             List<Integer> positions = new ArrayList<>();
             for (int i = 0; i < idFlat.length; i++) {
