@@ -145,10 +145,10 @@ public final class MechanismBenchmark {
     static final int RUNS = Integer.getInteger("privtune.bench.runs", 30);
     /**
      * Warm-up steps (bottom forward + perturbation) before the after-bottom timing. It was 3 until
-     * session 5; a profile then showed that most page faults attributed to the mechanisms right
-     * after a forward pass belong to the warm-up: alternating 3 and 60 in one session, privtune's
-     * fell from 206-231 per call to 1-34 (docs/benchmarks.md). Training runs thousands of steps,
-     * so the steady state is what it pays.
+     * session 5; a profile then showed that many of the page faults attributed to the mechanisms
+     * right after a forward pass belong to the warm-up (privtune: 206-231 per call after 3 steps,
+     * 0-34 after 60 in three runs, but 206 in a fourth; docs/benchmarks.md). Training runs
+     * thousands of steps, so the steady state is what it pays.
      */
     static final int WARMUP_AFTER = Integer.getInteger("privtune.bench.warmupAfter", WARMUP);
     /** -Dprivtune.bench.mechanisms=dchi,privtune times only those (default: every mechanism). */
