@@ -155,6 +155,27 @@ class HopSwapMechanismTest {
         }
     }
 
+    /** The Noise Tuner's swap options field: allowed keys only, range-checked, errors name the key. */
+    @Test
+    void optionsTextAppliesAllowedKeysAndNamesTheBadOne() {
+        List<String> keys = List.of("pool", "kept", "prior", "shuffle");
+        MechanismSpec base = MechanismSpec.defaults("privtune-swap");
+        MechanismSpec s = base.withOptions(" pool=200 ,kept=tier,, shuffle=1 ", keys, "swap options");
+        assertEquals(200, s.pool());
+        assertEquals("tier", s.kept());
+        assertTrue(s.shuffle());
+        assertEquals(base.eps(), s.eps());
+        assertEquals(base, base.withOptions("", keys, "swap options"));
+        org.privtune.core.InvalidInputException e = assertThrows(org.privtune.core.InvalidInputException.class,
+                () -> base.withOptions("pool=200, eps=3", keys, "swap options"));
+        assertTrue(e.getMessage().contains("eps"), e.getMessage());
+        e = assertThrows(org.privtune.core.InvalidInputException.class,
+                () -> base.withOptions("kept=maybe", keys, "swap options"));
+        assertTrue(e.getMessage().contains("kept"), e.getMessage());
+        assertThrows(org.privtune.core.InvalidInputException.class, () -> base.withOptions("pool", keys, "swap options"));
+        assertThrows(org.privtune.core.InvalidInputException.class, () -> base.withOptions("pool=-1", keys, "swap options"));
+    }
+
     @Test
     void everyOtherTokenIsReplacedByAnIndirectNeighbourReproducibly() {
         try (NDManager m = Synthetic.manager()) {

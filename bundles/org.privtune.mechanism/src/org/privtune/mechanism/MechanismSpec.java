@@ -157,6 +157,32 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         }
     }
 
+    /**
+     * The spec with {@code "key=value, key=value"} applied (empty parts ignored), for fields where
+     * a user types a few parameters; only the keys in {@code allowed} are accepted, and the
+     * result is range-checked ({@link Mechanisms#validate}). Errors name the key.
+     */
+    public MechanismSpec withOptions(String text, java.util.Collection<String> allowed, String source) {
+        MechanismSpec s = this;
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidInputException(source, 0, p, "expected key=value");
+            }
+            String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            if (!allowed.contains(key)) {
+                throw new InvalidInputException(source, 0, key, "not one of " + String.join(", ", allowed));
+            }
+            s = s.with(key, p.substring(eq + 1).trim(), source);
+        }
+        Mechanisms.validate(s);
+        return s;
+    }
+
     /** The same spec with another seed. */
     public MechanismSpec withSeed(long newSeed) {
         return with("seed", Long.toString(newSeed), toString());

@@ -58,7 +58,8 @@ public final class Mechanisms {
                 x -> HopDistances.compute(g.truncate(spec.k()), spec.n(), res.tokens()));
     }
 
-    private static void validate(MechanismSpec s) {
+    /** Checks every parameter's range; the message names the parameter. */
+    public static void validate(MechanismSpec s) {
         String src = "mechanism spec '" + s + "'";
         if (!(s.eps() > 0)) {
             throw new InvalidInputException(src, 0, "eps", "must be > 0");

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
+import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.about.AboutDialog;
 import org.privtune.ui.handlers.ShowPartHandler;
 import org.privtune.ui.prefs.StudioPreferencePage;
@@ -208,11 +209,38 @@ class StudioWorkbenchTest {
             MechanismPresets.Preset p = MechanismPresets.user().load(MechanismPresets.TRAINING);
             NoiseTunerPart tuner = (NoiseTunerPart) parts.getActivePart().getObject();
             assertEquals(tuner.currentSpec(), p.spec());
+            checkSwapOptions(tuner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             System.clearProperty("privtune.presets.dir");
         }
+    }
+
+    /**
+     * privtune-swap's options field: a valid text is in the spec the tuner evaluates, a refused
+     * one is marked, names the field and changes nothing.
+     */
+    private static void checkSwapOptions(NoiseTunerPart tuner) {
+        org.eclipse.swt.widgets.Combo combo = tuner.mechanismCombo();
+        combo.select(java.util.Arrays.asList(MechanismSpec.NAMES).indexOf(MechanismSpec.PRIVTUNE_SWAP));
+        combo.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+        org.eclipse.swt.widgets.Text options = tuner.swapOptionsField();
+        assertTrue(options.isEnabled(), "swap options are enabled for privtune-swap");
+        options.setText("pool=200, kept=tier, shuffle=1");
+        MechanismSpec swap = tuner.currentSpec();
+        assertEquals(MechanismSpec.PRIVTUNE_SWAP, swap.name());
+        assertEquals(200, swap.pool());
+        assertEquals("tier", swap.kept());
+        assertTrue(swap.shuffle());
+        options.setText("pool=200, kept=maybe");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());
+        assertTrue(options.getToolTipText().contains("kept"), options.getToolTipText());
+        assertEquals(swap, tuner.currentSpec(), "a refused text changes nothing");
+        options.setText("eps=3");
+        assertTrue(options.getToolTipText().contains("eps"), "keys with their own control are refused");
+        options.setText("");
+        assertEquals(0, tuner.currentSpec().pool(), "empty: the defaults");
     }
 
     /** Window > Preferences: the page checks its fields as they are typed, and OK stores them. */
@@ -352,6 +380,10 @@ class StudioWorkbenchTest {
 
     /** Redraws the whole window, copies it from the screen, saves it and returns the pixels. */
     static ImageData screenshot(Display display, Shell shell, String name) {
+        // the pointer rests where Xvfb put it (the screen's centre), over whatever widget lies
+        // there; its tooltip would cover the screenshot, so it goes to the screen's corner first
+        Rectangle screen = display.getBounds();
+        display.setCursorLocation(screen.x + screen.width - 1, screen.y + screen.height - 1);
         shell.redraw(0, 0, shell.getSize().x, shell.getSize().y, true);
         shell.update();
         settle(display);

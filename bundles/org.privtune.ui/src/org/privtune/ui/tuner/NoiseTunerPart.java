@@ -31,6 +31,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -89,6 +90,9 @@ public class NoiseTunerPart {
     private Spinner k;
     private Spinner rho;
     private Spinner keep;
+    /** privtune-swap's other options, typed as key=value pairs; {@link #validOptions} is the last valid text. */
+    private Text swapOptions;
+    private String validOptions = "";
     private PositionSlider alpha;
     private Label alphaValue;
     private Spinner split;
@@ -151,6 +155,12 @@ public class NoiseTunerPart {
         rho = spinner(controls, "norm budget \u03c1", 0, 500, 1);
         keep = spinner(controls, "kept share % (swap)", 0, 100, 0);
         keep.setToolTipText("privtune-swap: share of training tokens (the most label-informative types) left unsubstituted");
+        new Label(controls, SWT.NONE).setText("swap options");
+        swapOptions = new Text(controls, SWT.BORDER);
+        swapOptions.setMessage("e.g. pool=200, kept=tier, shuffle=1");
+        swapOptions.setToolTipText(SWAP_OPTIONS_TIP);
+        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(swapOptions);
+        swapOptions.addListener(SWT.Modify, e -> swapOptionsTyped());
         alphaValue = valueRow(controls, "importance \u03b1");
         alpha = slider(controls, 95);
         split = spinner(controls, "split layer", 0, 6, 0);
@@ -263,6 +273,11 @@ public class NoiseTunerPart {
             k.setSelection(spec.k());
             rho.setSelection((int) Math.round(spec.rho() * 10));
             keep.setSelection((int) Math.round(spec.keep() * 100));
+            if (MechanismSpec.PRIVTUNE_SWAP.equals(spec.name())) {
+                validOptions = swapOptionsText(spec);
+                swapOptions.setText(validOptions);
+                swapOptions.setForeground(null);
+            }
             alpha.setSelection((int) Math.round(spec.alpha() * 100));
             split.setSelection(s.split());
             updateLabels();
@@ -285,8 +300,57 @@ public class NoiseTunerPart {
         rho.setEnabled(graph);
         alpha.setEnabled(graph || name.equals(MechanismSpec.SAP));
         eps.setEnabled(!name.equals(MechanismSpec.NONE));
+        keep.setEnabled(name.equals(MechanismSpec.PRIVTUNE_SWAP));
+        swapOptions.setEnabled(name.equals(MechanismSpec.PRIVTUNE_SWAP));
         specText.setText(spec.toString().replace(",", ", "));
         specText.getParent().layout(true);
+    }
+
+    /** The keys the swap options field accepts (the others have their own controls). */
+    static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle");
+    private static final String SWAP_OPTIONS_TIP = "privtune-swap: further options as key=value pairs separated by commas:"
+            + " pool (frequent types swapped among each other), kept (send, swap, freq, tier), prior (pseudo count of"
+            + " the relevance score), shuffle (1: tokens sent in a random order); docs/method.md 6.6";
+
+    /** The swap options of {@code spec} as the field shows them (its defaults left out). */
+    static String swapOptionsText(MechanismSpec spec) {
+        MechanismSpec d = MechanismSpec.defaults(MechanismSpec.PRIVTUNE_SWAP);
+        List<String> parts = new ArrayList<>();
+        if (spec.pool() != d.pool()) {
+            parts.add("pool=" + spec.pool());
+        }
+        if (!spec.kept().equals(d.kept())) {
+            parts.add("kept=" + spec.kept());
+        }
+        if (spec.prior() != d.prior()) {
+            parts.add(String.format(Locale.ROOT, "prior=%s", spec.prior()));
+        }
+        if (spec.shuffle() != d.shuffle()) {
+            parts.add("shuffle=" + (spec.shuffle() ? 1 : 0));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Checks the swap options as they are typed; a valid text becomes the current one. */
+    private void swapOptionsTyped() {
+        if (updating) {
+            return;
+        }
+        String text = swapOptions.getText();
+        try {
+            MechanismSpec.defaults(MechanismSpec.PRIVTUNE_SWAP).withOptions(text, SWAP_OPTION_KEYS, "swap options");
+        } catch (InvalidInputException e) {
+            swapOptions.setForeground(display.getSystemColor(SWT.COLOR_RED));
+            swapOptions.setToolTipText(e.getMessage());
+            setStatus(e.getMessage());
+            return;
+        }
+        swapOptions.setForeground(null);
+        swapOptions.setToolTipText(SWAP_OPTIONS_TIP);
+        if (!text.equals(validOptions)) {
+            validOptions = text;
+            changed(false);
+        }
     }
 
     /** The spec the widgets describe (defaults of the mechanism for every parameter not shown). */
@@ -299,6 +363,9 @@ public class NoiseTunerPart {
         s = s.with("k", Integer.toString(k.getSelection()), src);
         s = s.with("rho", Double.toString(rho.getSelection() / 10.0), src);
         s = s.with("keep", Double.toString(keep.getSelection() / 100.0), src);
+        if (MechanismSpec.PRIVTUNE_SWAP.equals(s.name())) {
+            s = s.withOptions(validOptions, SWAP_OPTION_KEYS, "swap options"); // checked when typed
+        }
         return s.with("alpha", Double.toString(alpha.getSelection() / 100.0), src);
     }
 
@@ -629,6 +696,10 @@ public class NoiseTunerPart {
 
     public XYIntervalSeriesCollection noiseDataset() {
         return noise;
+    }
+
+    public Text swapOptionsField() {
+        return swapOptions;
     }
 
     public Combo mechanismCombo() {
