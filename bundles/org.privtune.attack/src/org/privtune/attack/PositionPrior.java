@@ -59,16 +59,14 @@ public final class PositionPrior {
     public TokenRecovery evaluate(ObservedRepresentations observed) {
         TokenRecovery r = TokenRecovery.EMPTY;
         for (ObservedRepresentations.Batch b : observed.batches()) {
+            int[] lengths = new int[b.sentences()];
+            for (int i = 0; i < b.mask().length; i++) {
+                lengths[i / b.length()] += b.mask()[i] != 0 ? 1 : 0;
+            }
             long[] idx = b.scoredIndices();
             long[][] guesses = new long[idx.length][];
             for (int j = 0; j < idx.length; j++) {
-                int s = (int) idx[j] / b.length();
-                int t = (int) idx[j] % b.length();
-                int len = 0;
-                for (int u = 0; u < b.length(); u++) {
-                    len += b.mask()[s * b.length() + u] != 0 ? 1 : 0;
-                }
-                guesses[j] = guesses(t, len);
+                guesses[j] = guesses((int) idx[j] % b.length(), lengths[(int) idx[j] / b.length()]);
             }
             r = r.plus(TokenRecovery.score(guesses, b.scoredIds()));
         }

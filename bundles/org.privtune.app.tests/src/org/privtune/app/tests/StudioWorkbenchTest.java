@@ -36,11 +36,14 @@ import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.privtune.djl.runtime.DjlRuntime;
@@ -222,10 +225,10 @@ class StudioWorkbenchTest {
      * one is marked, names the field and changes nothing.
      */
     private static void checkSwapOptions(NoiseTunerPart tuner) {
-        org.eclipse.swt.widgets.Combo combo = tuner.mechanismCombo();
-        combo.select(java.util.Arrays.asList(MechanismSpec.NAMES).indexOf(MechanismSpec.PRIVTUNE_SWAP));
-        combo.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
-        org.eclipse.swt.widgets.Text options = tuner.swapOptionsField();
+        Combo combo = tuner.mechanismCombo();
+        combo.select(List.of(MechanismSpec.NAMES).indexOf(MechanismSpec.PRIVTUNE_SWAP));
+        combo.notifyListeners(SWT.Selection, new Event());
+        Text options = tuner.swapOptionsField();
         assertTrue(options.isEnabled(), "swap options are enabled for privtune-swap");
         options.setText("pool=200, kept=tier, shuffle=1");
         MechanismSpec swap = tuner.currentSpec();

@@ -261,7 +261,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a0", positionPrior(progress).evaluate(observed));
             // the strongest attack; A4 only exists for text-level substitutions
             m.put(Metrics.INVERSION_ASR, java.util.stream.Stream.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1,
-                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).max().orElseThrow());
+                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).max().getAsDouble());
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();
