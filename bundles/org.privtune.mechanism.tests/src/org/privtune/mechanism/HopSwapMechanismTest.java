@@ -346,4 +346,60 @@ class HopSwapMechanismTest {
             }
         }
     }
+
+    /**
+     * kept=canon: every kept type of one label and tier is sent as that class's most frequent
+     * type, always (the published law is a point mass on it), and the classes are those of
+     * kept=tier.
+     */
+    @Test
+    void canonicalSwapSendsEachClassAsItsMostFrequentMember() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            TaskRelevance rel = res.relevance();
+            boolean[] kept = rel.keptTypes(0.5);
+            int[] tier = HopSwapMechanism.relevanceTiers(rel, kept, HopSwapMechanism.TIERS);
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.5,kept=canon,seed=6");
+            try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+                TokenSubstitution law = (TokenSubstitution) mech;
+                List<Long> keptIds = new ArrayList<>();
+                for (int v = 0; v < kept.length; v++) {
+                    if (!kept[v] || rel.dominantLabel(v) < 0) {
+                        continue;
+                    }
+                    keptIds.add((long) v);
+                    TokenSubstitution.Substitution q = law.substitutes(v);
+                    assertEquals(1, q.ids().length, "one representative for " + v);
+                    assertEquals(1.0, q.probabilities()[0], 0);
+                    int c = q.ids()[0];
+                    assertTrue(kept[c], "a kept type is sent as a kept type");
+                    assertEquals(rel.dominantLabel(v), rel.dominantLabel(c), "same label for " + v);
+                    assertEquals(tier[v], tier[c], "same tier for " + v);
+                    for (int w = 0; w < kept.length; w++) {
+                        if (kept[w] && rel.dominantLabel(w) == rel.dominantLabel(v) && tier[w] == tier[v]) {
+                            assertTrue(rel.count(c) >= rel.count(w), "the class's most frequent type: " + c + " vs " + w);
+                        }
+                    }
+                }
+                assertTrue(keptIds.size() >= 4, "the toy kept set has the label words and more");
+                // the ids sent follow the law, call after call
+                long[] ids = keptIds.stream().mapToLong(Long::longValue).toArray();
+                long[] mask = new long[ids.length];
+                Arrays.fill(mask, 1);
+                for (int call = 0; call < 3; call++) {
+                    long[] out = mech.beforeBottom(m.create(ids, new Shape(1, ids.length)),
+                            m.create(mask, new Shape(1, ids.length))).toLongArray();
+                    for (int i = 0; i < ids.length; i++) {
+                        assertEquals(law.substitutes((int) ids[i]).ids()[0], out[i], "call " + call + ", token " + ids[i]);
+                    }
+                }
+                // the representative is the most frequent member, ties to the smaller id (50: 25
+                // occurrences, 12 and 13: 20 each)
+                assertEquals(50, HopSwapMechanism.canonicalMember(rel, new int[] {12, 50, 13}));
+                assertEquals(12, HopSwapMechanism.canonicalMember(rel, new int[] {13, 12}));
+                // the two label classes of the toy set get different representatives
+                assertTrue(law.substitutes(50).ids()[0] != law.substitutes(60).ids()[0]);
+            }
+        }
+    }
 }

@@ -23,7 +23,9 @@ import ai.djl.ndarray.types.Shape;
  * substitute u (docs/method.md 6.6): {@code kept=swap} replaces each kept type by another kept
  * type of the same dominant label, uniformly ({@code kept=freq}: in proportion to its training
  * frequency, so that the top mostly sees the common words of that label; {@code kept=tier}: as
- * freq, within the same relevance tier too, see {@link #relevanceTiers}), and {@code pool=P}
+ * freq, within the same relevance tier too, see {@link #relevanceTiers}; {@code kept=canon}: every
+ * kept type of one label and tier is sent as that class's most frequent type,
+ * {@link #canonicalMember}), and {@code pool=P}
  * substitutes the P most frequent other training types among each other, so that a frequent
  * token's substitute does not point back at it.
  *
@@ -40,6 +42,8 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     private final int[][] candidates;
     /** Per type with candidates, their cumulative draw weights (null: uniform). */
     private final double[][] cumulative;
+    /** {@code kept=canon}: per kept type the one type its class is always sent as (-1: none). */
+    private final int[] canonical;
     private long swapCalls;
     private int[] lastTargets;
     private int[] lastOrder;
@@ -51,7 +55,10 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         this.kept = rel == null ? new boolean[res.reference().vocabSize()] : rel.keptTypes(spec.keep());
         this.candidates = new int[kept.length][];
         this.cumulative = new double[kept.length][];
-        boolean tiered = "tier".equals(spec.kept());
+        this.canonical = new int[kept.length];
+        java.util.Arrays.fill(canonical, -1);
+        boolean canon = "canon".equals(spec.kept());
+        boolean tiered = "tier".equals(spec.kept()) || canon;
         if (rel != null && ("swap".equals(spec.kept()) || "freq".equals(spec.kept()) || tiered)) {
             // kept types: any kept type of the same dominant label (and, for tier, the same tier)
             int[] tier = tiered ? relevanceTiers(rel, kept, TIERS) : new int[kept.length];
@@ -64,6 +71,13 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             }
             for (java.util.List<Integer> members : byLabel.values()) {
                 int[] pool = members.stream().mapToInt(Integer::intValue).toArray();
+                if (canon) {
+                    int c = canonicalMember(rel, pool);
+                    for (int v : pool) {
+                        canonical[v] = c;
+                    }
+                    continue;
+                }
                 double[] cum = null;
                 if ("freq".equals(spec.kept()) || tiered) {
                     cum = new double[pool.length];
@@ -92,7 +106,25 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         }
     }
 
-    /** Relevance tiers of {@code kept=tier}. */
+    /**
+     * {@code kept=canon}: the class's most frequent training type (ties: the smaller id), so that
+     * the top keeps seeing one common word per label and tier. Why (results.md, session 6): a
+     * draw that does not depend on v within the class (kept=swap, freq, tier) tells the cloud only
+     * the class, and so does a fixed representative; the Bayes attacker guesses the same type
+     * either way (the likeliest member), but the top no longer has to learn a random word per
+     * occurrence.
+     */
+    static int canonicalMember(TaskRelevance rel, int[] members) {
+        int best = members[0];
+        for (int v : members) {
+            if (rel.count(v) > rel.count(best) || rel.count(v) == rel.count(best) && v < best) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /** Relevance tiers of {@code kept=tier} and {@code kept=canon}. */
     static final int TIERS = 4;
 
     /**
@@ -137,7 +169,9 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
                 continue;
             }
             int u;
-            if (candidates[v] != null) {
+            if (canonical[v] >= 0) {
+                u = canonical[v];
+            } else if (candidates[v] != null) {
                 u = cumulative[v] != null ? drawWeightedOther(candidates[v], cumulative[v], v, rnd)
                         : drawOther(candidates[v], v, rnd);
             } else if (kept[v]) {
@@ -219,6 +253,9 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     public Substitution substitutes(int v) {
         if (isSpecial(v)) {
             return new Substitution(new int[] {v}, new double[] {1});
+        }
+        if (canonical[v] >= 0) {
+            return new Substitution(new int[] {canonical[v]}, new double[] {1});
         }
         int[] set;
         if (candidates[v] != null && cumulative[v] != null && candidates[v].length >= 2) {

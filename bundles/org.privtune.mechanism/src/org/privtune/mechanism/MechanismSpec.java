@@ -35,7 +35,9 @@ import org.privtune.core.InvalidInputException;
  * @param kept          privtune-swap: what the kept types get: "send" (sent as they are), "swap"
  *                      (replaced by another kept type of the same dominant label, uniformly) or
  *                      "freq" (the same, in proportion to training frequency) or "tier" (as
- *                      freq, within the same relevance tier of the kept set as well)
+ *                      freq, within the same relevance tier of the kept set as well) or "canon"
+ *                      (every kept type of one label and tier sent as that class's most frequent
+ *                      type)
  * @param prior         privtune-swap: pseudo count of the task relevance score (how many prior
  *                      occurrences P(y | v) is smoothed with; {@link TaskRelevance#PSEUDO_COUNT} by
  *                      default), so that types seen a few times do not enter the kept set

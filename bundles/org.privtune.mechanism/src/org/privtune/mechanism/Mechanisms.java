@@ -100,8 +100,8 @@ public final class Mechanisms {
         if (s.pool() < 0) {
             throw new InvalidInputException(src, 0, "pool", "must be >= 0");
         }
-        if (!java.util.List.of("send", "swap", "freq", "tier").contains(s.kept())) {
-            throw new InvalidInputException(src, 0, "kept", "must be send, swap, freq or tier");
+        if (!java.util.List.of("send", "swap", "freq", "tier", "canon").contains(s.kept())) {
+            throw new InvalidInputException(src, 0, "kept", "must be send, swap, freq, tier or canon");
         }
     }
 }
