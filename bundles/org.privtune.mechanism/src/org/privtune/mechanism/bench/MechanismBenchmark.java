@@ -132,9 +132,11 @@ public final class MechanismBenchmark {
                         double[] after = afterBottom(manager, mini, mech, idArr, maskArr);
                         System.out.printf(Locale.ROOT,
                                 "%-10s setup %6d ms | alone %6.2f ms wall = %5.1f%%, %6.2f ms CPU = %5.1f%% | after bottom"
-                                        + " %6.2f ms = %5.1f%% of its bottom forward, faults %5.0f (bottom %5.0f)  (%s)%n",
+                                        + " %6.2f ms = %5.1f%% of its bottom forward (per step: median %5.1f%%, quartiles"
+                                        + " %4.1f-%4.1f%%), faults %5.0f (bottom %5.0f)  (%s)%n",
                                 name, setupMs, ms, 100 * ms / bottomMs, cpu, 100 * cpu / bottomCpu, after[1],
-                                100 * after[1] / after[0], after[2], after[3], spec);
+                                100 * after[1] / after[0], 100 * after[5], 100 * after[4], 100 * after[6], after[2],
+                                after[3], spec);
                     }
                 }
             }
@@ -168,7 +170,12 @@ public final class MechanismBenchmark {
 
     /**
      * Bottom forward then perturbation, RUNS times: {bottom ms, perturbation ms, minor faults per
-     * perturbation, minor faults per bottom forward}. Right after a forward pass the engine's freed buffers have gone back to the
+     * perturbation, minor faults per bottom forward, then the lower quartile, median and upper
+     * quartile of the per-step ratio perturbation / bottom}. Why the per-step ratio as well (session
+     * 6): on this VM a single stall of 10-20 ms (the normal draw alone took 3.2, 8.7 and 18.5 ms in
+     * three rounds) moves the mean of 30 steps by a percentage point of the forward; each step's
+     * ratio is taken against the forward pass right before it, under the same machine conditions,
+     * and the median of those is not moved by a few stalls. Right after a forward pass the engine's freed buffers have gone back to the
      * kernel, so every fresh tensor of the mechanism is paid in page faults; this is the cost a
      * training step sees.
      */
@@ -178,6 +185,7 @@ public final class MechanismBenchmark {
         long perturb = 0;
         long faults = 0;
         long bottomFaults = 0;
+        double[] ratios = new double[RUNS];
         for (int i = 0; i < RUNS + WARMUP_AFTER; i++) {
             try (NDManager m = manager.newSubManager()) {
                 NDArray x = idArr.duplicate();
@@ -197,11 +205,21 @@ public final class MechanismBenchmark {
                     perturb += t2 - t1 + t0 - tb;
                     faults += minorFaults() - f0;
                     bottomFaults += f0 - fb;
+                    ratios[i - WARMUP_AFTER] = (t2 - t1 + t0 - tb) / (double) (t1 - t0);
                 }
             }
         }
+        Arrays.sort(ratios);
         return new double[] {bottom / 1e6 / RUNS, perturb / 1e6 / RUNS, faults / (double) RUNS,
-            bottomFaults / (double) RUNS};
+            bottomFaults / (double) RUNS, quantile(ratios, 0.25), quantile(ratios, 0.5), quantile(ratios, 0.75)};
+    }
+
+    /** The q-quantile of sorted values, linear between order statistics. */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /** Minor page faults of this process so far (/proc/self/stat field 10), 0 where unavailable. */
