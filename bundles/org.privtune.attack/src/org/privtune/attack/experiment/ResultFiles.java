@@ -226,8 +226,10 @@ public final class ResultFiles {
         sb.append("Command: `").append(command).append("`\n\n");
         sb.append("Mean +- std over seeds. Accuracy is test accuracy after split fine-tuning; a1 is the strongest "
                 + "nearest-neighbour variant (plain/aware, cosine/L2), a1 aware cos the mechanism-aware cosine variant, "
-                + "a2 the learned MLP inversion, a3 the optimisation inversion (on a subsample), inversion ASR the "
-                + "largest top-1 of A1/A2/A3; b1-b3 attribute-inference accuracy (majority baseline in brackets).\n\n");
+                + "a2 the learned MLP inversion, a3 the optimisation inversion (on a subsample), a4 the substitution "
+                + "inversion (text-level mechanisms only), a0 the position prior (reads no representation), inversion "
+                + "ASR the largest top-1 of A0-A4; b1-b3 attribute-inference accuracy (majority baseline in "
+                + "brackets).\n\n");
         sb.append("| setting | seeds |");
         for (String k : Metrics.SUMMARY) {
             sb.append(' ').append(k).append(" |");
