@@ -402,4 +402,41 @@ class HopSwapMechanismTest {
             }
         }
     }
+
+    /** poolcanon=1: the pool's types are all sent as its most frequent type; it needs a pool. */
+    @Test
+    void canonicalPoolSendsEveryPoolTypeAsItsMostFrequent() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            TaskRelevance rel = res.relevance();
+            boolean[] exclude = rel.keptTypes(0.1);
+            for (int v = 0; v < exclude.length; v++) {
+                exclude[v] |= res.tokens().isSpecial(v);
+            }
+            int[] pool = rel.mostFrequent(4, exclude);
+            assertEquals(4, pool.length);
+            MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.1,pool=4,poolcanon=1,seed=7");
+            assertTrue(MechanismSpec.parse(spec.toString()).poolCanon(), "round trip");
+            int rep = HopSwapMechanism.canonicalMember(rel, pool);
+            try (NoiseMechanism mech = Mechanisms.create(spec, res, m);
+                    NoiseMechanism uniform = Mechanisms.create(spec.with("poolcanon", "0", "test"), res, m)) {
+                for (int v : pool) {
+                    TokenSubstitution.Substitution q = ((TokenSubstitution) mech).substitutes(v);
+                    assertArrayEquals(new int[] {rep}, q.ids(), "pool type " + v);
+                    assertTrue(((TokenSubstitution) uniform).substitutes(v).ids().length > 1, "without poolcanon: a draw");
+                }
+                long[] ids = Arrays.stream(pool).asLongStream().toArray();
+                long[] mask = new long[ids.length];
+                Arrays.fill(mask, 1);
+                long[] out = mech.beforeBottom(m.create(ids, new Shape(1, ids.length)), m.create(mask, new Shape(1, ids.length)))
+                        .toLongArray();
+                for (long u : out) {
+                    assertEquals(rep, u);
+                }
+            }
+            org.privtune.core.InvalidInputException e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:poolcanon=1"), res, m));
+            assertTrue(e.getMessage().contains("poolcanon"), e.getMessage());
+        }
+    }
 }

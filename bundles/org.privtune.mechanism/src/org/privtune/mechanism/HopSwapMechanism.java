@@ -27,7 +27,8 @@ import ai.djl.ndarray.types.Shape;
  * kept type of one label and tier is sent as that class's most frequent type,
  * {@link #canonicalMember}), and {@code pool=P}
  * substitutes the P most frequent other training types among each other, so that a frequent
- * token's substitute does not point back at it.
+ * token's substitute does not point back at it ({@code poolcanon=1}: all of them are sent as the
+ * pool's most frequent type, for the reason given at {@link #canonicalMember}).
  *
  * <p>What it does not give: a formal guarantee for the substitution (u is uniform over N_n(v),
  * but N_n differs between tokens, so it is not a metric-DP mechanism over the vocabulary). The
@@ -100,8 +101,10 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
                 exclude[v] |= isSpecial(v);
             }
             int[] frequent = rel.mostFrequent(spec.pool(), exclude);
+            int c = spec.poolCanon() && frequent.length > 0 ? canonicalMember(rel, frequent) : -1;
             for (int v : frequent) {
-                candidates[v] = frequent;
+                candidates[v] = c >= 0 ? null : frequent;
+                canonical[v] = c;
             }
         }
     }

@@ -43,11 +43,13 @@ import org.privtune.core.InvalidInputException;
  *                      default), so that types seen a few times do not enter the kept set
  * @param shuffle       privtune-swap: the tokens of each sentence (specials stay in place) are sent
  *                      in a random order, so that positions no longer tell the cloud anything
+ * @param poolCanon     privtune-swap: the {@code pool} types are all sent as the pool's most frequent
+ *                      type instead of a uniform other member
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
         String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
-        double prior, boolean shuffle) {
+        double prior, boolean shuffle, boolean poolCanon) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -69,7 +71,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -77,7 +79,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -108,51 +110,54 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         try {
             return switch (key) {
                 case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
-                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept, prior, shuffle);
+                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept, prior, shuffle);
+                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept, prior, shuffle, poolCanon);
                 case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept, prior, shuffle);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept, prior, shuffle, poolCanon);
                 case "keep" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept, prior, shuffle);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept, prior, shuffle, poolCanon);
                 case "pool" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept, prior, shuffle);
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept, prior, shuffle, poolCanon);
                 case "kept" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
                         lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool,
-                        value.toLowerCase(Locale.ROOT), prior, shuffle);
+                        value.toLowerCase(Locale.ROOT), prior, shuffle, poolCanon);
                 case "prior" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
                         lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept,
-                        nonNegative(Double.parseDouble(value), key, source), shuffle);
+                        nonNegative(Double.parseDouble(value), key, source), shuffle, poolCanon);
                 case "shuffle" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
                         lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior,
+                        flag(value, key, source), poolCanon);
+                case "poolcanon" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
+                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle,
                         flag(value, key, source));
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle)");
+                                + " keep pool kept prior shuffle poolcanon)");
             };
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -195,9 +200,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0);
+                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0);
     }
 
     private static boolean flag(String value, String key, String source) {
