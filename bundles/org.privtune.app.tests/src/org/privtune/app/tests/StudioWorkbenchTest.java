@@ -236,6 +236,15 @@ class StudioWorkbenchTest {
         assertEquals(200, swap.pool());
         assertEquals("tier", swap.kept());
         assertTrue(swap.shuffle());
+        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1");
+        assertEquals("canon", tuner.currentSpec().kept());
+        assertTrue(tuner.currentSpec().poolCanon(), "session 6's options reach the spec");
+        options.setText("kept=canon, poolcanon=1");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
+                "poolcanon without a pool is refused");
+        assertTrue(options.getToolTipText().contains("poolcanon") && options.getToolTipText().contains("needs a pool"),
+                options.getToolTipText());
+        options.setText("pool=200, kept=tier, shuffle=1");
         options.setText("pool=200, kept=maybe");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());
         assertTrue(options.getToolTipText().contains("kept"), options.getToolTipText());
