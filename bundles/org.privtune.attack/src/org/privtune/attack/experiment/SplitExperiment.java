@@ -259,9 +259,10 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
             put(m, "a0", positionPrior(progress).evaluate(observed));
-            // the strongest attack; A4 only exists for text-level substitutions
+            // the strongest attack; A4 only exists for text-level substitutions (a missing rate counts as 0,
+            // which no recovery rate is below, so reducing from 0 gives the plain maximum)
             m.put(Metrics.INVERSION_ASR, java.util.stream.Stream.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1,
-                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).max().getAsDouble());
+                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).reduce(0.0, Math::max));
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();

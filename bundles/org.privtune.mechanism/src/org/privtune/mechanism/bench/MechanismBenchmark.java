@@ -201,11 +201,12 @@ public final class MechanismBenchmark {
                 mech.afterBottom(h, x, maskArr);
                 long t2 = System.nanoTime();
                 if (i >= WARMUP_AFTER) {
+                    long step = t2 - t1 + t0 - tb; // after the bottom, plus a text-level mechanism's part before it
                     bottom += t1 - t0;
-                    perturb += t2 - t1 + t0 - tb;
+                    perturb += step;
                     faults += minorFaults() - f0;
                     bottomFaults += f0 - fb;
-                    ratios[i - WARMUP_AFTER] = (t2 - t1 + t0 - tb) / (double) (t1 - t0);
+                    ratios[i - WARMUP_AFTER] = step / (double) (t1 - t0);
                 }
             }
         }
