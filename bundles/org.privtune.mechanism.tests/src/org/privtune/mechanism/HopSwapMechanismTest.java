@@ -439,4 +439,73 @@ class HopSwapMechanismTest {
             assertTrue(e.getMessage().contains("poolcanon"), e.getMessage());
         }
     }
+
+    /**
+     * clusters=K: every type that would get an n-hop substitute is sent as the most frequent such
+     * type of its cluster; kept and pool types keep their own treatment.
+     */
+    @Test
+    void clusteredTypesAreSentAsTheirClustersMostFrequentMember() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            TaskRelevance rel = res.relevance();
+            MechanismSpec spec = MechanismSpec.parse(
+                    "privtune-swap:eps=50,n=2,k=5,keep=0.1,pool=4,poolcanon=1,kept=canon,clusters=6,seed=7");
+            assertEquals(6, MechanismSpec.parse(spec.toString()).clusters(), "round trip");
+            boolean[] kept = rel.keptTypes(0.1);
+            boolean[] exclude = kept.clone();
+            for (int v = 0; v < exclude.length; v++) {
+                exclude[v] |= res.tokens().isSpecial(v);
+            }
+            java.util.Set<Integer> pool = new java.util.HashSet<>();
+            for (int v : rel.mostFrequent(4, exclude)) {
+                pool.add(v);
+            }
+            TokenClusters tc = TokenClusters.compute(res.reference(), res.tokens(), 6, HopSwapMechanism.CLUSTER_SEED, m);
+            try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+                TokenSubstitution law = (TokenSubstitution) mech;
+                int checked = 0;
+                for (int[] members : tc.members()) {
+                    int rep = -1;
+                    for (int v : members) {
+                        if (!kept[v] && !pool.contains(v) && (rep < 0 || rel.count(v) > rel.count(rep))) {
+                            rep = v;
+                        }
+                    }
+                    for (int v : members) {
+                        if (kept[v] || pool.contains(v)) {
+                            continue;
+                        }
+                        assertArrayEquals(new int[] {rep}, law.substitutes(v).ids(), "type " + v);
+                        checked++;
+                    }
+                }
+                assertTrue(checked > 150, "most of the 200 toy types are clustered: " + checked);
+                // a frequent shared token (10..19 occur in every sentence) is its cluster's representative
+                int busiest = -1;
+                for (int v = 10; v < 20; v++) {
+                    if (!kept[v] && !pool.contains(v) && (busiest < 0 || rel.count(v) > rel.count(busiest))) {
+                        busiest = v;
+                    }
+                }
+                if (busiest >= 0) {
+                    assertEquals(busiest, law.substitutes(busiest).ids()[0], "the likeliest member stands for itself");
+                }
+                long[] ids = {101, 150, 151, 152, 153, 102};
+                long[] mask = {1, 1, 1, 1, 1, 1};
+                long[] out = mech.beforeBottom(m.create(ids, new Shape(1, 6)), m.create(mask, new Shape(1, 6))).toLongArray();
+                assertEquals(101, out[0]);
+                assertEquals(102, out[5]);
+                for (int i = 1; i < 5; i++) {
+                    assertEquals(law.substitutes((int) ids[i]).ids()[0], out[i], "position " + i);
+                }
+            }
+            org.privtune.core.InvalidInputException e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,clusters=-1"), res, m));
+            assertTrue(e.getMessage().contains("clusters"), e.getMessage());
+            e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,clusters=5000"), res, m));
+            assertTrue(e.getMessage().contains("clusters"), e.getMessage());
+        }
+    }
 }

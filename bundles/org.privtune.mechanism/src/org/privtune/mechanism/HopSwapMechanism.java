@@ -28,7 +28,9 @@ import ai.djl.ndarray.types.Shape;
  * {@link #canonicalMember}), and {@code pool=P}
  * substitutes the P most frequent other training types among each other, so that a frequent
  * token's substitute does not point back at it ({@code poolcanon=1}: all of them are sent as the
- * pool's most frequent type, for the reason given at {@link #canonicalMember}).
+ * pool's most frequent type, for the reason given at {@link #canonicalMember}). {@code clusters=K}
+ * does the same for the remaining tokens: each is sent as the most frequent of them in its
+ * cluster of the reference space ({@link TokenClusters}) instead of an n-hop neighbour.
  *
  * <p>What it does not give: a formal guarantee for the substitution (u is uniform over N_n(v),
  * but N_n differs between tokens, so it is not a metric-DP mechanism over the vocabulary). The
@@ -105,6 +107,43 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
             for (int v : frequent) {
                 candidates[v] = c >= 0 ? null : frequent;
                 canonical[v] = c;
+            }
+        }
+        if (spec.clusters() > 0) {
+            ReferenceSpace r = res.reference();
+            TokenClusters tc = hops.memo(r, "clusters " + spec.clusters(),
+                    () -> TokenClusters.compute(r, res.tokens(), spec.clusters(), CLUSTER_SEED, parent));
+            codeByCluster(tc, rel);
+        }
+    }
+
+    /**
+     * Seed of the k-means++ draw of {@code clusters=K}: fixed, so that the partition is a public
+     * function of R and K (like the graph) and the same for every experiment seed.
+     */
+    static final long CLUSTER_SEED = 1L;
+
+    /**
+     * {@code clusters=K}: every type that would get an n-hop substitute (not kept, not in the pool,
+     * not special) is sent as the most frequent such type of its cluster (ties: the smaller id),
+     * so the substitute is a function of the cluster alone. Types outside every cluster
+     * (non-targets) keep the n-hop draw.
+     */
+    private void codeByCluster(TokenClusters tc, TaskRelevance rel) {
+        for (int[] members : tc.members()) {
+            int best = -1;
+            for (int v : members) {
+                if (kept[v] || candidates[v] != null || canonical[v] >= 0 || isSpecial(v)) {
+                    continue;
+                }
+                if (best < 0 || rel != null && rel.count(v) > rel.count(best)) {
+                    best = v; // members ascend, so ties stay with the smaller id
+                }
+            }
+            for (int v : members) {
+                if (best >= 0 && !kept[v] && candidates[v] == null && canonical[v] < 0 && !isSpecial(v)) {
+                    canonical[v] = best;
+                }
             }
         }
     }

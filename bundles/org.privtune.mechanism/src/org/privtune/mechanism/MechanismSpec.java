@@ -45,11 +45,14 @@ import org.privtune.core.InvalidInputException;
  *                      in a random order, so that positions no longer tell the cloud anything
  * @param poolCanon     privtune-swap: the {@code pool} types are all sent as the pool's most frequent
  *                      type instead of a uniform other member
+ * @param clusters      privtune-swap: when > 0, the tokens that would get an n-hop substitute are
+ *                      instead sent as the most frequent member of their cluster, one of
+ *                      {@code clusters} clusters of the reference space ({@link TokenClusters})
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
         String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
-        double prior, boolean shuffle, boolean poolCanon) {
+        double prior, boolean shuffle, boolean poolCanon, int clusters) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -71,7 +74,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -79,7 +82,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -107,60 +110,99 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
 
     /** A copy with one parameter changed, by its text key. */
     public MechanismSpec with(String key, String value, String source) {
+        Builder b = new Builder(this);
         try {
-            return switch (key) {
-                case "eps" -> new MechanismSpec(name, Double.parseDouble(value), n, k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "n" -> new MechanismSpec(name, eps, Integer.parseInt(value), k, rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "k" -> new MechanismSpec(name, eps, n, Integer.parseInt(value), rho, tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "rho" -> new MechanismSpec(name, eps, n, k, Double.parseDouble(value), tau, alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "tau" -> new MechanismSpec(name, eps, n, k, rho, Double.parseDouble(value), alpha, lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "alpha" -> new MechanismSpec(name, eps, n, k, rho, tau, Double.parseDouble(value), lambdaTarget,
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "lt" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, Double.parseDouble(value),
-                        lambdaAvoid, lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "la" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget,
-                        Double.parseDouble(value), lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "lu" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        Double.parseDouble(value), delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "delta" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, Double.parseDouble(value), clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "clip" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, Double.parseDouble(value), calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "calibration" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, value.toLowerCase(Locale.ROOT), mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "mix" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, Double.parseDouble(value), subspace, seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "subspace" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, Integer.parseInt(value), seed, keep, pool, kept, prior, shuffle, poolCanon);
-                case "seed" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, Long.parseLong(value), keep, pool, kept, prior, shuffle, poolCanon);
-                case "keep" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, Double.parseDouble(value), pool, kept, prior, shuffle, poolCanon);
-                case "pool" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, Integer.parseInt(value), kept, prior, shuffle, poolCanon);
-                case "kept" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool,
-                        value.toLowerCase(Locale.ROOT), prior, shuffle, poolCanon);
-                case "prior" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept,
-                        nonNegative(Double.parseDouble(value), key, source), shuffle, poolCanon);
-                case "shuffle" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior,
-                        flag(value, key, source), poolCanon);
-                case "poolcanon" -> new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid,
-                        lambdaUtility, delta, clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle,
-                        flag(value, key, source));
+            switch (key) {
+                case "eps" -> b.eps = Double.parseDouble(value);
+                case "n" -> b.n = Integer.parseInt(value);
+                case "k" -> b.k = Integer.parseInt(value);
+                case "rho" -> b.rho = Double.parseDouble(value);
+                case "tau" -> b.tau = Double.parseDouble(value);
+                case "alpha" -> b.alpha = Double.parseDouble(value);
+                case "lt" -> b.lambdaTarget = Double.parseDouble(value);
+                case "la" -> b.lambdaAvoid = Double.parseDouble(value);
+                case "lu" -> b.lambdaUtility = Double.parseDouble(value);
+                case "delta" -> b.delta = Double.parseDouble(value);
+                case "clip" -> b.clip = Double.parseDouble(value);
+                case "calibration" -> b.calibration = value.toLowerCase(Locale.ROOT);
+                case "mix" -> b.mix = Double.parseDouble(value);
+                case "subspace" -> b.subspace = Integer.parseInt(value);
+                case "seed" -> b.seed = Long.parseLong(value);
+                case "keep" -> b.keep = Double.parseDouble(value);
+                case "pool" -> b.pool = Integer.parseInt(value);
+                case "kept" -> b.kept = value.toLowerCase(Locale.ROOT);
+                case "prior" -> b.prior = nonNegative(Double.parseDouble(value), key, source);
+                case "shuffle" -> b.shuffle = flag(value, key, source);
+                case "poolcanon" -> b.poolCanon = flag(value, key, source);
+                case "clusters" -> b.clusters = Integer.parseInt(value);
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon)");
-            };
+                                + " keep pool kept prior shuffle poolcanon clusters)");
+            }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
+        }
+        return b.build();
+    }
+
+    /**
+     * The components as mutable fields, so that {@link #with} changes one of them without a
+     * constructor call per key (the record has grown one component per option).
+     */
+    private static final class Builder {
+        private final String name;
+        private double eps;
+        private int n;
+        private int k;
+        private double rho;
+        private double tau;
+        private double alpha;
+        private double lambdaTarget;
+        private double lambdaAvoid;
+        private double lambdaUtility;
+        private double delta;
+        private double clip;
+        private String calibration;
+        private double mix;
+        private int subspace;
+        private long seed;
+        private double keep;
+        private int pool;
+        private String kept;
+        private double prior;
+        private boolean shuffle;
+        private boolean poolCanon;
+        private int clusters;
+
+        Builder(MechanismSpec s) {
+            name = s.name;
+            eps = s.eps;
+            n = s.n;
+            k = s.k;
+            rho = s.rho;
+            tau = s.tau;
+            alpha = s.alpha;
+            lambdaTarget = s.lambdaTarget;
+            lambdaAvoid = s.lambdaAvoid;
+            lambdaUtility = s.lambdaUtility;
+            delta = s.delta;
+            clip = s.clip;
+            calibration = s.calibration;
+            mix = s.mix;
+            subspace = s.subspace;
+            seed = s.seed;
+            keep = s.keep;
+            pool = s.pool;
+            kept = s.kept;
+            prior = s.prior;
+            shuffle = s.shuffle;
+            poolCanon = s.poolCanon;
+            clusters = s.clusters;
+        }
+
+        MechanismSpec build() {
+            return new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta,
+                    clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters);
         }
     }
 
@@ -200,9 +242,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0);
+                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters);
     }
 
     private static boolean flag(String value, String key, String source) {
