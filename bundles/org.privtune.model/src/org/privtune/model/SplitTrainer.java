@@ -91,7 +91,20 @@ public final class SplitTrainer {
                     for (int i = start; i < Math.min(order.size(), start + cfg.batchSize()); i++) {
                         batch.add(train.get(order.get(i)));
                     }
-                    TopModelEndpoint.StepResult r = step(batch, transform, endpoint, bottomUpdater);
+                    TopModelEndpoint.StepResult r;
+                    int stepNo = start / cfg.batchSize() + 1;
+                    try {
+                        r = step(batch, transform, endpoint, bottomUpdater);
+                    } catch (NonFiniteInput e) {
+                        throw new TrainingDivergedException(epoch, stepNo, e.getMessage());
+                    }
+                    if (!Double.isFinite(r.loss())) {
+                        throw new TrainingDivergedException(epoch, stepNo, "loss " + r.loss()
+                                + " on finite representations (the top's update diverged; previous epoch's mean loss "
+                                + (epochs.isEmpty() ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f",
+                                        epochs.get(epochs.size() - 1).trainLoss()))
+                                + ")");
+                    }
                     lossSum += r.loss() * batch.size();
                     correct += r.correct();
                     progress.subTask(String.format(java.util.Locale.ROOT, "epoch %d/%d, loss %.4f", epoch,
@@ -155,8 +168,16 @@ public final class SplitTrainer {
                 sent = deviceForward(ids, mask, types, transform, false);
             }
             long[] shape = sent.getShape().getShape();
-            TopModelEndpoint.StepResult r = endpoint.trainStep(sent.toFloatArray(), shape, tb.mask(), labels,
-                    trainBottom);
+            float[] values = sent.toFloatArray();
+            int bad = 0;
+            for (float v : values) {
+                bad += Float.isFinite(v) ? 0 : 1;
+            }
+            if (bad > 0) {
+                throw new NonFiniteInput(bad + " of " + values.length + " values the device was about to send are not"
+                        + " finite (bottom model or mechanism)");
+            }
+            TopModelEndpoint.StepResult r = endpoint.trainStep(values, shape, tb.mask(), labels, trainBottom);
             if (trainBottom) {
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray g = m.create(r.representationGradient(), sent.getShape());
@@ -165,6 +186,15 @@ public final class SplitTrainer {
                 bottomUpdater.step();
             }
             return r;
+        }
+    }
+
+    /** Thrown by {@link #step} before a batch with non-finite values leaves the device. */
+    static final class NonFiniteInput extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NonFiniteInput(String message) {
+            super(message);
         }
     }
 

@@ -109,6 +109,30 @@ class ExperimentRunnerTest {
         assertEquals(7, Files.readAllLines(dir.resolve(ResultFiles.CSV)).size());
     }
 
+    /** A diverged setting is reported and not written; the rest of the grid runs, and a re-run retries it. */
+    @Test
+    void divergedSettingIsReportedAndRetriedWhileTheRestRuns(@TempDir Path dir) throws Exception {
+        List<String> tried = new ArrayList<>();
+        SettingExecutor diverging = (s, p) -> {
+            tried.add(s.key());
+            if (s.key().equals("dchi_eps4_seed2")) {
+                throw new org.privtune.model.TrainingDivergedException(2, 17, "loss NaN");
+            }
+            return fake(s);
+        };
+        ExperimentRunner.Outcome o = new ExperimentRunner(dir, diverging, "c", false).run(grid(), Progress.NONE);
+        assertEquals(6, tried.size(), "every setting was tried");
+        assertEquals(5, o.ran());
+        assertEquals(1, o.failed().size());
+        assertTrue(o.failed().get(0).startsWith("dchi_eps4_seed2: ") && o.failed().get(0).contains("epoch 2, step 17"),
+                o.failed().get(0));
+        assertTrue(Files.notExists(dir.resolve("settings/dchi_eps4_seed2.json")));
+        CountingExecutor again = new CountingExecutor();
+        ExperimentRunner.Outcome o2 = new ExperimentRunner(dir, again, "c", false).run(grid(), Progress.NONE);
+        assertEquals(List.of("dchi_eps4_seed2"), again.ran);
+        assertTrue(o2.failed().isEmpty());
+    }
+
     @Test
     void cancelKeepsFinishedSettingsAndResumesTheRest(@TempDir Path dir) throws Exception {
         AtomicBoolean cancel = new AtomicBoolean();

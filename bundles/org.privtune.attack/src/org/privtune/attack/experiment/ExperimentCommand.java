@@ -107,7 +107,10 @@ public final class ExperimentCommand {
             ExperimentRunner.Outcome o = runner.run(grid, progress);
             out.printf(Locale.ROOT, "ran %d settings, skipped %d finished ones; results in %s%n", o.ran(), o.skipped(),
                     cfg.out().toAbsolutePath());
-            return 0;
+            for (String f : o.failed()) {
+                err.println("not written, training diverged: " + f);
+            }
+            return o.failed().isEmpty() ? 0 : 1;
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.privtune.core.Progress;
+import org.privtune.model.TrainingDivergedException;
 
 /**
  * Runs a grid of settings through a {@link SettingExecutor} and keeps the experiment folder up to
@@ -16,8 +17,13 @@ import org.privtune.core.Progress;
  */
 public final class ExperimentRunner {
 
-    /** What a run did. */
-    public record Outcome(int ran, int skipped, List<SettingResult> results, List<Path> charts) {
+    /**
+     * What a run did.
+     *
+     * @param failed per setting whose training diverged: its key and the trainer's message (the
+     *               setting is not written, so a re-run tries it again)
+     */
+    public record Outcome(int ran, int skipped, List<SettingResult> results, List<Path> charts, List<String> failed) {
     }
 
     private final ResultFiles files;
@@ -51,6 +57,7 @@ public final class ExperimentRunner {
         progress.begin(String.format(Locale.ROOT, "Experiment: %d settings (%d already done)", grid.size(), skipped),
                 remaining.size());
         List<Path> written = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int ran = 0;
         try {
             List<SettingResult> all = files.readAll();
@@ -62,14 +69,22 @@ public final class ExperimentRunner {
                 Setting s = remaining.get(i);
                 String prefix = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, remaining.size(), s.key());
                 progress.subTask(prefix);
-                SettingResult r = executor.run(s, new Nested(progress, prefix));
+                SettingResult r;
+                try {
+                    r = executor.run(s, new Nested(progress, prefix));
+                } catch (TrainingDivergedException e) {
+                    // one diverged setting does not cost the rest of a grid of hours
+                    failed.add(s.key() + ": " + e.getMessage());
+                    progress.worked(1);
+                    continue;
+                }
                 files.writeSetting(r);
                 ran++;
                 all = files.readAll();
                 written = writeOutputs(all);
                 progress.worked(1);
             }
-            return new Outcome(ran, skipped, all, written);
+            return new Outcome(ran, skipped, all, written, List.copyOf(failed));
         } finally {
             progress.done();
         }

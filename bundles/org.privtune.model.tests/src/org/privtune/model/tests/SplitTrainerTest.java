@@ -136,6 +136,27 @@ class SplitTrainerTest {
         assertTrue(r.bestDev().accuracy() <= 0.5 + 1e-9, "no signal gets through: " + r.bestDev());
     }
 
+    /** A non-finite value about to leave the device stops training with the epoch and step named. */
+    @Test
+    void nonFiniteRepresentationStopsTrainingAtItsStep() {
+        AtomicInteger calls = new AtomicInteger();
+        DeviceTransform nanOnThirdBatch = (hidden, ids, mask) -> {
+            if (calls.incrementAndGet() == 3) {
+                NDArray bad = hidden.duplicate();
+                bad.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2"), Float.NaN);
+                return bad;
+            }
+            return hidden;
+        };
+        org.privtune.model.TrainingDivergedException e = assertThrows(
+                org.privtune.model.TrainingDivergedException.class,
+                () -> new SplitTrainer(tinyModel(5), tokenizer, manager).train(toy(32, 0), List.of(),
+                        cfg(1, 3e-3f, 0, 1), nanOnThirdBatch, Progress.NONE));
+        assertEquals(1, e.epoch());
+        assertEquals(3, e.step());
+        assertTrue(e.getMessage().contains("1 of ") && e.getMessage().contains("not finite"), e.getMessage());
+    }
+
     @Test
     void cancelStopsTraining() {
         ConsoleProgress cancelled = new ConsoleProgress(new PrintStream(OutputStream.nullOutputStream()), false);
