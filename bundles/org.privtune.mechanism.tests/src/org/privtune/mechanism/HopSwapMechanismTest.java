@@ -508,4 +508,41 @@ class HopSwapMechanismTest {
             assertTrue(e.getMessage().contains("clusters"), e.getMessage());
         }
     }
+
+    /** tiers=T: kept=canon sends each label's kept types as one word per relevance tier they occupy. */
+    @Test
+    void tierCountSetsTheWordsALabelIsSentAs() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            TaskRelevance rel = res.relevance();
+            boolean[] kept = rel.keptTypes(0.4);
+            for (int t = 1; t <= 3; t++) {
+                MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.4,kept=canon,seed=7,tiers=" + t);
+                assertEquals(t, MechanismSpec.parse(spec.toString()).tiers(), "round trip");
+                int[] tier = HopSwapMechanism.relevanceTiers(rel, kept, t);
+                java.util.Map<Integer, java.util.Set<Integer>> words = new java.util.TreeMap<>();
+                java.util.Map<Integer, java.util.Set<Integer>> tiersUsed = new java.util.TreeMap<>();
+                try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+                    for (int v = 0; v < kept.length; v++) {
+                        if (kept[v] && rel.dominantLabel(v) >= 0) {
+                            words.computeIfAbsent(rel.dominantLabel(v), y -> new java.util.TreeSet<>())
+                                    .add(((TokenSubstitution) mech).substitutes(v).ids()[0]);
+                            tiersUsed.computeIfAbsent(rel.dominantLabel(v), y -> new java.util.TreeSet<>()).add(tier[v]);
+                        }
+                    }
+                }
+                assertEquals(2, words.size(), "both labels have kept types");
+                for (int y : words.keySet()) {
+                    assertEquals(tiersUsed.get(y).size(), words.get(y).size(), "label " + y + " with tiers=" + t);
+                    assertTrue(words.get(y).size() <= t);
+                }
+                if (t == 1) {
+                    assertTrue(words.values().stream().allMatch(w -> w.size() == 1), "one word per label");
+                }
+            }
+            org.privtune.core.InvalidInputException e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,kept=canon,tiers=0"), res, m));
+            assertTrue(e.getMessage().contains("tiers"), e.getMessage());
+        }
+    }
 }

@@ -64,11 +64,11 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         boolean tiered = "tier".equals(spec.kept()) || canon;
         if (rel != null && ("swap".equals(spec.kept()) || "freq".equals(spec.kept()) || tiered)) {
             // kept types: any kept type of the same dominant label (and, for tier, the same tier)
-            int[] tier = tiered ? relevanceTiers(rel, kept, TIERS) : new int[kept.length];
+            int[] tier = tiered ? relevanceTiers(rel, kept, spec.tiers()) : new int[kept.length];
             java.util.Map<Integer, java.util.List<Integer>> byLabel = new java.util.TreeMap<>();
             for (int v = 0; v < kept.length; v++) {
                 if (kept[v] && rel.dominantLabel(v) >= 0) {
-                    byLabel.computeIfAbsent(rel.dominantLabel(v) * TIERS + tier[v], y -> new java.util.ArrayList<>())
+                    byLabel.computeIfAbsent(rel.dominantLabel(v) * spec.tiers() + tier[v], y -> new java.util.ArrayList<>())
                             .add(v);
                 }
             }
@@ -166,7 +166,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         return best;
     }
 
-    /** Relevance tiers of {@code kept=tier} and {@code kept=canon}. */
+    /** Default number of relevance tiers of {@code kept=tier} and {@code kept=canon} ({@code tiers=T}). */
     static final int TIERS = 4;
 
     /**

@@ -48,11 +48,13 @@ import org.privtune.core.InvalidInputException;
  * @param clusters      privtune-swap: when > 0, the tokens that would get an n-hop substitute are
  *                      instead sent as the most frequent member of their cluster, one of
  *                      {@code clusters} clusters of the reference space ({@link TokenClusters})
+ * @param tiers         privtune-swap: number of relevance tiers of {@code kept=tier} and
+ *                      {@code kept=canon} (4 by default)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
         String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
-        double prior, boolean shuffle, boolean poolCanon, int clusters) {
+        double prior, boolean shuffle, boolean poolCanon, int clusters, int tiers) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -74,7 +76,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -82,7 +84,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -135,9 +137,10 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "shuffle" -> b.shuffle = flag(value, key, source);
                 case "poolcanon" -> b.poolCanon = flag(value, key, source);
                 case "clusters" -> b.clusters = Integer.parseInt(value);
+                case "tiers" -> b.tiers = Integer.parseInt(value);
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters)");
+                                + " keep pool kept prior shuffle poolcanon clusters tiers)");
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -173,6 +176,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         private boolean shuffle;
         private boolean poolCanon;
         private int clusters;
+        private int tiers;
 
         Builder(MechanismSpec s) {
             name = s.name;
@@ -198,11 +202,12 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             shuffle = s.shuffle;
             poolCanon = s.poolCanon;
             clusters = s.clusters;
+            tiers = s.tiers;
         }
 
         MechanismSpec build() {
             return new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta,
-                    clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters);
+                    clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters, tiers);
         }
     }
 
@@ -242,9 +247,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters);
+                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers);
     }
 
     private static boolean flag(String value, String key, String source) {

@@ -103,6 +103,9 @@ public final class Mechanisms {
         if (!java.util.List.of("send", "swap", "freq", "tier", "canon").contains(s.kept())) {
             throw new InvalidInputException(src, 0, "kept", "must be send, swap, freq, tier or canon");
         }
+        if (s.tiers() < 1) {
+            throw new InvalidInputException(src, 0, "tiers", "must be >= 1");
+        }
         if (s.clusters() < 0) {
             throw new InvalidInputException(src, 0, "clusters", "must be >= 0 (0: n-hop substitutes)");
         }

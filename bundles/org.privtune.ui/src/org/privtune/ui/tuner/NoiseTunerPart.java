@@ -307,12 +307,12 @@ public class NoiseTunerPart {
     }
 
     /** The keys the swap options field accepts (the others have their own controls). */
-    static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle", "poolcanon", "clusters");
+    static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle", "poolcanon", "clusters", "tiers");
     private static final String SWAP_OPTIONS_TIP = "privtune-swap: further options as key=value pairs separated by commas:"
             + " pool (frequent types swapped among each other), kept (send, swap, freq, tier, canon), prior (pseudo count"
             + " of the relevance score), shuffle (1: tokens sent in a random order), poolcanon (1: the pool sent as its"
             + " most frequent type), clusters (K > 0: the other tokens sent as their reference-space cluster's most frequent"
-            + " type); docs/method.md 6.6";
+            + " type), tiers (relevance tiers of kept=tier and kept=canon); docs/method.md 6.6";
 
     /** The swap options of {@code spec} as the field shows them (its defaults left out). */
     static String swapOptionsText(MechanismSpec spec) {
@@ -335,6 +335,9 @@ public class NoiseTunerPart {
         }
         if (spec.clusters() != d.clusters()) {
             parts.add("clusters=" + spec.clusters());
+        }
+        if (spec.tiers() != d.tiers()) {
+            parts.add("tiers=" + spec.tiers());
         }
         return String.join(", ", parts);
     }
