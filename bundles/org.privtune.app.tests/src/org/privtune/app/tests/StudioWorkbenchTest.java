@@ -244,6 +244,12 @@ class StudioWorkbenchTest {
                 "poolcanon without a pool is refused");
         assertTrue(options.getToolTipText().contains("poolcanon") && options.getToolTipText().contains("needs a pool"),
                 options.getToolTipText());
+        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1, clusters=30, tiers=8");
+        assertEquals(30, tuner.currentSpec().clusters(), "session 7's options reach the spec");
+        assertEquals(8, tuner.currentSpec().tiers());
+        options.setText("pool=200, kept=canon, tiers=0");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(), "tiers=0 is refused");
+        assertTrue(options.getToolTipText().contains("tiers"), options.getToolTipText());
         options.setText("pool=200, kept=tier, shuffle=1");
         options.setText("pool=200, kept=maybe");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());
