@@ -157,7 +157,7 @@ public class NoiseTunerPart {
         keep.setToolTipText("privtune-swap: share of training tokens (the most label-informative types) left unsubstituted");
         new Label(controls, SWT.NONE).setText("swap options");
         swapOptions = new Text(controls, SWT.BORDER);
-        swapOptions.setMessage("e.g. pool=200, kept=canon, poolcanon=1, shuffle=1");
+        swapOptions.setMessage("e.g. pool=200, kept=canon, poolcanon=1, shuffle=1, clusters=30");
         swapOptions.setToolTipText(SWAP_OPTIONS_TIP);
         GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(swapOptions);
         swapOptions.addListener(SWT.Modify, e -> swapOptionsTyped());
