@@ -51,18 +51,10 @@ public final class TokenClusters {
             throw new InvalidInputException("mechanism spec", 0, "clusters",
                     "must be between 1 and the number of target types (" + t + "), got " + k);
         }
+        float[] unit = HopDistances.unitRows(r);
         float[] x = new float[t * d];
-        float[] data = r.data();
         for (int i = 0; i < t; i++) {
-            int v = types[i];
-            double sq = 0;
-            for (int j = 0; j < d; j++) {
-                sq += (double) data[v * d + j] * data[v * d + j];
-            }
-            float inv = (float) (1 / Math.max(Math.sqrt(sq), 1e-30));
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = data[v * d + j] * inv;
-            }
+            System.arraycopy(unit, types[i] * d, x, i * d, d);
         }
         int[] assign = new int[t];
         Arrays.fill(assign, -1);

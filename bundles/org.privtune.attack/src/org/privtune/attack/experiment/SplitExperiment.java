@@ -259,10 +259,16 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
             put(m, "a0", positionPrior(progress).evaluate(observed));
-            // the strongest attack; A4 only exists for text-level substitutions (a missing rate counts as 0,
-            // which no recovery rate is below, so reducing from 0 gives the plain maximum)
-            m.put(Metrics.INVERSION_ASR, java.util.stream.Stream.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1,
-                    Metrics.A3_TOP1, Metrics.A4_TOP1).mapToDouble(k -> m.getOrDefault(k, 0.0)).reduce(0.0, Math::max));
+            // the strongest attack over those that ran (A4 only exists for text-level substitutions)
+            double asr = 0;
+            for (String k : List.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1, Metrics.A3_TOP1,
+                    Metrics.A4_TOP1)) {
+                Double rate = m.get(k);
+                if (rate != null) {
+                    asr = Math.max(asr, rate);
+                }
+            }
+            m.put(Metrics.INVERSION_ASR, asr);
 
             progress.begin("B1-B3 attribute inference", 3);
             float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();
