@@ -44,4 +44,24 @@ class LinearProbeTest {
         LinearProbe.Estimate none = LinearProbe.crossValidated(x, d, shuffled, 3, 4, 0.1, 7);
         assertTrue(none.accuracy() < 0.5, "no signal, yet accuracy " + none.accuracy());
     }
+    /** Fitted on the first rows only, scored on the rest: learns from the training rows alone. */
+    @Test
+    void trainTestScoresOnlyTheHeldOutRows() {
+        int n = 200;
+        int d = 32;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+        }
+        float[] x = features(n, d, y, 4f, 5);
+        assertTrue(LinearProbe.trainTest(x, d, y, 2, 100, 0.1) > 0.9, "same signal in both parts");
+        // the held-out rows' labels flipped: a probe that learned from the training rows is wrong on them
+        int[] flipped = y.clone();
+        for (int i = 100; i < n; i++) {
+            flipped[i] = 1 - y[i];
+        }
+        assertTrue(LinearProbe.trainTest(x, d, flipped, 2, 100, 0.1) < 0.1, "scored on the held-out labels");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearProbe.trainTest(x, d, y, 2, n, 0.1));
+    }
 }

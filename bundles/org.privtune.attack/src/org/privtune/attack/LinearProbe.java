@@ -68,24 +68,32 @@ public final class LinearProbe {
         }
         int correct = 0;
         for (int f = 0; f < k; f++) {
-            correct += foldCorrect(x, d, y, classes, fold, f, lambda);
+            int ff = f;
+            int[] tr = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] != ff).toArray();
+            int[] te = java.util.stream.IntStream.range(0, n).filter(i -> fold[i] == ff).toArray();
+            correct += correct(x, d, y, classes, tr, te, lambda);
         }
         return new Estimate(correct / (double) n, majority, n);
     }
 
-    private static int foldCorrect(float[] x, int d, int[] y, int classes, int[] fold, int f, double lambda) {
+    /**
+     * Accuracy on held-out rows of a probe fitted on others: rows {@code [0, trainRows)} of
+     * {@code x} train it, the rest are scored.
+     */
+    public static double trainTest(float[] x, int d, int[] y, int classes, int trainRows, double lambda) {
         int n = y.length;
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-            m += fold[i] != f ? 1 : 0;
+        if (x.length != (long) n * d || trainRows < 1 || trainRows >= n) {
+            throw new IllegalArgumentException("features " + x.length + " for " + n + " x " + d + " rows, "
+                    + trainRows + " of them for training");
         }
-        int[] tr = new int[m];
-        int j = 0;
-        for (int i = 0; i < n; i++) {
-            if (fold[i] != f) {
-                tr[j++] = i;
-            }
-        }
+        int[] tr = java.util.stream.IntStream.range(0, trainRows).toArray();
+        int[] te = java.util.stream.IntStream.range(trainRows, n).toArray();
+        return correct(x, d, y, classes, tr, te, lambda) / (double) te.length;
+    }
+
+    /** How many rows {@code te} a ridge probe fitted on rows {@code tr} classifies correctly. */
+    private static int correct(float[] x, int d, int[] y, int classes, int[] tr, int[] te, double lambda) {
+        int m = tr.length;
         double[] mean = new double[d];
         for (int i : tr) {
             for (int c = 0; c < d; c++) {
@@ -144,10 +152,7 @@ public final class LinearProbe {
             }
         }
         int correct = 0;
-        for (int i = 0; i < n; i++) {
-            if (fold[i] != f) {
-                continue;
-            }
+        for (int i : te) {
             int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {

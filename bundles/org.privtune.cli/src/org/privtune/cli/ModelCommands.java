@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.privtune.attack.experiment.PublicRelevance;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.data.Dataset;
@@ -172,6 +173,12 @@ final class ModelCommands {
                 if (mechanism != null) {
                     MechanismResources res = MiniLmResources.build(encoder, split, MiniLmResources.defaultCacheDir(), train,
                             data.labels().size(), tokenizer, manager, progress);
+                    if (!MechanismSpec.RELEVANCE_TRAIN.equals(mechanism.relevance())) {
+                        PublicRelevance.Table pub = PublicRelevance.build(data, tokenizer, res.tokens(), progress);
+                        out.printf(Locale.ROOT, "public task relevance: %d IMDB sentences (%d reviews holding one of"
+                                + " the data set's sentences left out)%n", pub.sentences(), pub.reviewsLeftOut());
+                        res = res.withPublicRelevance(pub.relevance());
+                    }
                     noise = Mechanisms.create(mechanism, res, manager);
                 }
                 DeviceTransform device = noise == null ? DeviceTransform.IDENTITY : noise;

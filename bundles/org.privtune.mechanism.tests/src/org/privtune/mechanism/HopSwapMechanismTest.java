@@ -545,4 +545,59 @@ class HopSwapMechanismTest {
             assertTrue(e.getMessage().contains("tiers"), e.getMessage());
         }
     }
+    /** Public labelled text: tokens 30/31 only in class 0 sentences, 40/41 only in class 1; 50-61 never. */
+    private static TaskRelevance publicRelevance(SpecialTokens tokens) {
+        List<int[]> out = new ArrayList<>();
+        int[] labels = new int[100];
+        for (int s = 0; s < labels.length; s++) {
+            labels[s] = s % 2;
+            int word = labels[s] == 0 ? (s % 4 == 0 ? 30 : 31) : (s % 4 == 1 ? 40 : 41);
+            out.add(new int[] {101, 10 + (s / 2) % 10, word, 10 + (s / 2 + 5) % 10, 102});
+        }
+        return TaskRelevance.fromLabelledIds(V, out, labels, 2, tokens);
+    }
+
+    /** relevance=train|imdb|both picks the labelled text the kept set is counted on. */
+    @Test
+    void relevanceNamesTheLabelledTextTheKeptSetIsCountedOn() {
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources trainOnly = toyResources(m);
+            TaskRelevance pub = publicRelevance(trainOnly.tokens());
+            MechanismResources res = trainOnly.withPublicRelevance(pub);
+            java.util.Map<String, boolean[]> keptBy = new java.util.LinkedHashMap<>();
+            for (String src : List.of("train", "imdb", "both")) {
+                MechanismSpec spec = MechanismSpec.parse("privtune-swap:eps=50,n=2,k=5,keep=0.4,seed=7,relevance=" + src);
+                assertEquals(src, MechanismSpec.parse(spec.toString()).relevance(), "round trip");
+                boolean[] sentAsItself = new boolean[V];
+                try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+                    for (int v : new int[] {30, 31, 40, 41, 50, 51, 60, 61}) {
+                        int[] ids = ((TokenSubstitution) mech).substitutes(v).ids();
+                        sentAsItself[v] = ids.length == 1 && ids[0] == v;
+                    }
+                }
+                keptBy.put(src, sentAsItself);
+            }
+            for (int v : new int[] {50, 51, 60, 61}) {
+                assertTrue(keptBy.get("train")[v] && !keptBy.get("imdb")[v] && keptBy.get("both")[v], "label word " + v);
+            }
+            for (int v : new int[] {30, 31, 40, 41}) {
+                assertTrue(!keptBy.get("train")[v] && keptBy.get("imdb")[v] && keptBy.get("both")[v], "public word " + v);
+            }
+            // both = the counts added: token 12 occurs 20 times in each text
+            TaskRelevance sum = res.relevanceFor(MechanismSpec.parse("privtune-swap:relevance=both"));
+            assertEquals(40, sum.count(12));
+            assertEquals(25, sum.count(30));
+            assertEquals(res.relevance().dominantLabel(50), sum.dominantLabel(50));
+            assertEquals(pub.dominantLabel(41), sum.dominantLabel(41));
+            // without the public table: refused, naming what is missing
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,relevance=imdb"), trainOnly, m));
+            assertTrue(e.getMessage().contains("relevance=imdb"), e.getMessage());
+            org.privtune.core.InvalidInputException bad = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,relevance=wiki"), res, m));
+            assertTrue(bad.getMessage().contains("relevance"), bad.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> res.relevance().plus(
+                    TaskRelevance.fromLabelledIds(V + 1, List.of(), new int[0], 2, SpecialTokens.only(V + 1, 0))));
+        }
+    }
 }

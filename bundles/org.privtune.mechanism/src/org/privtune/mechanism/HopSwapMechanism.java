@@ -54,7 +54,8 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     HopSwapMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
         super(spec, res.tokens(), parent);
         this.hops = hops;
-        TaskRelevance rel = res.relevance() == null ? null : res.relevance().withPseudoCount(spec.prior());
+        TaskRelevance source = res.relevanceFor(spec);
+        TaskRelevance rel = source == null ? null : source.withPseudoCount(spec.prior());
         this.kept = rel == null ? new boolean[res.reference().vocabSize()] : rel.keptTypes(spec.keep());
         this.candidates = new int[kept.length][];
         this.cumulative = new double[kept.length][];

@@ -50,11 +50,17 @@ import org.privtune.core.InvalidInputException;
  *                      {@code clusters} clusters of the reference space ({@link TokenClusters})
  * @param tiers         privtune-swap: number of relevance tiers of {@code kept=tier} and
  *                      {@code kept=canon} (4 by default)
+ * @param relevance     privtune-swap: where the task relevance that picks and tiers the kept set
+ *                      (and the pool's and clusters' frequencies) is counted: "train" (the
+ *                      device's labelled training split, the default), "imdb" (public labelled
+ *                      IMDB review sentences, none from a review holding a victim sentence) or
+ *                      "both" (the two sets of counts added)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
         String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
-        double prior, boolean shuffle, boolean poolCanon, int clusters, int tiers) {
+        double prior, boolean shuffle, boolean poolCanon, int clusters, int tiers,
+        String relevance) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -68,6 +74,13 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static final String PRIVTUNE_SWAP = "privtune-swap";
     public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS, PRIVTUNE_SWAP};
 
+    /** {@code relevance=train}: counted on the device's own labelled training split (the default). */
+    public static final String RELEVANCE_TRAIN = "train";
+    /** {@code relevance=imdb}: counted on public labelled IMDB review sentences. */
+    public static final String RELEVANCE_IMDB = "imdb";
+    /** {@code relevance=both}: the counts of the two added. */
+    public static final String RELEVANCE_BOTH = "both";
+
     /**
      * Default parameters for a mechanism name. {@code privtune+} defaults to the setting that held
      * the learned inversion lowest at moderate noise in docs/method.md section 7.3 (eps 1 for its
@@ -76,7 +89,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -84,7 +97,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -138,9 +151,10 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "poolcanon" -> b.poolCanon = flag(value, key, source);
                 case "clusters" -> b.clusters = Integer.parseInt(value);
                 case "tiers" -> b.tiers = Integer.parseInt(value);
+                case "relevance" -> b.relevance = value.toLowerCase(Locale.ROOT);
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters tiers)");
+                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance)");
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -177,6 +191,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         private boolean poolCanon;
         private int clusters;
         private int tiers;
+        private String relevance;
 
         Builder(MechanismSpec s) {
             name = s.name;
@@ -203,11 +218,13 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             poolCanon = s.poolCanon;
             clusters = s.clusters;
             tiers = s.tiers;
+            relevance = s.relevance;
         }
 
         MechanismSpec build() {
             return new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta,
-                    clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters, tiers);
+                    clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters, tiers,
+                    relevance);
         }
     }
 
@@ -247,9 +264,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers);
+                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers, relevance);
     }
 
     private static boolean flag(String value, String key, String source) {

@@ -106,6 +106,10 @@ public final class Mechanisms {
         if (s.tiers() < 1) {
             throw new InvalidInputException(src, 0, "tiers", "must be >= 1");
         }
+        if (!java.util.List.of(MechanismSpec.RELEVANCE_TRAIN, MechanismSpec.RELEVANCE_IMDB, MechanismSpec.RELEVANCE_BOTH)
+                .contains(s.relevance())) {
+            throw new InvalidInputException(src, 0, "relevance", "must be train, imdb or both");
+        }
         if (s.clusters() < 0) {
             throw new InvalidInputException(src, 0, "clusters", "must be >= 0 (0: n-hop substitutes)");
         }

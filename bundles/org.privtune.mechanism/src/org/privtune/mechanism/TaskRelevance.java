@@ -81,6 +81,32 @@ public final class TaskRelevance {
         return pseudo == pseudoCount ? this : fromCounts(classCounts, perClass, count, total, pseudo);
     }
 
+    /**
+     * The counts of this table and {@code other} added (same vocabulary and classes), scored with
+     * this table's pseudo count: relevance over the union of the two labelled corpora.
+     */
+    public TaskRelevance plus(TaskRelevance other) {
+        if (other.vocabSize() != vocabSize() || other.classCounts.length != classCounts.length) {
+            throw new IllegalArgumentException("relevance tables differ: " + vocabSize() + " x " + classCounts.length
+                    + " types x classes against " + other.vocabSize() + " x " + other.classCounts.length);
+        }
+        int classes = classCounts.length;
+        long[][] c = new long[classes][];
+        long[] per = new long[classes];
+        for (int y = 0; y < classes; y++) {
+            c[y] = new long[vocabSize()];
+            for (int v = 0; v < c[y].length; v++) {
+                c[y][v] = classCounts[y][v] + other.classCounts[y][v];
+            }
+            per[y] = perClass[y] + other.perClass[y];
+        }
+        long[] n = new long[vocabSize()];
+        for (int v = 0; v < n.length; v++) {
+            n[v] = count[v] + other.count[v];
+        }
+        return fromCounts(c, per, n, total + other.total, pseudoCount);
+    }
+
     /** The pseudo count of the scores. */
     public double pseudoCount() {
         return pseudoCount;

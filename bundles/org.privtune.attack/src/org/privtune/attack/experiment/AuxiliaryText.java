@@ -1,14 +1,12 @@
 package org.privtune.attack.experiment;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.privtune.data.Dataset;
 import org.privtune.data.Record;
+import org.privtune.data.builtin.ReviewSentences;
 
 /**
  * The attacker's public auxiliary text for the learned inversion: sentences cut out of the
@@ -18,22 +16,16 @@ import org.privtune.data.Record;
  */
 public final class AuxiliaryText {
 
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
-
     private AuxiliaryText() {
     }
 
     public static List<String> sentences(Dataset imdb, Dataset victim, int count) {
-        Set<String> victimKeys = new HashSet<>();
-        for (Record r : victim.records()) {
-            victimKeys.add(key(r.text()));
-        }
+        Set<String> victimKeys = ReviewSentences.keys(victim.records());
         List<String> out = new ArrayList<>();
         for (Record r : imdb.records()) {
-            for (String s : SENTENCE_END.split(r.text())) {
-                String t = s.strip();
-                int words = t.isEmpty() ? 0 : t.split("\\s+").length;
-                if (words >= 4 && words <= 40 && !victimKeys.contains(key(t))) {
+            for (String t : ReviewSentences.split(r.text())) {
+                int words = ReviewSentences.words(t);
+                if (words >= 4 && words <= 40 && !victimKeys.contains(ReviewSentences.key(t))) {
                     out.add(t);
                     if (out.size() >= count) {
                         return out;
@@ -42,9 +34,5 @@ public final class AuxiliaryText {
             }
         }
         return out;
-    }
-
-    static String key(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
     }
 }

@@ -74,7 +74,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     private final TextTokenizer tokenizer;
     private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
     private final ReferenceSpace reference;
-    private final MechanismResources resources;
+    /** Gains the public relevance table the first time a setting asks for it ({@link #resourcesFor}). */
+    private MechanismResources resources;
     private final DevicePath path;
     private final List<LabelledText> train;
     private final List<LabelledText> dev;
@@ -102,14 +103,9 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         this.victim = BuiltinDatasets.load(cfg.data(), progress);
         this.labels = victim.labels();
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
-        List<Record> trainRecords = StableHash.orderBy(split.train(), 20_260_601L);
-        int slice = Math.min(cfg.attackerSlice(), trainRecords.size() / 2);
-        this.attackerRecords = List.copyOf(trainRecords.subList(0, slice));
-        List<Record> victimTrain = new ArrayList<>(trainRecords.subList(slice, trainRecords.size()));
-        if (cfg.trainLimit() > 0 && victimTrain.size() > cfg.trainLimit()) {
-            victimTrain = victimTrain.subList(0, cfg.trainLimit());
-        }
-        this.train = labelled(victim, victimTrain);
+        TrainParts parts = trainParts(split, cfg);
+        this.attackerRecords = parts.attacker();
+        this.train = labelled(victim, parts.victim());
         // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
         // groups sentences by source, so a plain prefix would hold one source only.
         this.dev = labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
@@ -129,11 +125,29 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 BATCH);
     }
 
+    /** The sentiment train split cut into the attacker's labelled slice and the victim's training sentences. */
+    record TrainParts(List<Record> attacker, List<Record> victim) {
+    }
+
+    /**
+     * The first {@code attackerSlice} sentences of the train split (in a stable pseudo-random
+     * order, at most half) go to the attacker, the rest (up to {@code trainLimit}) to the victim.
+     */
+    static TrainParts trainParts(DatasetSplit split, ExperimentConfig cfg) {
+        List<Record> trainRecords = StableHash.orderBy(split.train(), 20_260_601L);
+        int slice = Math.min(cfg.attackerSlice(), trainRecords.size() / 2);
+        List<Record> victimTrain = new ArrayList<>(trainRecords.subList(slice, trainRecords.size()));
+        if (cfg.trainLimit() > 0 && victimTrain.size() > cfg.trainLimit()) {
+            victimTrain = victimTrain.subList(0, cfg.trainLimit());
+        }
+        return new TrainParts(List.copyOf(trainRecords.subList(0, slice)), List.copyOf(victimTrain));
+    }
+
     private static <T> List<T> limit(List<T> list, int n) {
         return n > 0 && list.size() > n ? list.subList(0, n) : list;
     }
 
-    private static List<LabelledText> labelled(Dataset d, List<Record> records) {
+    static List<LabelledText> labelled(Dataset d, List<Record> records) {
         return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 
@@ -196,7 +210,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         Map<String, Double> m = new LinkedHashMap<>();
         encoder.load(weights); // a fresh pre-trained top for every setting
         try (NDManager sm = manager.newSubManager();
-                NoiseMechanism victimMech = Mechanisms.create(spec, resources, sm);
+                NoiseMechanism victimMech = Mechanisms.create(spec, resourcesFor(spec, progress), sm);
                 NoiseMechanism attackerMech = Mechanisms.create(spec.withSeed(s.seed() + 1_000_003L), resources, sm)) {
             long t0 = System.nanoTime();
             SplitModel model = new SplitModel(sm, encoder, cfg.split(), Pooling.MEAN, labels, 0.1f, s.seed());
@@ -337,6 +351,21 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     }
 
     public MechanismResources resources() {
+        return resources;
+    }
+
+    /**
+     * The resources a spec needs: with {@code relevance=imdb} or {@code both} the public relevance
+     * table is counted once (about a minute) and kept for the rest of the grid.
+     */
+    MechanismResources resourcesFor(MechanismSpec spec, Progress progress) {
+        if (!MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) && resources.publicRelevance() == null) {
+            PublicRelevance.Table t = PublicRelevance.build(victim, tokenizer, tokens, progress);
+            progress.subTask(String.format(java.util.Locale.ROOT,
+                    "public task relevance: %d IMDB sentences (%d reviews holding a victim sentence left out)",
+                    t.sentences(), t.reviewsLeftOut()));
+            resources = resources.withPublicRelevance(t.relevance());
+        }
         return resources;
     }
 
