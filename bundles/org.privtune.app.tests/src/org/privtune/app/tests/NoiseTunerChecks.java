@@ -59,6 +59,27 @@ final class NoiseTunerChecks {
     }
 
     /** The point on screen equals a fresh headless evaluation of the same spec on the same sample. */
+    /**
+     * relevance=imdb|both: the engine asks its source once and keeps the table. The studio's own
+     * source counts IMDB (about a minute), so a stand-in table is installed here, last in the checks.
+     */
+    private static void checkPublicRelevanceSource(TunerEngine engine) {
+        MechanismSpec imdb = MechanismSpec.parse("privtune-swap:keep=0.3,pool=200,kept=canon,relevance=imdb");
+        org.privtune.mechanism.SpecialTokens tokens = engine.resources().tokens();
+        org.privtune.mechanism.TaskRelevance stand = org.privtune.mechanism.TaskRelevance.fromLabelledIds(
+                tokens.vocabSize(), java.util.List.of(new int[] {2204}, new int[] {2919}), new int[] {1, 0}, 2, tokens);
+        int[] asked = {0};
+        engine.setPublicRelevanceSource(p -> {
+            asked[0]++;
+            return stand;
+        });
+        assertEquals(stand, engine.resourcesFor(imdb, Progress.NONE).publicRelevance());
+        assertEquals(stand, engine.resourcesFor(imdb, Progress.NONE).publicRelevance());
+        assertEquals(1, asked[0], "counted once");
+        assertEquals(engine.resources().relevance(),
+                engine.resourcesFor(MechanismSpec.parse("privtune-swap:keep=0.3"), Progress.NONE).relevance());
+    }
+
     private TunerEngine.Point checkAgainstEngine() {
         TunerEngine.Point shown = part.lastPoint();
         TunerEngine.Point again = part.engine().evaluate(shown.spec(), shown.sentences(), Progress.NONE);
@@ -157,6 +178,7 @@ final class NoiseTunerChecks {
                 StudioWorkbenchTest.settle(shell.getDisplay());
                 StudioWorkbenchTest.screenshot(shell.getDisplay(), shell, "noise-tuner.png");
                 System.out.println("noise tuner refresh latencies (ms, change to point on screen): " + part.latencies());
+                checkPublicRelevanceSource(part.engine());
                 return true;
             }
             default -> throw new IllegalStateException();

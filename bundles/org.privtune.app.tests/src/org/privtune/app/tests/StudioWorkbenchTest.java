@@ -250,6 +250,10 @@ class StudioWorkbenchTest {
         options.setText("pool=200, kept=canon, tiers=0");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(), "tiers=0 is refused");
         assertTrue(options.getToolTipText().contains("tiers"), options.getToolTipText());
+        options.setText("pool=200, kept=canon, relevance=wiki");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
+                "session 8's relevance takes train, imdb or both");
+        assertTrue(options.getToolTipText().contains("relevance"), options.getToolTipText());
         options.setText("pool=200, kept=tier, shuffle=1");
         options.setText("pool=200, kept=maybe");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());

@@ -82,7 +82,7 @@ public final class HopExplorer implements AutoCloseable {
     /** One perturbation of the sentence with the spec's seed, and the attacker's guess per token. */
     public Analysis analyse(String sentence, MechanismSpec spec) {
         check();
-        MechanismResources res = engine.resources();
+        MechanismResources res = engine.resourcesFor(spec, org.privtune.core.Progress.NONE);
         HopDistances hops = Mechanisms.hops(res, spec);
         TextTokenizer.Batch b = tokenizer.encode(List.of(sentence));
         int t = b.length();
@@ -179,7 +179,7 @@ public final class HopExplorer implements AutoCloseable {
     /** The neighbourhood picture of the token at {@code position}, with {@code draws} perturbed samples. */
     public Neighbourhood neighbourhood(String sentence, int position, MechanismSpec spec, int draws, long seed) {
         check();
-        MechanismResources res = engine.resources();
+        MechanismResources res = engine.resourcesFor(spec, org.privtune.core.Progress.NONE);
         HopDistances hops = Mechanisms.hops(res, spec);
         TextTokenizer.Batch b = tokenizer.encode(List.of(sentence));
         int t = b.length();

@@ -97,7 +97,10 @@ public final class TunerEngine implements AutoCloseable {
     private final NDManager manager;
     private final BertEncoder encoder;
     private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
-    private final MechanismResources resources;
+    /** Gains the public relevance table on first use ({@link #resourcesFor}). */
+    private volatile MechanismResources resources;
+    /** Counts the public relevance table when a spec asks for it; null: none offered. */
+    private volatile java.util.function.Function<Progress, org.privtune.mechanism.TaskRelevance> publicRelevance;
     private final int split;
     /** Per id: never a guess (special tokens, placeholders). */
     private final boolean[] nonTarget;
@@ -197,6 +200,28 @@ public final class TunerEngine implements AutoCloseable {
     }
 
     /**
+     * Where {@code relevance=imdb|both} gets its public table from (counted on first use, about a
+     * minute, under the caller's progress); without one such specs are refused naming the field.
+     */
+    public void setPublicRelevanceSource(java.util.function.Function<Progress, org.privtune.mechanism.TaskRelevance> source) {
+        this.publicRelevance = source;
+    }
+
+    /** The resources {@code spec} needs, loading the public relevance table the first time it is asked for. */
+    public synchronized MechanismResources resourcesFor(MechanismSpec spec, Progress progress) {
+        MechanismResources r = resources;
+        if (MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) || r.publicRelevance() != null) {
+            return r;
+        }
+        if (publicRelevance == null) {
+            throw new org.privtune.core.InvalidInputException("swap options", 0, "relevance",
+                    "relevance=" + spec.relevance() + " needs public labelled text for this data set, and there is none");
+        }
+        resources = r.withPublicRelevance(publicRelevance.apply(progress));
+        return resources;
+    }
+
+    /**
      * Evaluates a setting on the first {@code maxSentences} sample sentences (fewer sentences: faster,
      * coarser); the mechanism is seeded by its spec, so equal calls give equal points. Calls are
      * serialised (the views' Jobs share a rule, but a test may call from another thread).
@@ -205,7 +230,7 @@ public final class TunerEngine implements AutoCloseable {
         long t0 = System.nanoTime();
         int b = Math.max(1, Math.min(sentences, maxSentences));
         long[] at = new long[6];
-        try (NDManager m = manager.newSubManager(); NoiseMechanism mech = Mechanisms.create(spec, resources, m)) {
+        try (NDManager m = manager.newSubManager(); NoiseMechanism mech = Mechanisms.create(spec, resourcesFor(spec, progress), m)) {
             at[0] = System.nanoTime();
             NDIndex first = new NDIndex("0:" + b);
             NDArray idsB = ids.get(first);

@@ -307,12 +307,14 @@ public class NoiseTunerPart {
     }
 
     /** The keys the swap options field accepts (the others have their own controls). */
-    static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle", "poolcanon", "clusters", "tiers");
+    static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle", "poolcanon", "clusters", "tiers",
+            "relevance");
     private static final String SWAP_OPTIONS_TIP = "privtune-swap: further options as key=value pairs separated by commas:"
             + " pool (frequent types swapped among each other), kept (send, swap, freq, tier, canon), prior (pseudo count"
             + " of the relevance score), shuffle (1: tokens sent in a random order), poolcanon (1: the pool sent as its"
             + " most frequent type), clusters (K > 0: the other tokens sent as their reference-space cluster's most frequent"
-            + " type), tiers (relevance tiers of kept=tier and kept=canon); docs/method.md 6.6";
+            + " type), tiers (relevance tiers of kept=tier and kept=canon), relevance (train, imdb or both: where the"
+            + " relevance behind the kept set is counted; imdb takes about a minute the first time); docs/method.md 6.6";
 
     /** The swap options of {@code spec} as the field shows them (its defaults left out). */
     static String swapOptionsText(MechanismSpec spec) {
@@ -338,6 +340,9 @@ public class NoiseTunerPart {
         }
         if (spec.tiers() != d.tiers()) {
             parts.add("tiers=" + spec.tiers());
+        }
+        if (!spec.relevance().equals(d.relevance())) {
+            parts.add("relevance=" + spec.relevance());
         }
         return String.join(", ", parts);
     }
@@ -437,6 +442,15 @@ public class NoiseTunerPart {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            // relevance=imdb|both: counted on IMDB sentences the first time a setting asks (about a minute)
+            opened.setPublicRelevanceSource(p -> {
+                try (org.privtune.model.TextTokenizer tok = org.privtune.model.TextTokenizer.miniLm(64, false)) {
+                    return org.privtune.attack.experiment.PublicRelevance.build(d, tok, opened.resources().tokens(), p)
+                            .relevance();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             return () -> {
                 engine = opened;
                 StudioEngine.set(opened);
