@@ -58,4 +58,50 @@ class PositionPriorTest {
         assertEquals(2, r.top1Hits(), "both full stops, neither word (7 is the first guess)");
         assertEquals(3, r.top5Hits(), "8 is the second guess at its place");
     }
+    /** Swaps the two middle tokens of every row ("[CLS] w . [SEP]" becomes "[CLS] . w [SEP]"). */
+    private static final class SwapMiddle implements org.privtune.model.DeviceTransform {
+        private int[] order;
+
+        @Override
+        public ai.djl.ndarray.NDArray beforeBottom(ai.djl.ndarray.NDArray ids, ai.djl.ndarray.NDArray mask) {
+            long t = ids.getShape().get(1);
+            order = new int[(int) ids.getShape().size()];
+            for (int i = 0; i < order.length; i++) {
+                int col = (int) (i % t);
+                order[i] = col == 1 ? i + 1 : col == 2 ? i - 1 : i;
+            }
+            return ids;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray afterBottom(ai.djl.ndarray.NDArray hidden, ai.djl.ndarray.NDArray tokenIds,
+                ai.djl.ndarray.NDArray attentionMask) {
+            return hidden;
+        }
+
+        @Override
+        public int[] lastOrder() {
+            return order;
+        }
+    }
+
+    /** A0 aware of a reordering learns where the mechanism puts the tokens, not where the text had them. */
+    @Test
+    void learnsThePriorOnTheTextAsTheMechanismSendsIt() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            List<TextTokenizer.Batch> sent = PositionPrior.asSent(List.of(batch(7, 7, 8)), new SwapMiddle(), m);
+            assertArrayEquals(new long[] {101, 50, 7, 102, 0, 0}, sent.get(0).ids()[0]);
+            PositionPrior aware = PositionPrior.learn(sent, SPECIAL);
+            assertArrayEquals(new long[] {50}, aware.guesses(1, 4), "the full stop now stands first");
+            assertArrayEquals(new long[] {7, 8}, aware.guesses(2, 4));
+            org.privtune.model.DeviceTransform keeps = new org.privtune.model.DeviceTransform() {
+                @Override
+                public ai.djl.ndarray.NDArray afterBottom(ai.djl.ndarray.NDArray h, ai.djl.ndarray.NDArray ids,
+                        ai.djl.ndarray.NDArray mask) {
+                    return h;
+                }
+            };
+            assertEquals(null, PositionPrior.asSent(List.of(batch(7)), keeps, m), "no reordering: the clean prior");
+        }
+    }
 }

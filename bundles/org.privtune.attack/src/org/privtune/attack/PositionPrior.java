@@ -1,9 +1,14 @@
 package org.privtune.attack;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.privtune.model.DeviceTransform;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -53,6 +58,40 @@ public final class PositionPrior {
         Map<Integer, long[]> byPlace = new HashMap<>();
         counts.forEach((place, c) -> byPlace.put(place, mostFrequent(c)));
         return new PositionPrior(byPlace, mostFrequent(all));
+    }
+
+    /**
+     * The auxiliary text as {@code transform} sends it, for an attacker who knows the mechanism:
+     * each batch goes through {@link DeviceTransform#beforeBottom} and every sent position gets the
+     * true token that now stands there ({@link DeviceTransform#lastOrder}). Learned on this, the
+     * prior guesses what a place holds after the mechanism, e.g. under a shuffle the sentence's
+     * likeliest tokens at every place instead of the clean text's typical token of that place.
+     *
+     * @return null when the transform keeps the order (the clean prior is then the aware one)
+     */
+    public static List<TextTokenizer.Batch> asSent(List<TextTokenizer.Batch> auxiliary, DeviceTransform transform,
+            NDManager manager) {
+        List<TextTokenizer.Batch> out = new ArrayList<>(auxiliary.size());
+        for (TextTokenizer.Batch b : auxiliary) {
+            int[] order;
+            try (NDManager m = manager.newSubManager()) {
+                Shape shape = new Shape(b.size(), b.length());
+                NDArray ids = m.create(b.flatIds(), shape);
+                NDArray mask = m.create(b.flatMask(), shape);
+                transform.beforeBottom(ids, mask);
+                order = transform.lastOrder();
+            }
+            if (order == null) {
+                return null;
+            }
+            long[] sent = DeviceTransform.inSentOrder(b.flatIds(), order);
+            long[][] rows = new long[b.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(sent, i * b.length(), (i + 1) * b.length());
+            }
+            out.add(new TextTokenizer.Batch(rows, b.mask(), b.typeIds(), null));
+        }
+        return out;
     }
 
     /** Scores the guesses at every scored position of {@code observed} (its representations unread). */

@@ -168,6 +168,24 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return positionPrior;
     }
 
+    /**
+     * A0's prior for an attacker who knows the mechanism reorders tokens: learned on the auxiliary
+     * text as the mechanism sends it (after a shuffle the clean text's typical token of a place is
+     * a poor guess); null when the victim's mechanism keeps the order. The reordering is drawn by
+     * a mechanism instance of its own seed, so the attacker's A2 draws are those of earlier runs.
+     * Rows before session 8 scored A0 with the clean prior only.
+     */
+    private PositionPrior awarePositionPrior(MechanismSpec spec, Setting s, NoiseMechanism victimMech, NDManager sm,
+            Progress progress) {
+        if (victimMech.lastOrder() == null) {
+            return null;
+        }
+        try (NoiseMechanism a0Mech = Mechanisms.create(spec.withSeed(s.seed() + 2_000_003L), resources, sm)) {
+            List<TextTokenizer.Batch> sent = PositionPrior.asSent(auxiliaryBatches(progress), a0Mech, sm);
+            return sent == null ? null : PositionPrior.learn(sent, tokens.specialFlags());
+        }
+    }
+
     /** Token frequencies of the attacker's auxiliary text (A4's prior), counted once. */
     private double[] auxiliaryPrior(Progress progress) {
         if (auxPrior == null) {
@@ -272,7 +290,14 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             TokenRecovery a3r = a3.evaluate(a3Sample, candidates, sm, progress);
             put(m, "a3", a3r);
             m.put(Metrics.A3_SCORED_TOKENS, (double) a3r.scored());
-            put(m, "a0", positionPrior(progress).evaluate(observed));
+            // A0: the stronger of the clean prior and the prior learned as the mechanism sends
+            TokenRecovery a0 = positionPrior(progress).evaluate(observed);
+            PositionPrior aware = awarePositionPrior(spec, s, victimMech, sm, progress);
+            if (aware != null) {
+                TokenRecovery a0Aware = aware.evaluate(observed);
+                a0 = a0Aware.top1() > a0.top1() ? a0Aware : a0;
+            }
+            put(m, "a0", a0);
             // the strongest attack over those that ran (A4 only exists for text-level substitutions)
             double asr = 0;
             for (String k : List.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1, Metrics.A3_TOP1,
