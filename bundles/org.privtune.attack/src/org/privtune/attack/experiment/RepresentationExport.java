@@ -72,7 +72,7 @@ public final class RepresentationExport {
     public static ObservedRepresentations export(DevicePath path, List<TextTokenizer.Batch> batches,
             MechanismSpec spec, SplitExperiment setup, Path file, Progress progress) throws IOException {
         NDManager manager = setup.manager();
-        try (NoiseMechanism mech = Mechanisms.create(spec, setup.resources(), manager)) {
+        try (NoiseMechanism mech = Mechanisms.create(spec, setup.resourcesFor(spec, progress), manager)) {
             ObservedRepresentations obs = path.observe(batches, mech, progress);
             write(obs, setup.reference(), file, manager);
             return obs;

@@ -56,6 +56,9 @@ public final class SubstitutionBound {
             }
             for (String arg : args) {
                 MechanismSpec spec = MechanismSpec.parse(arg);
+                if (!MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) && res.publicRelevance() == null) {
+                    res = res.withPublicRelevance(PublicRelevance.build(d, tok, res.tokens(), Progress.NONE).relevance());
+                }
                 try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
                     if (!(mech instanceof TokenSubstitution law)) {
                         System.out.println(spec.name() + ": not a text-level substitution");
