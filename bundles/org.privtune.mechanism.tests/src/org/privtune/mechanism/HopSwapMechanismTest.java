@@ -600,4 +600,46 @@ class HopSwapMechanismTest {
                     TaskRelevance.fromLabelledIds(V + 1, List.of(), new int[0], 2, SpecialTokens.only(V + 1, 0))));
         }
     }
+    /** window=W: the shuffle moves every token within its block of W eligible tokens only. */
+    @Test
+    void windowShufflesWithinBlocks() {
+        long[] row = {101, 11, 12, 13, 14, 15, 16, 17, 102, 0};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+        java.util.function.LongPredicate special = v -> v == 101 || v == 102 || v == 0;
+        boolean moved = false;
+        for (long seed = 1; seed <= 20; seed++) {
+            long[] out = row.clone();
+            int[] order = HopSwapMechanism.shuffleWithinRows(out, row, mask, row.length, special,
+                    new java.util.SplittableRandom(seed), 3);
+            for (int p = 0; p < row.length; p++) {
+                assertEquals(row[order[p]], out[p], "order names where each token came from");
+                if (p >= 1 && p <= 7) {
+                    assertEquals((p - 1) / 3, (order[p] - 1) / 3, "token at " + p + " stays in its block");
+                } else {
+                    assertEquals(p, order[p], "specials and padding stay");
+                }
+                moved |= order[p] != p;
+            }
+            // a block larger than the sentence is the whole-sentence shuffle, draw for draw
+            long[] whole = row.clone();
+            long[] wide = row.clone();
+            assertArrayEquals(HopSwapMechanism.shuffleWithinRows(whole, row, mask, row.length, special,
+                    new java.util.SplittableRandom(seed), 0), HopSwapMechanism.shuffleWithinRows(wide, row, mask,
+                    row.length, special, new java.util.SplittableRandom(seed), 100));
+            long[] one = row.clone();
+            HopSwapMechanism.shuffleWithinRows(one, row, mask, row.length, special, new java.util.SplittableRandom(seed), 1);
+            assertArrayEquals(row, one, "blocks of one: nothing moves");
+        }
+        assertTrue(moved);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = toyResources(m);
+            org.privtune.core.InvalidInputException e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,window=3"), res, m));
+            assertTrue(e.getMessage().contains("window") && e.getMessage().contains("shuffle"), e.getMessage());
+            e = assertThrows(org.privtune.core.InvalidInputException.class,
+                    () -> Mechanisms.create(MechanismSpec.parse("privtune-swap:k=5,shuffle=1,window=-1"), res, m));
+            assertTrue(e.getMessage().contains("window"), e.getMessage());
+            assertEquals(3, MechanismSpec.parse(MechanismSpec.parse("privtune-swap:shuffle=1,window=3").toString()).window());
+        }
+    }
 }

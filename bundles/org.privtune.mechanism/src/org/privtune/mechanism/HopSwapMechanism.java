@@ -230,7 +230,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         if (spec.shuffle()) {
             // the permutation has its own stream, so the substitutes are those of shuffle=0
             lastOrder = shuffleWithinRows(out, ids, mask, (int) shape.get(shape.dimension() - 1), this::isSpecial,
-                    new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x0DDBA11L, swapCalls - 1)));
+                    new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x0DDBA11L, swapCalls - 1)), spec.window());
             for (int i = 0; i < out.length; i++) {
                 targets[i] = targets[i] < 0 ? -1 : (int) out[i];
             }
@@ -248,11 +248,15 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
      * position, and position alone (A0) recovers 10.4% of the test tokens; after a shuffle both
      * the row index and the position embedding inside each representation are random. The top's
      * mean pooling ignores order, its attention layers see the shuffled positions.
+     * {@code window=W} (session 8) permutes within consecutive blocks of W eligible tokens only,
+     * so that a token stays near its place: the question is whether that hides enough of the
+     * positions from A0 at a smaller cost in accuracy than the whole-sentence shuffle.
      *
+     * @param window block size, 0 for the whole row (the same draws as before the option existed)
      * @return per flat position, the flat position whose token now stands there
      */
     static int[] shuffleWithinRows(long[] out, long[] original, long[] mask, int length,
-            java.util.function.LongPredicate special, SplittableRandom rnd) {
+            java.util.function.LongPredicate special, SplittableRandom rnd, int window) {
         int[] order = new int[out.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -265,8 +269,13 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
                     slots[k++] = t;
                 }
             }
-            for (int j = k - 1; j > 0; j--) { // Fisher-Yates over the slots
-                int r = rnd.nextInt(j + 1);
+            int block = window > 0 ? window : Math.max(k, 1);
+            for (int j = k - 1; j > 0; j--) { // Fisher-Yates over the slots of j's block
+                int start = j / block * block;
+                if (j == start) {
+                    continue;
+                }
+                int r = start + rnd.nextInt(j - start + 1);
                 int a = slots[j];
                 int b = slots[r];
                 long tmp = out[a];

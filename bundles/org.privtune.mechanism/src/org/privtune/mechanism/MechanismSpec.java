@@ -55,12 +55,14 @@ import org.privtune.core.InvalidInputException;
  *                      device's labelled training split, the default), "imdb" (public labelled
  *                      IMDB review sentences, none from a review holding a victim sentence) or
  *                      "both" (the two sets of counts added)
+ * @param window        privtune-swap with {@code shuffle=1}: the tokens are shuffled within
+ *                      consecutive blocks of this many (0, the default: the whole sentence)
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
         String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
         double prior, boolean shuffle, boolean poolCanon, int clusters, int tiers,
-        String relevance) {
+        String relevance, int window) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -89,7 +91,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -97,7 +99,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -152,9 +154,10 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "clusters" -> b.clusters = Integer.parseInt(value);
                 case "tiers" -> b.tiers = Integer.parseInt(value);
                 case "relevance" -> b.relevance = value.toLowerCase(Locale.ROOT);
+                case "window" -> b.window = Integer.parseInt(value);
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance)");
+                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance window)");
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -192,6 +195,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         private int clusters;
         private int tiers;
         private String relevance;
+        private int window;
 
         Builder(MechanismSpec s) {
             name = s.name;
@@ -219,12 +223,13 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             clusters = s.clusters;
             tiers = s.tiers;
             relevance = s.relevance;
+            window = s.window;
         }
 
         MechanismSpec build() {
             return new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta,
                     clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters, tiers,
-                    relevance);
+                    relevance, window);
         }
     }
 
@@ -264,9 +269,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s",
+                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s,window=%d",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers, relevance);
+                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers, relevance, window);
     }
 
     private static boolean flag(String value, String key, String source) {

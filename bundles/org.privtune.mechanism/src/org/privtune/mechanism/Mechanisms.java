@@ -110,6 +110,12 @@ public final class Mechanisms {
                 .contains(s.relevance())) {
             throw new InvalidInputException(src, 0, "relevance", "must be train, imdb or both");
         }
+        if (s.window() < 0) {
+            throw new InvalidInputException(src, 0, "window", "must be >= 0 (0: the whole sentence)");
+        }
+        if (s.window() > 0 && !s.shuffle()) {
+            throw new InvalidInputException(src, 0, "window", "shuffles within blocks, so it needs shuffle=1");
+        }
         if (s.clusters() < 0) {
             throw new InvalidInputException(src, 0, "clusters", "must be >= 0 (0: n-hop substitutes)");
         }

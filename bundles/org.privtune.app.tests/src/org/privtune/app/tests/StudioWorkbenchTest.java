@@ -254,6 +254,9 @@ class StudioWorkbenchTest {
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
                 "session 8's relevance takes train, imdb or both");
         assertTrue(options.getToolTipText().contains("relevance"), options.getToolTipText());
+        options.setText("pool=200, kept=canon, window=3");
+        assertTrue(options.getToolTipText().contains("window") && options.getToolTipText().contains("shuffle=1"),
+                "a window without the shuffle is refused: " + options.getToolTipText());
         options.setText("pool=200, kept=tier, shuffle=1");
         options.setText("pool=200, kept=maybe");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());

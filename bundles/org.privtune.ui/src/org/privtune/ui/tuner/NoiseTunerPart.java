@@ -308,13 +308,14 @@ public class NoiseTunerPart {
 
     /** The keys the swap options field accepts (the others have their own controls). */
     static final List<String> SWAP_OPTION_KEYS = List.of("pool", "kept", "prior", "shuffle", "poolcanon", "clusters", "tiers",
-            "relevance");
+            "relevance", "window");
     private static final String SWAP_OPTIONS_TIP = "privtune-swap: further options as key=value pairs separated by commas:"
             + " pool (frequent types swapped among each other), kept (send, swap, freq, tier, canon), prior (pseudo count"
             + " of the relevance score), shuffle (1: tokens sent in a random order), poolcanon (1: the pool sent as its"
             + " most frequent type), clusters (K > 0: the other tokens sent as their reference-space cluster's most frequent"
             + " type), tiers (relevance tiers of kept=tier and kept=canon), relevance (train, imdb or both: where the"
-            + " relevance behind the kept set is counted; imdb takes about a minute the first time); docs/method.md 6.6";
+            + " relevance behind the kept set is counted; imdb takes about a minute the first time), window (W > 0: with"
+            + " shuffle=1, tokens shuffled within blocks of W only); docs/method.md 6.6";
 
     /** The swap options of {@code spec} as the field shows them (its defaults left out). */
     static String swapOptionsText(MechanismSpec spec) {
@@ -343,6 +344,9 @@ public class NoiseTunerPart {
         }
         if (!spec.relevance().equals(d.relevance())) {
             parts.add("relevance=" + spec.relevance());
+        }
+        if (spec.window() != d.window()) {
+            parts.add("window=" + spec.window());
         }
         return String.join(", ", parts);
     }
