@@ -22,14 +22,20 @@ class LinearProbeTest {
         return x;
     }
 
+    /** Labels 0, 1, ..., classes - 1, 0, 1, ... */
+    private static int[] cyclic(int n, int classes) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % classes;
+        }
+        return y;
+    }
+
     @Test
     void separatesClassesWithALinearSignalAndNotRandomLabels() {
         int n = 120;
         int d = 64;
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % 3;
-        }
+        int[] y = cyclic(n, 3);
         LinearProbe.Estimate strong = LinearProbe.crossValidated(features(n, d, y, 4f, 1), d, y, 3, 4, 0.1, 7);
         assertTrue(strong.accuracy() > 0.9, "separable classes: " + strong.accuracy());
         assertEquals(1 / 3.0, strong.majority(), 1e-9);
@@ -44,15 +50,13 @@ class LinearProbeTest {
         LinearProbe.Estimate none = LinearProbe.crossValidated(x, d, shuffled, 3, 4, 0.1, 7);
         assertTrue(none.accuracy() < 0.5, "no signal, yet accuracy " + none.accuracy());
     }
+
     /** Fitted on the first rows only, scored on the rest: learns from the training rows alone. */
     @Test
     void trainTestScoresOnlyTheHeldOutRows() {
         int n = 200;
         int d = 32;
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % 2;
-        }
+        int[] y = cyclic(n, 2);
         float[] x = features(n, d, y, 4f, 5);
         assertTrue(LinearProbe.trainTest(x, d, y, 2, 100, 0.1) > 0.9, "same signal in both parts");
         // the held-out rows' labels flipped: a probe that learned from the training rows is wrong on them

@@ -78,9 +78,8 @@ public final class BagOfCodesProbe {
             System.out.println("|---|---|---|---|---|");
             for (String arg : args) {
                 MechanismSpec spec = "none".equals(arg) ? null : MechanismSpec.parse(arg.replace(';', ','));
-                if (spec != null && !MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance())
-                        && res.publicRelevance() == null) {
-                    res = res.withPublicRelevance(PublicRelevance.build(d, tok, res.tokens(), Progress.NONE).relevance());
+                if (spec != null) {
+                    res = PublicRelevance.withTableFor(res, spec, d, tok, Progress.NONE);
                 }
                 try (NoiseMechanism mech = spec == null ? null : Mechanisms.create(spec, res, m)) {
                     if (mech != null && !(mech instanceof TokenSubstitution)) {

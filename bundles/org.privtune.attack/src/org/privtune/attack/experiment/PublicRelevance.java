@@ -10,6 +10,8 @@ import org.privtune.data.Dataset;
 import org.privtune.data.Record;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.builtin.ReviewSentences;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TaskRelevance;
@@ -51,8 +53,8 @@ public final class PublicRelevance {
                             + victim.labels());
         }
         Set<String> victimKeys = ReviewSentences.keys(victim.records());
-        int leftOut = ReviewSentences.reviewsHolding(imdb, victimKeys);
-        List<Record> sentences = ReviewSentences.labelled(imdb, victimKeys, MIN_WORDS, MAX_WORDS, 0);
+        ReviewSentences.Labelled text = ReviewSentences.labelled(imdb, victimKeys, MIN_WORDS, MAX_WORDS, 0);
+        List<Record> sentences = text.sentences();
         int[] labels = new int[sentences.size()];
         List<int[]> ids = new ArrayList<>(sentences.size());
         progress.begin("Public task relevance: tokenising " + sentences.size() + " IMDB sentences",
@@ -68,6 +70,22 @@ public final class PublicRelevance {
         }
         TaskRelevance rel = TaskRelevance.fromLabelledIds(MiniLmResources.VOCAB, ids, labels, victim.labels().size(),
                 tokens);
-        return new Table(rel, sentences.size(), leftOut);
+        return new Table(rel, sentences.size(), text.reviewsLeftOut());
+    }
+
+    /**
+     * {@code resources} with the public table when {@code spec} asks for it ({@code relevance=imdb}
+     * or {@code both}) and it is not there yet (counted now, about a minute); otherwise as given.
+     */
+    public static MechanismResources withTableFor(MechanismResources resources, MechanismSpec spec, Dataset victim,
+            TextTokenizer tokenizer, Progress progress) {
+        if (MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) || resources.publicRelevance() != null) {
+            return resources;
+        }
+        Table t = build(victim, tokenizer, resources.tokens(), progress);
+        progress.subTask(String.format(java.util.Locale.ROOT,
+                "public task relevance: %d IMDB sentences (%d reviews holding a victim sentence left out)",
+                t.sentences(), t.reviewsLeftOut()));
+        return resources.withPublicRelevance(t.relevance());
     }
 }

@@ -384,13 +384,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      * table is counted once (about a minute) and kept for the rest of the grid.
      */
     MechanismResources resourcesFor(MechanismSpec spec, Progress progress) {
-        if (!MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) && resources.publicRelevance() == null) {
-            PublicRelevance.Table t = PublicRelevance.build(victim, tokenizer, tokens, progress);
-            progress.subTask(String.format(java.util.Locale.ROOT,
-                    "public task relevance: %d IMDB sentences (%d reviews holding a victim sentence left out)",
-                    t.sentences(), t.reviewsLeftOut()));
-            resources = resources.withPublicRelevance(t.relevance());
-        }
+        resources = PublicRelevance.withTableFor(resources, spec, victim, tokenizer, progress);
         return resources;
     }
 

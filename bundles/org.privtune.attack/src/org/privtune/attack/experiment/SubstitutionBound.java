@@ -56,9 +56,7 @@ public final class SubstitutionBound {
             }
             for (String arg : args) {
                 MechanismSpec spec = MechanismSpec.parse(arg);
-                if (!MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) && res.publicRelevance() == null) {
-                    res = res.withPublicRelevance(PublicRelevance.build(d, tok, res.tokens(), Progress.NONE).relevance());
-                }
+                res = PublicRelevance.withTableFor(res, spec, d, tok, Progress.NONE);
                 try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
                     if (!(mech instanceof TokenSubstitution law)) {
                         System.out.println(spec.name() + ": not a text-level substitution");

@@ -35,17 +35,18 @@ class ReviewSentencesTest {
     @Test
     void labelledSentencesCarryTheirReviewsLabelAndLeaveOutWholeReviewsHoldingAnExcludedText() {
         Set<String> victim = Set.of(ReviewSentences.key("acting was wooden and FLAT throughout."));
-        List<Record> all = ReviewSentences.labelled(reviews(), Set.of(), 4, 40, 0);
+        List<Record> all = ReviewSentences.labelled(reviews(), Set.of(), 4, 40, 0).sentences();
         // "Loved it!" (2 words) and "Skip." (1) are too short
         assertEquals(List.of("r1/0", "r1/2", "r2/0", "r2/1", "r3/0", "r3/1"), all.stream().map(Record::id).toList());
         assertEquals(List.of("positive", "positive", "negative", "negative", "negative", "negative"),
                 all.stream().map(Record::label).toList());
-        List<Record> kept = ReviewSentences.labelled(reviews(), victim, 4, 40, 0);
+        ReviewSentences.Labelled left = ReviewSentences.labelled(reviews(), victim, 4, 40, 0);
+        List<Record> kept = left.sentences();
         assertEquals(List.of("r1/0", "r1/2", "r3/0", "r3/1"), kept.stream().map(Record::id).toList(),
                 "r2 holds the victim's sentence: its other sentence goes too");
-        assertEquals(1, ReviewSentences.reviewsHolding(reviews(), victim));
-        assertEquals(3, ReviewSentences.labelled(reviews(), victim, 4, 40, 3).size(), "limit");
-        assertTrue(ReviewSentences.labelled(reviews(), Set.of(), 4, 6, 0).stream()
+        assertEquals(1, left.reviewsLeftOut());
+        assertEquals(3, ReviewSentences.labelled(reviews(), victim, 4, 40, 3).sentences().size(), "limit");
+        assertTrue(ReviewSentences.labelled(reviews(), Set.of(), 4, 6, 0).sentences().stream()
                 .allMatch(r -> ReviewSentences.words(r.text()) <= 6), "max words");
     }
 }

@@ -21,6 +21,7 @@ import org.privtune.data.Record;
 public final class ReviewSentences {
 
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private ReviewSentences() {
     }
@@ -39,13 +40,13 @@ public final class ReviewSentences {
 
     /** The comparison key of a text: lower case, runs of white space as one space. */
     public static String key(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        return SPACES.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 
     /** Number of white-space separated words. */
     public static int words(String sentence) {
         String t = sentence.strip();
-        return t.isEmpty() ? 0 : t.split("\\s+").length;
+        return t.isEmpty() ? 0 : SPACES.split(t).length;
     }
 
     /** The keys of every record's text. */
@@ -58,16 +59,27 @@ public final class ReviewSentences {
     }
 
     /**
+     * Labelled sentences and how many reviews were left out for them.
+     *
+     * @param sentences      records with ids {@code <review id>/<sentence index>}, the review's label
+     *                       and source
+     * @param reviewsLeftOut reviews (among those read) that held a sentence to exclude
+     */
+    public record Labelled(List<Record> sentences, int reviewsLeftOut) {
+    }
+
+    /**
      * Labelled sentences: every sentence of {@code minWords} to {@code maxWords} words of each review, with
      * the review's label, skipping every review that holds a sentence in {@code exclude} (keys),
      * so that no review a victim sentence came from contributes, not even its other sentences.
+     * One pass over the reviews.
      *
      * @param maxSentences stop after this many (0: no limit)
-     * @return records with ids {@code <review id>/<sentence index>}, the review's label and source
      */
-    public static List<Record> labelled(Dataset reviews, Set<String> exclude, int minWords, int maxWords,
+    public static Labelled labelled(Dataset reviews, Set<String> exclude, int minWords, int maxWords,
             int maxSentences) {
         List<Record> out = new ArrayList<>();
+        int leftOut = 0;
         for (Record r : reviews.records()) {
             List<String> sentences = split(r.text());
             boolean holdsExcluded = false;
@@ -75,6 +87,7 @@ public final class ReviewSentences {
                 holdsExcluded |= exclude.contains(key(s));
             }
             if (holdsExcluded) {
+                leftOut++;
                 continue;
             }
             for (int i = 0; i < sentences.size(); i++) {
@@ -82,25 +95,11 @@ public final class ReviewSentences {
                 if (w >= minWords && w <= maxWords) {
                     out.add(new Record(r.id() + "/" + i, sentences.get(i), r.label(), r.source(), null));
                     if (maxSentences > 0 && out.size() >= maxSentences) {
-                        return out;
+                        return new Labelled(out, leftOut);
                     }
                 }
             }
         }
-        return out;
-    }
-
-    /** Reviews of {@code reviews} that hold a sentence in {@code exclude} (keys). */
-    public static int reviewsHolding(Dataset reviews, Set<String> exclude) {
-        int n = 0;
-        for (Record r : reviews.records()) {
-            for (String s : split(r.text())) {
-                if (exclude.contains(key(s))) {
-                    n++;
-                    break;
-                }
-            }
-        }
-        return n;
+        return new Labelled(out, leftOut);
     }
 }
