@@ -61,4 +61,31 @@ class BagOfCodesProbeTest {
                 java.util.Arrays.copyOfRange(y, 250, 300), 2);
         assertTrue(none.test() < 0.75, "4 and 5 sent as one code: " + none.test());
     }
+
+    @Test
+    void primalProbeLearnsFromEveryTrainingRowItIsGiven() {
+        Random r = new Random(4);
+        List<int[]> bags = new ArrayList<>();
+        int[] y = new int[2_400];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 2;
+            // rows from 400 on say the opposite: label word 5 for class 0 and 4 for class 1
+            int word = i < 400 ? 4 + y[i] : 5 - y[i];
+            bags.add(new int[] {word, 30 + r.nextInt(30), 60 + r.nextInt(30)});
+        }
+        List<int[]> dev = bags.subList(200, 300);
+        List<int[]> test = bags.subList(300, 400);
+        int[] yDev = java.util.Arrays.copyOfRange(y, 200, 300);
+        int[] yTest = java.util.Arrays.copyOfRange(y, 300, 400);
+        BagOfCodesProbe.Result own = BagOfCodesProbe.primalProbe(bags.subList(0, 200), java.util.Arrays.copyOf(y, 200),
+                dev, yDev, test, yTest, 2);
+        assertTrue(own.test() > 0.95, "label word read: " + own.test());
+        List<int[]> more = new ArrayList<>(bags.subList(0, 200));
+        more.addAll(bags.subList(400, 2_400));
+        int[] yMore = new int[2_200];
+        System.arraycopy(y, 0, yMore, 0, 200);
+        System.arraycopy(y, 400, yMore, 200, 2_000);
+        BagOfCodesProbe.Result misled = BagOfCodesProbe.primalProbe(more, yMore, dev, yDev, test, yTest, 2);
+        assertTrue(misled.test() < 0.2, "2,000 added rows that say the opposite outweigh 200: " + misled.test());
+    }
 }

@@ -1,20 +1,29 @@
 package org.privtune.attack.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.privtune.attack.LinearProbe;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
+import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.StableHash;
+import org.privtune.data.builtin.BuiltinDatasets;
+import org.privtune.data.builtin.ReviewSentences;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
@@ -38,17 +47,37 @@ import org.privtune.model.TextTokenizer;
  * the context-free bound of {@link SubstitutionBound}. A utility proxy to compare codes, not a
  * result of the runner: it asks whether the fine-tuned top does more with the sent tokens than a
  * linear model of their bag. Arguments: {@code none} and/or mechanism specs (';' or ',' between
- * parameters).
+ * parameters), and two options that ask where the probe's ceiling comes from (session 9):
+ * {@code --train-sizes 375,750} also scores probes fitted on the first n training sentences only
+ * (a learning curve), and {@code --public 20000,200000} probes fitted on the training sentences plus
+ * n public labelled sentences sent through the same law (IMDB sentences of 4-40 words with their
+ * review's label, whole reviews holding a victim sentence left out, as for {@code relevance=imdb};
+ * a seeded sample). Those public fits solve the ridge in its primal form over the
+ * {@value #PUBLIC_FEATURES} types sent most often in their training rows, so their 0-sentence
+ * column is printed too (it differs from the main column where more types are sent).
  */
 public final class BagOfCodesProbe {
 
     /** Ridge strengths tried (relative to the mean squared row norm, as in {@link LinearProbe}). */
     static final double[] LAMBDAS = {0.01, 0.1, 1.0, 10.0};
 
+    /** Features of the primal fits with public text: the types sent most often in their training rows. */
+    static final int PUBLIC_FEATURES = 2_000;
+
     private BagOfCodesProbe() {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> specs = new ArrayList<>();
+        int[] trainSizes = {};
+        int[] publicSizes = {};
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--train-sizes" -> trainSizes = sizes(args, ++i);
+                case "--public" -> publicSizes = sizes(args, ++i);
+                default -> specs.add(args[i]);
+            }
+        }
         Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
         DatasetSplit sp = d.split(SplitSpec.DEFAULT);
         ExperimentConfig cfg = ExperimentConfig.full("sentiment", 2, List.of(), List.of(), 1, null,
@@ -74,9 +103,30 @@ public final class BagOfCodesProbe {
                     }
                 }
             }
-            System.out.println("| spec | probe accuracy, dev | probe accuracy, test | ridge | context-free bound |");
-            System.out.println("|---|---|---|---|---|");
-            for (String arg : args) {
+            List<int[]> pubIds = List.of();
+            int[] pubLabels = {};
+            if (publicSizes.length > 0) {
+                List<Record> pub = publicSentences(d, Arrays.stream(publicSizes).max().getAsInt());
+                pubIds = MiniLmResources.tokenIds(pub.stream().map(Record::text).toList(), tok);
+                pubLabels = pub.stream().mapToInt(d::labelIndex).toArray();
+            }
+            StringBuilder head = new StringBuilder("| spec | probe accuracy, dev | probe accuracy, test | ridge | context-free bound |");
+            StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
+            for (int n : trainSizes) {
+                head.append(" test, first ").append(n).append(" training sentences |");
+                rule.append("---|");
+            }
+            if (publicSizes.length > 0) {
+                head.append(" test, primal fit, no public text |");
+                rule.append("---|");
+            }
+            for (int n : publicSizes) {
+                head.append(" test, + ").append(n).append(" public sentences |");
+                rule.append("---|");
+            }
+            System.out.println(head);
+            System.out.println(rule);
+            for (String arg : specs) {
                 MechanismSpec spec = "none".equals(arg) ? null : MechanismSpec.parse(arg.replace(';', ','));
                 if (spec != null) {
                     res = PublicRelevance.withTableFor(res, spec, d, tok, Progress.NONE);
@@ -88,15 +138,160 @@ public final class BagOfCodesProbe {
                     }
                     TokenSubstitution law = (TokenSubstitution) mech;
                     Random draws = new Random(1);
-                    Result r = probe(bags(trIds, law, res.tokens(), draws), labels(train),
-                            bags(dvIds, law, res.tokens(), draws), labels(dev),
-                            bags(teIds, law, res.tokens(), draws), labels(test), d.labels().size());
+                    List<int[]> bTr = bags(trIds, law, res.tokens(), draws);
+                    List<int[]> bDv = bags(dvIds, law, res.tokens(), draws);
+                    List<int[]> bTe = bags(teIds, law, res.tokens(), draws);
+                    int[] yTr = labels(train);
+                    int[] yDv = labels(dev);
+                    int[] yTe = labels(test);
+                    int classes = d.labels().size();
+                    Result r = probe(bTr, yTr, bDv, yDv, bTe, yTe, classes);
                     double bound = law == null ? 1.0 : SubstitutionBound.bound(law, count, total);
-                    System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %.3f |%n", arg, r.dev(), r.test(), r.lambda(),
-                            bound);
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s | %.3f |", arg,
+                            r.dev(), r.test(), r.lambda(), bound));
+                    for (int n : trainSizes) {
+                        int k = Math.min(n, bTr.size());
+                        Result rn = probe(bTr.subList(0, k), Arrays.copyOf(yTr, k), bDv, yDv, bTe, yTe, classes);
+                        row.append(String.format(Locale.ROOT, " %.3f |", rn.test()));
+                    }
+                    if (publicSizes.length > 0) {
+                        List<int[]> bPub = bags(pubIds, law, res.tokens(), draws);
+                        for (int n : IntStream.concat(IntStream.of(0),
+                                Arrays.stream(publicSizes)).toArray()) {
+                            int k = Math.min(n, bPub.size());
+                            List<int[]> rows = new ArrayList<>(bTr);
+                            rows.addAll(bPub.subList(0, k));
+                            int[] y = concat(yTr, Arrays.copyOf(pubLabels, k));
+                            row.append(String.format(Locale.ROOT, " %.3f |",
+                                    primalProbe(rows, y, bDv, yDv, bTe, yTe, classes).test()));
+                        }
+                    }
+                    System.out.println(row);
                 }
             }
         }
+    }
+
+    private static int[] sizes(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a comma-separated list of sentence counts");
+        }
+        try {
+            int[] n = Arrays.stream(args[i].split(",")).mapToInt(t -> Integer.parseInt(t.trim())).toArray();
+            for (int v : n) {
+                if (v < 1) {
+                    throw new NumberFormatException("below 1");
+                }
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[i - 1] + " " + args[i] + ": not a list of positive counts", e);
+        }
+    }
+
+    /**
+     * Up to {@code n} public labelled sentences in a seeded random order: the built-in IMDB reviews'
+     * sentences of {@link PublicRelevance#MIN_WORDS}-{@link PublicRelevance#MAX_WORDS} words with
+     * their review's label, no review that holds a victim sentence (as {@link PublicRelevance} counts).
+     */
+    static List<Record> publicSentences(Dataset victim, int n) {
+        Dataset imdb = BuiltinDatasets.load("imdb", Progress.NONE);
+        if (!imdb.labels().equals(victim.labels())) {
+            throw new IllegalArgumentException("--public needs the victim's labels to be IMDB's " + imdb.labels()
+                    + ", not " + victim.labels());
+        }
+        List<Record> all = new ArrayList<>(ReviewSentences.labelled(imdb,
+                ReviewSentences.keys(victim.records()), PublicRelevance.MIN_WORDS,
+                PublicRelevance.MAX_WORDS, 0).sentences());
+        Collections.shuffle(all, new Random(11));
+        return all.subList(0, Math.min(n, all.size()));
+    }
+
+    /**
+     * The ridge probe in its primal form, for training sets too large for {@link LinearProbe}'s dual
+     * one: binary features of the {@value #PUBLIC_FEATURES} types sent most often in the training
+     * rows plus an intercept, one-hot targets, (X^T X + lambda mean(diag) I) w = X^T Y accumulated
+     * from the sparse bags; strength chosen on dev as in {@link #probe}.
+     */
+    static Result primalProbe(List<int[]> train, int[] yTrain, List<int[]> dev, int[] yDev, List<int[]> test,
+            int[] yTest, int classes) {
+        Map<Integer, Integer> count = new HashMap<>();
+        for (int[] bag : train) {
+            for (int u : bag) {
+                count.merge(u, 1, Integer::sum);
+            }
+        }
+        List<Integer> types = new ArrayList<>(count.keySet());
+        types.sort((a, b) -> count.get(b).equals(count.get(a)) ? Integer.compare(a, b) : count.get(b) - count.get(a));
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < Math.min(PUBLIC_FEATURES, types.size()); i++) {
+            index.put(types.get(i), i);
+        }
+        int f = index.size();
+        double[][] xtx = new double[f + 1][f + 1];
+        double[][] xty = new double[f + 1][classes];
+        for (int r = 0; r < train.size(); r++) {
+            int[] cols = columns(train.get(r), index, f);
+            for (int a : cols) {
+                xty[a][yTrain[r]] += 1;
+                for (int b : cols) {
+                    xtx[a][b] += 1;
+                }
+            }
+        }
+        double meanDiag = 0;
+        for (int i = 0; i < f; i++) {
+            meanDiag += xtx[i][i] / Math.max(1, f);
+        }
+        Result best = null;
+        for (double lambda : LAMBDAS) {
+            double[][] a = new double[f + 1][];
+            for (int i = 0; i <= f; i++) {
+                a[i] = xtx[i].clone();
+                a[i][i] += i < f ? lambda * meanDiag : 1e-6 * Math.max(1, meanDiag);
+            }
+            RealMatrix w = new CholeskyDecomposition(
+                    new Array2DRowRealMatrix(a, false), 1e-12, 1e-14).getSolver()
+                    .solve(new Array2DRowRealMatrix(xty, false));
+            double accDev = accuracy(dev, yDev, w, index, f, classes);
+            if (best == null || accDev > best.dev()) {
+                best = new Result(accDev, accuracy(test, yTest, w, index, f, classes), lambda);
+            }
+        }
+        return best;
+    }
+
+    /** The feature columns of a bag (types outside the index dropped) and the intercept's. */
+    private static int[] columns(int[] bag, Map<Integer, Integer> index, int f) {
+        int[] c = new int[bag.length + 1];
+        int n = 0;
+        for (int u : bag) {
+            Integer i = index.get(u);
+            if (i != null) {
+                c[n++] = i;
+            }
+        }
+        c[n++] = f;
+        return Arrays.copyOf(c, n);
+    }
+
+    private static double accuracy(List<int[]> rows, int[] y, RealMatrix w,
+            Map<Integer, Integer> index, int f, int classes) {
+        int ok = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            double[] score = new double[classes];
+            for (int a : columns(rows.get(r), index, f)) {
+                for (int c = 0; c < classes; c++) {
+                    score[c] += w.getEntry(a, c);
+                }
+            }
+            int arg = 0;
+            for (int c = 1; c < classes; c++) {
+                arg = score[c] > score[arg] ? c : arg;
+            }
+            ok += arg == y[r] ? 1 : 0;
+        }
+        return ok / (double) rows.size();
     }
 
     /** Probe accuracy on dev and test, at the ridge strength that did best on dev. */
@@ -176,7 +371,7 @@ public final class BagOfCodesProbe {
     }
 
     private static int[] concat(int[] a, int[] b) {
-        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        int[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
