@@ -110,22 +110,7 @@ public final class BagOfCodesProbe {
                 pubIds = MiniLmResources.tokenIds(pub.stream().map(Record::text).toList(), tok);
                 pubLabels = pub.stream().mapToInt(d::labelIndex).toArray();
             }
-            StringBuilder head = new StringBuilder("| spec | probe accuracy, dev | probe accuracy, test | ridge | context-free bound |");
-            StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
-            for (int n : trainSizes) {
-                head.append(" test, first ").append(n).append(" training sentences |");
-                rule.append("---|");
-            }
-            if (publicSizes.length > 0) {
-                head.append(" test, primal fit, no public text |");
-                rule.append("---|");
-            }
-            for (int n : publicSizes) {
-                head.append(" test, + ").append(n).append(" public sentences |");
-                rule.append("---|");
-            }
-            System.out.println(head);
-            System.out.println(rule);
+            System.out.println(header(trainSizes, publicSizes));
             for (String arg : specs) {
                 MechanismSpec spec = "none".equals(arg) ? null : MechanismSpec.parse(arg.replace(';', ','));
                 if (spec != null) {
@@ -149,27 +134,60 @@ public final class BagOfCodesProbe {
                     double bound = law == null ? 1.0 : SubstitutionBound.bound(law, count, total);
                     StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s | %.3f |", arg,
                             r.dev(), r.test(), r.lambda(), bound));
-                    for (int n : trainSizes) {
-                        int k = Math.min(n, bTr.size());
-                        Result rn = probe(bTr.subList(0, k), Arrays.copyOf(yTr, k), bDv, yDv, bTe, yTe, classes);
-                        row.append(String.format(Locale.ROOT, " %.3f |", rn.test()));
-                    }
+                    row.append(learningCurve(bTr, yTr, bDv, yDv, bTe, yTe, classes, trainSizes));
                     if (publicSizes.length > 0) {
-                        List<int[]> bPub = bags(pubIds, law, res.tokens(), draws);
-                        for (int n : IntStream.concat(IntStream.of(0),
-                                Arrays.stream(publicSizes)).toArray()) {
-                            int k = Math.min(n, bPub.size());
-                            List<int[]> rows = new ArrayList<>(bTr);
-                            rows.addAll(bPub.subList(0, k));
-                            int[] y = concat(yTr, Arrays.copyOf(pubLabels, k));
-                            row.append(String.format(Locale.ROOT, " %.3f |",
-                                    primalProbe(rows, y, bDv, yDv, bTe, yTe, classes).test()));
-                        }
+                        row.append(withPublicText(bTr, yTr, bags(pubIds, law, res.tokens(), draws), pubLabels, bDv, yDv,
+                                bTe, yTe, classes, publicSizes));
                     }
                     System.out.println(row);
                 }
             }
         }
+    }
+
+    /** The table's header and rule, with a column per training size and public-text size asked for. */
+    private static String header(int[] trainSizes, int[] publicSizes) {
+        StringBuilder head = new StringBuilder("| spec | probe accuracy, dev | probe accuracy, test | ridge | context-free bound |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|---|");
+        for (int n : trainSizes) {
+            head.append(" test, first ").append(n).append(" training sentences |");
+            rule.append("---|");
+        }
+        if (publicSizes.length > 0) {
+            head.append(" test, primal fit, no public text |");
+            rule.append("---|");
+        }
+        for (int n : publicSizes) {
+            head.append(" test, + ").append(n).append(" public sentences |");
+            rule.append("---|");
+        }
+        return head + System.lineSeparator() + rule;
+    }
+
+    /** Test accuracy of probes fitted on the first n training rows, one cell per size. */
+    private static String learningCurve(List<int[]> train, int[] yTrain, List<int[]> dev, int[] yDev,
+            List<int[]> test, int[] yTest, int classes, int[] sizes) {
+        StringBuilder cells = new StringBuilder();
+        for (int n : sizes) {
+            int k = Math.min(n, train.size());
+            Result r = probe(train.subList(0, k), Arrays.copyOf(yTrain, k), dev, yDev, test, yTest, classes);
+            cells.append(String.format(Locale.ROOT, " %.3f |", r.test()));
+        }
+        return cells.toString();
+    }
+
+    /** Test accuracy of primal probes fitted on the training rows plus 0 and each n public rows. */
+    private static String withPublicText(List<int[]> train, int[] yTrain, List<int[]> pub, int[] yPub,
+            List<int[]> dev, int[] yDev, List<int[]> test, int[] yTest, int classes, int[] sizes) {
+        StringBuilder cells = new StringBuilder();
+        for (int n : IntStream.concat(IntStream.of(0), Arrays.stream(sizes)).toArray()) {
+            int k = Math.min(n, pub.size());
+            List<int[]> rows = new ArrayList<>(train);
+            rows.addAll(pub.subList(0, k));
+            Result r = primalProbe(rows, concat(yTrain, Arrays.copyOf(yPub, k)), dev, yDev, test, yTest, classes);
+            cells.append(String.format(Locale.ROOT, " %.3f |", r.test()));
+        }
+        return cells.toString();
     }
 
     private static int[] sizes(String[] args, int i) {
