@@ -110,6 +110,60 @@ class MechanismContractTest {
         }
     }
 
+    /**
+     * Seeded output does not depend on other threads drawing at the same time: PyTorch's generator
+     * is process-global, so without TorchRandom's lock one thread's seed could be used for another
+     * thread's draw (the studio's Jobs and the CLI can run mechanisms side by side). Checked to
+     * fail with the lock removed.
+     */
+    @Test
+    void seededOutputIsTheSameWhenOtherThreadsDrawToo() throws Exception {
+        ReferenceSpace r = Synthetic.reference(V, D, 1f, 33);
+        SpecialTokens tokens = SpecialTokens.only(V, SpecialTokens.BERT_UNCASED_SPECIAL);
+        try (NDManager m = Synthetic.manager()) {
+            MechanismResources res = Synthetic.resources(m, r, 5, tokens);
+            long[] idArr = Synthetic.ids(B, T, V, 101, 102, 0, 8);
+            NDArray ids = m.create(idArr, new ai.djl.ndarray.types.Shape(B, T));
+            NDArray mask = Synthetic.mask(m, idArr, B, T, 0);
+            NDArray hidden = Synthetic.hidden(m, r, idArr, B, T, 0.2f, 3);
+            String[] names = {MechanismSpec.PRIVTUNE, MechanismSpec.DCHI, MechanismSpec.GAUSSIAN, MechanismSpec.SAP};
+            int calls = 60;
+            float[][][] alone = new float[names.length][][];
+            for (int t = 0; t < names.length; t++) {
+                alone[t] = outputs(names[t], 40 + t, calls, res, m, hidden, ids, mask);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(names.length);
+            try {
+                java.util.List<java.util.concurrent.Future<float[][]>> runs = new java.util.ArrayList<>();
+                for (int t = 0; t < names.length; t++) {
+                    int task = t;
+                    runs.add(pool.submit(() -> outputs(names[task], 40 + task, calls, res, m, hidden, ids, mask)));
+                }
+                for (int t = 0; t < names.length; t++) {
+                    float[][] together = runs.get(t).get();
+                    for (int call = 0; call < calls; call++) {
+                        assertArrayEquals(alone[t][call], together[call],
+                                names[t] + ": call " + call + " changed by concurrent draws");
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    /** The outputs of {@code calls} successive perturbations by one mechanism of that name and seed. */
+    private static float[][] outputs(String name, long seed, int calls, MechanismResources res, NDManager m,
+            NDArray hidden, NDArray ids, NDArray mask) {
+        float[][] out = new float[calls][];
+        try (NoiseMechanism mech = Mechanisms.create(MechanismSpec.parse(spec(name)).withSeed(seed), res, m)) {
+            for (int call = 0; call < calls; call++) {
+                out[call] = mech.afterBottom(hidden, ids, mask).toFloatArray();
+            }
+        }
+        return out;
+    }
+
     @Test
     void deterministicPartLeavesSpecialsAndIsIdentityForZeroMeanMechanisms() {
         ReferenceSpace r = Synthetic.reference(V, D, 1f, 32);
