@@ -22,8 +22,6 @@ import org.privtune.data.DatasetSplit;
 import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.StableHash;
-import org.privtune.data.builtin.BuiltinDatasets;
-import org.privtune.data.builtin.ReviewSentences;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
@@ -207,20 +205,9 @@ public final class BagOfCodesProbe {
         }
     }
 
-    /**
-     * Up to {@code n} public labelled sentences in a seeded random order: the built-in IMDB reviews'
-     * sentences of {@link PublicRelevance#MIN_WORDS}-{@link PublicRelevance#MAX_WORDS} words with
-     * their review's label, no review that holds a victim sentence (as {@link PublicRelevance} counts).
-     */
+    /** Up to {@code n} of {@link PublicRelevance#sentences} in a seeded random order. */
     static List<Record> publicSentences(Dataset victim, int n) {
-        Dataset imdb = BuiltinDatasets.load("imdb", Progress.NONE);
-        if (!imdb.labels().equals(victim.labels())) {
-            throw new IllegalArgumentException("--public needs the victim's labels to be IMDB's " + imdb.labels()
-                    + ", not " + victim.labels());
-        }
-        List<Record> all = new ArrayList<>(ReviewSentences.labelled(imdb,
-                ReviewSentences.keys(victim.records()), PublicRelevance.MIN_WORDS,
-                PublicRelevance.MAX_WORDS, 0).sentences());
+        List<Record> all = new ArrayList<>(PublicRelevance.sentences(victim, Progress.NONE).sentences());
         Collections.shuffle(all, new Random(11));
         return all.subList(0, Math.min(n, all.size()));
     }

@@ -46,14 +46,7 @@ public final class PublicRelevance {
      *               sentences are kept out
      */
     public static Table build(Dataset victim, TextTokenizer tokenizer, SpecialTokens tokens, Progress progress) {
-        Dataset imdb = BuiltinDatasets.load("imdb", progress);
-        if (!imdb.labels().equals(victim.labels())) {
-            throw new InvalidInputException("data set " + victim.name(), 0, "relevance",
-                    "relevance=imdb/both counts IMDB's labels " + imdb.labels() + ", but the victim's labels are "
-                            + victim.labels());
-        }
-        Set<String> victimKeys = ReviewSentences.keys(victim.records());
-        ReviewSentences.Labelled text = ReviewSentences.labelled(imdb, victimKeys, MIN_WORDS, MAX_WORDS, 0);
+        ReviewSentences.Labelled text = sentences(victim, progress);
         List<Record> sentences = text.sentences();
         int[] labels = new int[sentences.size()];
         List<int[]> ids = new ArrayList<>(sentences.size());
@@ -71,6 +64,22 @@ public final class PublicRelevance {
         TaskRelevance rel = TaskRelevance.fromLabelledIds(MiniLmResources.VOCAB, ids, labels, victim.labels().size(),
                 tokens);
         return new Table(rel, sentences.size(), text.reviewsLeftOut());
+    }
+
+    /**
+     * The public labelled text: every sentence of {@link #MIN_WORDS}-{@link #MAX_WORDS} words of the
+     * built-in IMDB reviews with its review's label, no review that holds one of the victim's
+     * sentences. Refused (naming {@code relevance}) unless the victim's labels are IMDB's.
+     */
+    public static ReviewSentences.Labelled sentences(Dataset victim, Progress progress) {
+        Dataset imdb = BuiltinDatasets.load("imdb", progress);
+        if (!imdb.labels().equals(victim.labels())) {
+            throw new InvalidInputException("data set " + victim.name(), 0, "relevance",
+                    "relevance=imdb/both counts IMDB's labels " + imdb.labels() + ", but the victim's labels are "
+                            + victim.labels());
+        }
+        Set<String> victimKeys = ReviewSentences.keys(victim.records());
+        return ReviewSentences.labelled(imdb, victimKeys, MIN_WORDS, MAX_WORDS, 0);
     }
 
     /**
