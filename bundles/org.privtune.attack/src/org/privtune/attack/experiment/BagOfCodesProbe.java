@@ -78,15 +78,13 @@ public final class BagOfCodesProbe {
         }
         Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
         DatasetSplit sp = d.split(SplitSpec.DEFAULT);
-        ExperimentConfig cfg = ExperimentConfig.full("sentiment", 2, List.of(), List.of(), 1, null,
-                MiniLmResources.defaultCacheDir());
-        List<LabelledText> train = SplitExperiment.labelled(d, SplitExperiment.trainParts(sp, cfg).victim());
+        List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
         List<LabelledText> dev = SplitExperiment.labelled(d, StableHash.orderBy(sp.dev(), 7L));
         List<LabelledText> test = SplitExperiment.labelled(d, StableHash.orderBy(sp.test(), 7L));
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
                 TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
             BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());
-            MechanismResources res = MiniLmResources.build(enc, cfg.split(), cfg.cacheDir(), train, d.labels().size(),
+            MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train, d.labels().size(),
                     tok, m, Progress.NONE);
             List<int[]> trIds = MiniLmResources.tokenIds(train.stream().map(LabelledText::text).toList(), tok);
             List<int[]> dvIds = MiniLmResources.tokenIds(dev.stream().map(LabelledText::text).toList(), tok);
@@ -108,6 +106,10 @@ public final class BagOfCodesProbe {
                 pubIds = MiniLmResources.tokenIds(pub.stream().map(Record::text).toList(), tok);
                 pubLabels = pub.stream().mapToInt(d::labelIndex).toArray();
             }
+            int[] yTr = labels(train);
+            int[] yDv = labels(dev);
+            int[] yTe = labels(test);
+            int classes = d.labels().size();
             System.out.println(header(trainSizes, publicSizes));
             for (String arg : specs) {
                 MechanismSpec spec = "none".equals(arg) ? null : MechanismSpec.parse(arg.replace(';', ','));
@@ -124,10 +126,6 @@ public final class BagOfCodesProbe {
                     List<int[]> bTr = bags(trIds, law, res.tokens(), draws);
                     List<int[]> bDv = bags(dvIds, law, res.tokens(), draws);
                     List<int[]> bTe = bags(teIds, law, res.tokens(), draws);
-                    int[] yTr = labels(train);
-                    int[] yDv = labels(dev);
-                    int[] yTe = labels(test);
-                    int classes = d.labels().size();
                     Result r = probe(bTr, yTr, bDv, yDv, bTe, yTe, classes);
                     double bound = law == null ? 1.0 : SubstitutionBound.bound(law, count, total);
                     StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s | %.3f |", arg,

@@ -143,6 +143,16 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return new TrainParts(List.copyOf(trainRecords.subList(0, slice)), List.copyOf(victimTrain));
     }
 
+    /**
+     * The victim's training sentences of the full configuration (the attacker's slice withheld), as
+     * the runner fine-tunes on them: what the diagnostics count relevance=train on.
+     */
+    static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
+        ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
+                MiniLmResources.defaultCacheDir());
+        return labelled(d, trainParts(split, cfg).victim());
+    }
+
     private static <T> List<T> limit(List<T> list, int n) {
         return n > 0 && list.size() > n ? list.subList(0, n) : list;
     }

@@ -40,11 +40,9 @@ public final class SubstitutionBound {
             BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());
             Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
             DatasetSplit sp = d.split(SplitSpec.DEFAULT);
-            // the runner's training part (the attacker's slice withheld), so that relevance=train
-            // picks the kept set the experiments used (before session 9: the whole train split)
-            ExperimentConfig cfg = ExperimentConfig.full("sentiment", 2, List.of(), List.of(), 1, null,
-                    MiniLmResources.defaultCacheDir());
-            List<LabelledText> train = SplitExperiment.labelled(d, SplitExperiment.trainParts(sp, cfg).victim());
+            // the runner's training part, so that relevance=train picks the kept set the experiments
+            // used (before session 9: the whole train split)
+            List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
             MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train,
                     d.labels().size(), tok, m, Progress.NONE);
             int vocab = MiniLmResources.VOCAB;
