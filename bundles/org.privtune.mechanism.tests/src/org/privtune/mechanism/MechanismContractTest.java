@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /** Every mechanism: special and padding positions untouched, seeded, reports what it did. */
 class MechanismContractTest {
@@ -39,7 +46,7 @@ class MechanismContractTest {
             // Make sure [UNK] and [MASK] occur inside a sentence too.
             idArr[1] = 100;
             idArr[T + 1] = 103;
-            NDArray ids = m.create(idArr, new ai.djl.ndarray.types.Shape(B, T));
+            NDArray ids = m.create(idArr, new Shape(B, T));
             NDArray mask = Synthetic.mask(m, idArr, B, T, 0);
             NDArray hidden = Synthetic.hidden(m, r, idArr, B, T, 0.2f, 3);
             float[] h = hidden.toFloatArray();
@@ -123,7 +130,7 @@ class MechanismContractTest {
         try (NDManager m = Synthetic.manager()) {
             MechanismResources res = Synthetic.resources(m, r, 5, tokens);
             long[] idArr = Synthetic.ids(B, T, V, 101, 102, 0, 8);
-            NDArray ids = m.create(idArr, new ai.djl.ndarray.types.Shape(B, T));
+            NDArray ids = m.create(idArr, new Shape(B, T));
             NDArray mask = Synthetic.mask(m, idArr, B, T, 0);
             NDArray hidden = Synthetic.hidden(m, r, idArr, B, T, 0.2f, 3);
             String[] names = {MechanismSpec.PRIVTUNE, MechanismSpec.DCHI, MechanismSpec.GAUSSIAN, MechanismSpec.SAP};
@@ -132,9 +139,9 @@ class MechanismContractTest {
             for (int t = 0; t < names.length; t++) {
                 alone[t] = outputs(names[t], 40 + t, calls, res, m, hidden, ids, mask);
             }
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(names.length);
+            ExecutorService pool = Executors.newFixedThreadPool(names.length);
             try {
-                java.util.List<java.util.concurrent.Future<float[][]>> runs = new java.util.ArrayList<>();
+                List<Future<float[][]>> runs = new ArrayList<>();
                 for (int t = 0; t < names.length; t++) {
                     int task = t;
                     runs.add(pool.submit(() -> outputs(names[task], 40 + task, calls, res, m, hidden, ids, mask)));
@@ -171,7 +178,7 @@ class MechanismContractTest {
         try (NDManager m = Synthetic.manager()) {
             MechanismResources res = Synthetic.resources(m, r, 5, tokens);
             NDArray rows = r.toNDArray(m);
-            NDArray all = m.arange(0, V, 1, ai.djl.ndarray.types.DataType.INT64);
+            NDArray all = m.arange(0, V, 1, DataType.INT64);
             float[] ref = rows.toFloatArray();
             for (String name : MechanismSpec.NAMES) {
                 try (NoiseMechanism mech = Mechanisms.create(MechanismSpec.parse(spec(name)), res, m)) {
