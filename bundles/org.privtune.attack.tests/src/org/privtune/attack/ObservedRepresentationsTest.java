@@ -3,6 +3,7 @@ package org.privtune.attack;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -147,13 +148,27 @@ class ObservedRepresentationsTest {
             ObservedRepresentations obs = path.observe(Toy.sentences(20, 8, V, 4), DeviceTransform.IDENTITY,
                     Progress.NONE);
             Path file = dir.resolve("reps.safetensors");
-            RepresentationExport.write(obs, ReferenceSpace.of(rows, V, D), file, m);
+            NDArray aware = table.mul(2f);
+            boolean[] excluded = new boolean[V];
+            excluded[0] = true;
+            excluded[7] = true;
+            RepresentationExport.write(obs, ReferenceSpace.of(rows, V, D), aware, excluded, file, m);
             NDList back = NDList.decode(m, Files.readAllBytes(file));
             NDArray reps = byName(back, "representations");
             NDArray ids = byName(back, "token_ids");
             NDArray scored = byName(back, "scored");
             assertEquals(new Shape(20, 10, D), reps.getShape());
             assertArrayEquals(rows, byName(back, "reference").toFloatArray());
+            assertArrayEquals(aware.toFloatArray(), byName(back, "reference_aware").toFloatArray());
+            long[] candidates = byName(back, "candidates").toLongArray();
+            assertEquals(V, candidates.length);
+            for (int i = 0; i < V; i++) {
+                assertEquals(excluded[i] ? 0 : 1, candidates[i], "candidate flag of id " + i);
+            }
+            assertThrows(IllegalArgumentException.class, () -> RepresentationExport.write(obs,
+                    ReferenceSpace.of(rows, V, D), aware, new boolean[V - 1], dir.resolve("bad.safetensors"), m),
+                    "candidate flags that do not cover the vocabulary are refused");
+            assertFalse(Files.exists(dir.resolve("bad.safetensors")), "nothing written for refused input");
             // Every scored row is the table row of its true id (no noise here).
             long[] id = ids.toLongArray();
             long[] sc = scored.toLongArray();

@@ -54,6 +54,17 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
                 512, 8, 50, 8, 300, cacheDir);
     }
 
+    /**
+     * This configuration with at most {@code n} test sentences (0: all). What the training split
+     * feeds (TF-IDF importance, task relevance) is left as it is, so that a mechanism built from
+     * it perturbs the test sentences as the experiment's does.
+     */
+    public ExperimentConfig withTestLimit(int n) {
+        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, n, epochs,
+                learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice,
+                cacheDir);
+    }
+
     /** Every setting: {@code none} once per seed, every other mechanism per eps and seed. */
     public List<Setting> grid() {
         List<Setting> out = new ArrayList<>();

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.attack.ObservedRepresentations;
+import org.privtune.attack.TokenRecovery;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -16,7 +18,9 @@ import org.privtune.mechanism.MiniLmResources;
 /**
  * {@code ./privtune export-representations --data sentiment --mechanism privtune:eps=8 --out f.safetensors
  * [--split 2] [--limit N]}: the perturbed test-split representations, attention mask, true token
- * ids and reference matrix R in one safetensors file (see {@link RepresentationExport}). Same
+ * ids, the reference matrix R and the mechanism-aware attacker's table in one safetensors file
+ * (see {@link RepresentationExport}), then the experiment's four A1 variants on that file's
+ * representations, so that an attack written outside the project has figures to match. Same
  * command shape as {@link ExperimentCommand}.
  */
 public final class ExportRepresentationsCommand {
@@ -35,7 +39,10 @@ public final class ExportRepresentationsCommand {
         return """
                 privtune export-representations --mechanism <spec> --out <file.safetensors> [--data sentiment]
                     [--split 2] [--limit <sentences>] [--seed 1] [--cache <folder>]
-                  <spec> is a mechanism spec such as privtune:eps=8,n=2 (see the mechanism bundle).""";
+                  <spec> is a mechanism spec such as privtune:eps=8,n=2 (see the mechanism bundle).
+                  The file holds the perturbed test representations, mask, true ids, which positions are
+                  scored, R, the mechanism-aware attacker's table and the ids an attacker may guess; the
+                  command then prints the four A1 variants on it (releng/audit/a1_audit.py repeats them).""";
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -59,16 +66,39 @@ public final class ExportRepresentationsCommand {
         Path file = Path.of(a.require("out"));
         int limit = a.getInt("limit", 0);
         Path cache = Path.of(a.get("cache", MiniLmResources.defaultCacheDir().toString()));
-        ExperimentConfig cfg = new ExperimentConfig(data, a.getInt("split", 2), List.of(spec.name()), List.of(spec.eps()),
-                1, file.toAbsolutePath().getParent(), false, 1, 1, limit, 1, 1e-4f, 1, 1, 1, 1, 1, 1, 600, cache);
+        ExperimentConfig cfg = config(data, a.getInt("split", 2), spec, file, limit, cache);
         try (SplitExperiment setup = new SplitExperiment(cfg, progress)) {
-            ObservedRepresentations obs = RepresentationExport.export(setup.path(), setup.testBatches(), spec, setup,
-                    file, progress);
+            RepresentationExport.Exported ex = RepresentationExport.export(setup.path(), setup.testBatches(), spec,
+                    setup, file, progress);
+            ObservedRepresentations obs = ex.observed();
             out.printf(Locale.ROOT, "wrote %s: %d sentences, %d scored tokens, d=%d, R %d x %d (%s)%n", file,
                     obs.sentences(), obs.scoredCount(), obs.dim(), setup.reference().vocabSize(),
                     setup.reference().dim(), spec);
+            NearestNeighbourInversion.Result a1 = ex.a1();
+            out.println("A1 on these representations (top-1 / top-5 over the scored tokens; compare an outside"
+                    + " attack, e.g. releng/audit/a1_audit.py):");
+            print(out, "plain cosine", a1.plainCosine());
+            print(out, "plain L2", a1.plainL2());
+            print(out, "aware cosine", a1.awareCosine());
+            print(out, "aware L2", a1.awareL2());
             return 0;
         }
+    }
+
+    /**
+     * The full configuration's data parts with at most {@code limit} test sentences: the
+     * mechanism's TF-IDF importance and task relevance are then counted on the same training
+     * sentences as in {@code experiment}, so that the file holds what the experiment's attacks
+     * see (up to the noise draws). Nothing is trained here.
+     */
+    static ExperimentConfig config(String data, int split, MechanismSpec spec, Path file, int limit, Path cache) {
+        return ExperimentConfig.full(data, split, List.of(spec.name()), List.of(spec.eps()), 1,
+                file.toAbsolutePath().getParent(), cache).withTestLimit(limit);
+    }
+
+    private static void print(PrintStream out, String variant, TokenRecovery r) {
+        out.printf(Locale.ROOT, "  %-13s %.6f / %.6f  (%d / %d of %d)%n", variant, r.top1(), r.top5(), r.top1Hits(),
+                r.top5Hits(), r.scored());
     }
 
     public static void main(String[] args) throws Exception {
