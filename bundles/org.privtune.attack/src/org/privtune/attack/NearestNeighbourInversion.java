@@ -1,5 +1,7 @@
 package org.privtune.attack;
 
+import java.util.function.Supplier;
+
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.ReferenceSpace;
 
@@ -211,16 +213,35 @@ public final class NearestNeighbourInversion implements AutoCloseable {
      */
     public static Result run(ReferenceSpace r, NoiseMechanism mechanism, boolean[] excluded,
             ObservedRepresentations observed, NDManager manager) {
+        boolean identity = mechanism == null || isIdentity(r, mechanism, manager);
+        return evaluateAll(r, identity ? null : () -> aware(r, mechanism, excluded, manager), excluded, observed,
+                manager);
+    }
+
+    /**
+     * All four A1 variants with the aware attacker's table already built (e.g. the one an export
+     * writes, so that it is not computed twice).
+     *
+     * @param awareTable [V, d] rows of R with the deterministic part applied (null: aware = plain)
+     */
+    public static Result runWithAwareTable(ReferenceSpace r, NDArray awareTable, boolean[] excluded,
+            ObservedRepresentations observed, NDManager manager) {
+        return evaluateAll(r, awareTable == null ? null : () -> new NearestNeighbourInversion(awareTable, excluded,
+                manager), excluded, observed, manager);
+    }
+
+    private static Result evaluateAll(ReferenceSpace r, Supplier<NearestNeighbourInversion> awareAttack,
+            boolean[] excluded, ObservedRepresentations observed, NDManager manager) {
         TokenRecovery pc;
         TokenRecovery pl;
         try (NearestNeighbourInversion plain = plain(r, excluded, manager)) {
             pc = plain.evaluate(observed, Metric.COSINE);
             pl = plain.evaluate(observed, Metric.L2);
         }
-        if (mechanism == null || isIdentity(r, mechanism, manager)) {
+        if (awareAttack == null) {
             return new Result(pc, pl, pc, pl);
         }
-        try (NearestNeighbourInversion aware = aware(r, mechanism, excluded, manager)) {
+        try (NearestNeighbourInversion aware = awareAttack.get()) {
             return new Result(pc, pl, aware.evaluate(observed, Metric.COSINE), aware.evaluate(observed, Metric.L2));
         }
     }

@@ -113,10 +113,14 @@ public final class RepresentationExport {
             ObservedRepresentations obs = path.observe(batches, mech, progress);
             try (NDManager m = manager.newSubManager()) {
                 NDArray ids = m.arange(0, r.vocabSize(), 1, DataType.INT64);
-                write(obs, r, mech.deterministicPart(r.toNDArray(m), ids), excluded, file, m);
+                NDArray aware = mech.deterministicPart(r.toNDArray(m), ids);
+                write(obs, r, aware, excluded, file, m);
+                progress.begin("A1 nearest neighbour on the exported representations", -1);
+                // The written table is the aware attacker's; a zero-mean mechanism's equals R.
+                boolean identity = NearestNeighbourInversion.isIdentity(r, mech, m);
+                return new Exported(obs, NearestNeighbourInversion.runWithAwareTable(r, identity ? null : aware,
+                        excluded, obs, manager));
             }
-            progress.begin("A1 nearest neighbour on the exported representations", -1);
-            return new Exported(obs, NearestNeighbourInversion.run(r, mech, excluded, obs, manager));
         }
     }
 }
