@@ -21,6 +21,7 @@ import org.privtune.data.DatasetSplit;
 import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
+import org.privtune.device.RemoteTopModel;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismResources;
@@ -40,6 +41,7 @@ import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
 import org.privtune.model.TextTokenizer;
+import org.privtune.model.TopModelEndpoint;
 import org.privtune.model.TrainingConfig;
 import org.privtune.model.TrainingReport;
 
@@ -110,18 +112,24 @@ final class ModelCommands {
             return String.join("\n",
                     "./privtune train --data <name or file> --out <folder> [--split 2] [--epochs 3] [--batch 32]",
                     "                 [--max-length 64] [--lr 5e-5] [--pooling mean|cls] [--seed 42] [--train-bottom]",
-                    "                 [--mechanism <spec> | --mechanism @<preset>]",
+                    "                 [--mechanism <spec> | --mechanism @<preset>] [--cloud host:port]",
                     "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.",
                     "  --mechanism perturbs what leaves the device during training and evaluation, e.g.",
                     "  privtune:eps=16,n=2 or @training (the Noise Tuner's \"Use for training\" preset);",
-                    "  a preset also sets --split unless --split is given.");
+                    "  a preset also sets --split unless --split is given.",
+                    "  --cloud trains the top on a remote endpoint (./privtune cloud there) instead of in this",
+                    "  process: only the perturbed representations, their mask and the labels are sent; the",
+                    "  trained top is fetched back for the export.");
         }
 
         @Override
         public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
             Options o = Options.parse(args, Set.of("data", "out", "split", "epochs", "batch", "max-length", "lr",
-                    "pooling", "seed", "mechanism"), Set.of("train-bottom"));
+                    "pooling", "seed", "mechanism", "cloud"), Set.of("train-bottom"));
             Path outDir = Path.of(o.require("out"));
+            if (o.get("cloud", null) != null) {
+                RemoteTopModel.parse(o.get("cloud", null)); // a mistyped address fails before any work
+            }
             if (Files.exists(outDir) && !isEmptyDir(outDir)) {
                 throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
             }
@@ -185,25 +193,50 @@ final class ModelCommands {
                 SplitModel model = new SplitModel(manager, encoder, split, pooling, data.labels(), 0.1f, seed);
                 model.setBottomTrainable(cfg.trainBottom());
                 SplitTrainer trainer = new SplitTrainer(model, tokenizer, manager);
-                InProcessTopModel top = InProcessTopModel.forTraining(model, manager, cfg,
-                        SplitTrainer.totalSteps(train.size(), cfg));
-                TrainingReport report = trainer.train(train, dev, cfg, device, top, progress);
-                progress.done();
-                for (TrainingReport.Epoch e : report.epochs()) {
-                    out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f%n",
-                            e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1());
+                int steps = SplitTrainer.totalSteps(train.size(), cfg);
+                String cloud = o.get("cloud", null);
+                TopModelEndpoint top;
+                if (cloud == null) {
+                    top = InProcessTopModel.forTraining(model, manager, cfg, steps);
+                } else {
+                    RemoteTopModel remote = RemoteTopModel.connect(cloud, RemoteTopModel.openRequest(model, cfg, 0.1f,
+                            steps), 600_000);
+                    out.printf(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)%n", cloud,
+                            remote.session().session(), remote.session().topParameters(), remote.session().server());
+                    top = remote;
                 }
-                Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
-                out.printf(Locale.ROOT, "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s%n",
-                        report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(), t.macroF1(),
-                        t.loss(), t.count(), report.examplesPerSecond());
-                exportAtomically(outDir, model, maxLength, noise == null ? Map.of("mechanism", "none")
-                        : Map.of("mechanism", mechanism.name(), "spec", noise.spec().toString()));
-                if (noise != null) {
-                    noise.close();
+                try (TopModelEndpoint closing = top) {
+                    return trainAndExport(out, progress, outDir, mechanism, cfg, maxLength, train, dev, test, noise,
+                            device, model, trainer, top);
                 }
-                out.println("exported to " + outDir.toAbsolutePath());
             }
+        }
+
+        private static int trainAndExport(PrintStream out, ConsoleProgress progress, Path outDir,
+                MechanismSpec mechanism, TrainingConfig cfg, int maxLength, List<LabelledText> train,
+                List<LabelledText> dev, List<LabelledText> test, NoiseMechanism noise, DeviceTransform device,
+                SplitModel model, SplitTrainer trainer, TopModelEndpoint top) throws IOException {
+            TrainingReport report = trainer.train(train, dev, cfg, device, top, progress);
+            progress.done();
+            for (TrainingReport.Epoch e : report.epochs()) {
+                out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f%n",
+                        e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1());
+            }
+            Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
+            out.printf(Locale.ROOT, "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s%n",
+                    report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(), t.macroF1(),
+                    t.loss(), t.count(), report.examplesPerSecond());
+            if (top instanceof RemoteTopModel remote) {
+                model.setTopWeights(remote.topWeights());
+                out.printf(Locale.ROOT, "fetched the trained top from the cloud; %d requests, %.1f MB sent%n",
+                        remote.requests(), remote.bytesSent() / 1e6);
+            }
+            exportAtomically(outDir, model, maxLength, noise == null ? Map.of("mechanism", "none")
+                    : Map.of("mechanism", mechanism.name(), "spec", noise.spec().toString()));
+            if (noise != null) {
+                noise.close();
+            }
+            out.println("exported to " + outDir.toAbsolutePath());
             return 0;
         }
 

@@ -22,6 +22,7 @@ public final class PrivTuneCli {
         register(new VersionCommand());
         register(new DataCommand());
         ModelCommands.all().forEach(this::register);
+        register(new CloudCommand());
         AttackCommands.all().forEach(this::register);
         register(new BenchCommand());
     }

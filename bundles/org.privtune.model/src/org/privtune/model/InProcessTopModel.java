@@ -105,13 +105,27 @@ public final class InProcessTopModel implements TopModelEndpoint {
     }
 
     /** Remembers the current top weights (best dev epoch so far). */
+    @Override
     public synchronized void saveCheckpoint() {
         snapshot(model.topParameters(), checkpoint);
     }
 
     /** Puts back the weights of the last {@link #saveCheckpoint()}; no-op if there was none. */
+    @Override
     public synchronized void restoreCheckpoint() {
         restore(model.topParameters(), checkpoint);
+    }
+
+    @Override
+    public synchronized Map<String, float[]> topWeights() {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        snapshot(model.topParameters(), out);
+        return out;
+    }
+
+    /** The model whose top this endpoint trains. */
+    public SplitModel model() {
+        return model;
     }
 
     static void snapshot(Map<String, Parameter> params, Map<String, float[]> into) {

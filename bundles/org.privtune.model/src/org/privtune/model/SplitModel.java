@@ -106,6 +106,33 @@ public final class SplitModel {
         return Collections.unmodifiableMap(top);
     }
 
+    /**
+     * Replaces the top's parameters with {@code weights} (e.g. trained by a remote endpoint), after
+     * checking that every top parameter is there with its size; nothing is changed otherwise.
+     */
+    public void setTopWeights(Map<String, float[]> weights) {
+        for (Map.Entry<String, Parameter> e : top.entrySet()) {
+            float[] w = weights.get(e.getKey());
+            long size = e.getValue().getArray().size();
+            if (w == null) {
+                throw new IllegalArgumentException("top weights: '" + e.getKey() + "' is missing");
+            }
+            if (w.length != size) {
+                throw new IllegalArgumentException("top weights: '" + e.getKey() + "' has " + w.length
+                        + " values, the model has " + size);
+            }
+        }
+        for (String name : weights.keySet()) {
+            if (!top.containsKey(name)) {
+                throw new IllegalArgumentException("top weights: '" + name + "' is not a parameter of this top (split "
+                        + split + ")");
+            }
+        }
+        for (Map.Entry<String, Parameter> e : top.entrySet()) {
+            e.getValue().getArray().set(java.nio.FloatBuffer.wrap(weights.get(e.getKey())));
+        }
+    }
+
     public boolean isBottomTrainable() {
         return bottomTrainable;
     }

@@ -47,8 +47,7 @@ public final class SplitTrainer {
 
     /**
      * Trains the top behind {@code endpoint} (and the bottom when {@code cfg.trainBottom()}).
-     * When the endpoint is an {@link InProcessTopModel}, the weights of the best dev epoch are
-     * restored at the end.
+     * The endpoint keeps the weights of the best dev epoch and puts them back at the end.
      */
     public TrainingReport train(List<LabelledText> train, List<LabelledText> dev, TrainingConfig cfg,
             DeviceTransform transform, TopModelEndpoint endpoint, Progress progress) {
@@ -64,7 +63,6 @@ public final class SplitTrainer {
                 ? new ParameterUpdater(model.bottomParameters(), new LinearWarmupDecay(cfg.bottomLearningRate(),
                         Math.round(cfg.warmupFraction() * total), total), cfg.weightDecay(), cfg.clipNorm())
                 : null;
-        InProcessTopModel inProcess = endpoint instanceof InProcessTopModel p ? p : null;
         Map<String, float[]> bestBottom = new HashMap<>();
 
         List<Integer> order = new ArrayList<>();
@@ -121,9 +119,7 @@ public final class SplitTrainer {
                     bestAcc = acc;
                     bestEpoch = epoch;
                     sinceBest = 0;
-                    if (inProcess != null) {
-                        inProcess.saveCheckpoint();
-                    }
+                    endpoint.saveCheckpoint();
                     if (cfg.trainBottom()) {
                         InProcessTopModel.snapshot(model.bottomParameters(), bestBottom);
                     }
@@ -135,9 +131,7 @@ public final class SplitTrainer {
         } finally {
             progress.done();
         }
-        if (inProcess != null) {
-            inProcess.restoreCheckpoint();
-        }
+        endpoint.restoreCheckpoint();
         if (cfg.trainBottom()) {
             InProcessTopModel.restore(model.bottomParameters(), bestBottom);
         }

@@ -3,8 +3,9 @@ package org.privtune.model;
 /**
  * The cloud side of split fine-tuning, seen from the device: it receives exactly what crosses the
  * wire (the perturbed representations, their shape, the attention mask and the labels) and
- * nothing the device kept. {@link InProcessTopModel} implements it in the same JVM; a remote
- * endpoint can implement it over the network later.
+ * nothing the device kept. {@link InProcessTopModel} implements it in the same JVM;
+ * {@code org.privtune.device.RemoteTopModel} over the network, against the server of
+ * {@code org.privtune.cloud}.
  */
 public interface TopModelEndpoint extends AutoCloseable {
 
@@ -25,6 +26,15 @@ public interface TopModelEndpoint extends AutoCloseable {
 
     /** Class logits [B][C] for a batch (no training, no dropout). */
     float[][] predict(float[] representations, long[] shape, long[][] mask);
+
+    /** Remembers the top's current weights (the best dev epoch so far), where the top lives. */
+    void saveCheckpoint();
+
+    /** Puts back the weights of the last {@link #saveCheckpoint()}; no-op if there was none. */
+    void restoreCheckpoint();
+
+    /** The top's current parameters by name (for export on the device), in the model's order. */
+    java.util.Map<String, float[]> topWeights();
 
     @Override
     default void close() {

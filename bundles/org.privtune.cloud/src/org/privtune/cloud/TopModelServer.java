@@ -1,0 +1,295 @@
+package org.privtune.cloud;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.TopModelEndpoint;
+import org.privtune.protocol.SplitProtocol;
+import org.privtune.protocol.SplitProtocol.Ack;
+import org.privtune.protocol.SplitProtocol.Checkpoint;
+import org.privtune.protocol.SplitProtocol.FetchWeights;
+import org.privtune.protocol.SplitProtocol.FloatTensor;
+import org.privtune.protocol.SplitProtocol.Failure;
+import org.privtune.protocol.SplitProtocol.Logits;
+import org.privtune.protocol.SplitProtocol.Open;
+import org.privtune.protocol.SplitProtocol.Opened;
+import org.privtune.protocol.SplitProtocol.Predict;
+import org.privtune.protocol.SplitProtocol.ProtocolException;
+import org.privtune.protocol.SplitProtocol.Request;
+import org.privtune.protocol.SplitProtocol.Response;
+import org.privtune.protocol.SplitProtocol.Step;
+import org.privtune.protocol.SplitProtocol.TrainStep;
+import org.privtune.protocol.SplitProtocol.Weights;
+
+/**
+ * The cloud's top-model endpoint: accepts TCP connections, one split fine-tuning session per
+ * connection ({@code proto/privtune_split.proto} of {@code org.privtune.protocol}), and trains the
+ * session's top with {@link InProcessTopModel}, the same code the studio runs in-process.
+ *
+ * <p>Sessions take turns on the engine (one lock): the PyTorch generator that draws dropout masks
+ * is process-global, so a session's training is reproducible from its seed only if no other
+ * session draws in between its steps. A bad request is answered with a {@link Failure} naming the
+ * field and the session goes on; a frame that is not a message of the protocol ends the session.
+ */
+public final class TopModelServer implements AutoCloseable {
+
+    /** Builds the top of a session from its {@link Open} request. */
+    public interface TopFactory {
+        /**
+         * @throws IllegalArgumentException naming the {@code OpenSession} field that cannot be served
+         */
+        HostedTop open(Open request) throws Exception;
+    }
+
+    /** A session's top: the endpoint that trains it and its hidden size d. */
+    public interface HostedTop extends AutoCloseable {
+        TopModelEndpoint endpoint();
+
+        int hidden();
+
+        int numLabels();
+
+        /** Number of trainable values. */
+        long parameters();
+
+        @Override
+        void close();
+    }
+
+    private final ServerSocket socket;
+    private final TopFactory factory;
+    private final Consumer<String> log;
+    private final Object engine = new Object();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sessions = new AtomicLong();
+    private long closedSessions;
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private TopModelServer(ServerSocket socket, TopFactory factory, Consumer<String> log) {
+        this.socket = socket;
+        this.factory = factory;
+        this.log = log;
+        this.acceptor = new Thread(this::acceptLoop, "privtune-cloud-accept");
+        acceptor.setDaemon(true);
+    }
+
+    /**
+     * Listens on {@code bind} (port 0 picks a free port, see {@link #port()}).
+     *
+     * @param log one line per session event (opened, closed, refused)
+     */
+    public static TopModelServer start(InetSocketAddress bind, TopFactory factory, Consumer<String> log)
+            throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(bind);
+        TopModelServer server = new TopModelServer(s, factory, log);
+        server.acceptor.start();
+        return server;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Sessions opened since the start. */
+    public long sessionsOpened() {
+        return sessions.get();
+    }
+
+    /** Sessions that were opened and have ended since the start. */
+    public synchronized long sessionsClosed() {
+        return closedSessions;
+    }
+
+    /** Waits until {@code n} sessions have ended (or the thread is interrupted). */
+    public synchronized void awaitSessionsClosed(long n) throws InterruptedException {
+        while (closedSessions < n) {
+            wait();
+        }
+    }
+
+    private synchronized void sessionEnded() {
+        closedSessions++;
+        notifyAll();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = socket.accept();
+                s.setTcpNoDelay(true);
+                open.add(s);
+                Thread t = new Thread(() -> serve(s), "privtune-cloud-session");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.accept("accept failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        String peer = String.valueOf(s.getRemoteSocketAddress());
+        HostedTop top = null;
+        String id = null;
+        long steps = 0;
+        try (s; InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
+                OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16)) {
+            Request first = SplitProtocol.readRequest(in);
+            if (first == null) {
+                return;
+            }
+            if (!(first instanceof Open o)) {
+                SplitProtocol.write(new Failure("Request.body: the first request of a session must be open, got "
+                        + first.getClass().getSimpleName()), out);
+                return;
+            }
+            try {
+                if (o.protocolVersion() != SplitProtocol.VERSION) {
+                    throw new IllegalArgumentException("OpenSession.protocol_version: " + o.protocolVersion()
+                            + " is not spoken here (this server speaks " + SplitProtocol.VERSION + ")");
+                }
+                synchronized (engine) {
+                    top = factory.open(o);
+                }
+            } catch (Exception e) {
+                String why = e instanceof IllegalArgumentException ? e.getMessage() : "cannot build the top: " + e;
+                log.accept("refused " + peer + ": " + why);
+                SplitProtocol.write(new Failure(why), out);
+                return;
+            }
+            id = "s" + sessions.incrementAndGet();
+            log.accept("session " + id + " opened by " + peer + ": " + o.baseModel() + " split " + o.splitLayer()
+                    + ", " + o.labels().size() + " labels, " + top.parameters() + " trainable values, "
+                    + o.totalSteps() + " steps");
+            SplitProtocol.write(new Opened(id, top.parameters(), "PrivTune cloud endpoint, protocol "
+                    + SplitProtocol.VERSION, top.hidden()), out);
+            Request r;
+            while ((r = SplitProtocol.readRequest(in)) != null) {
+                Response resp;
+                try {
+                    synchronized (engine) {
+                        resp = handle(top, r);
+                    }
+                    steps += r instanceof TrainStep ? 1 : 0;
+                } catch (IllegalArgumentException e) {
+                    resp = new Failure(e.getMessage());
+                } catch (RuntimeException e) {
+                    resp = new Failure("server error in " + r.getClass().getSimpleName() + ": " + e);
+                    log.accept("session " + id + ": " + e);
+                }
+                SplitProtocol.write(resp, out);
+            }
+        } catch (ProtocolException e) {
+            log.accept("session " + id + " from " + peer + " ended: " + e.getMessage());
+        } catch (SocketException e) {
+            if (!closed) {
+                log.accept("session " + id + " from " + peer + " lost: " + e.getMessage());
+            }
+        } catch (IOException e) {
+            log.accept("session " + id + " from " + peer + " failed: " + e);
+        } finally {
+            open.remove(s);
+            if (top != null) {
+                synchronized (engine) {
+                    top.close();
+                }
+                log.accept("session " + id + " closed after " + steps + " training steps");
+                sessionEnded();
+            }
+        }
+    }
+
+    private static Response handle(HostedTop top, Request r) {
+        TopModelEndpoint e = top.endpoint();
+        return switch (r) {
+            case Open o -> throw new IllegalArgumentException("Request.open: this session is already open");
+            case TrainStep t -> {
+                checkBatch("TrainStep", top, t.representations());
+                for (int i = 0; i < t.labels().length; i++) {
+                    if (t.labels()[i] < 0 || t.labels()[i] >= top.numLabels()) {
+                        throw new IllegalArgumentException("TrainStep.labels[" + i + "]: " + t.labels()[i]
+                                + " is not a class of this session (0.." + (top.numLabels() - 1) + ")");
+                    }
+                }
+                FloatTensor reps = t.representations();
+                TopModelEndpoint.StepResult s = e.trainStep(reps.data(), reps.shape(), t.mask(), t.labels(),
+                        t.wantGradient());
+                yield new Step(s.loss(), s.correct(), s.gradientNorm(),
+                        s.representationGradient() == null ? null
+                                : new FloatTensor(reps.shape().clone(), s.representationGradient()));
+            }
+            case Predict p -> {
+                checkBatch("Predict", top, p.representations());
+                float[][] logits = e.predict(p.representations().data(), p.representations().shape(), p.mask());
+                int b = logits.length;
+                int c = b == 0 ? top.numLabels() : logits[0].length;
+                float[] flat = new float[b * c];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(logits[i], 0, flat, i * c, c);
+                }
+                yield new Logits(new FloatTensor(new long[] {b, c}, flat));
+            }
+            case Checkpoint k -> {
+                if (k.restore()) {
+                    e.restoreCheckpoint();
+                } else {
+                    e.saveCheckpoint();
+                }
+                yield new Ack();
+            }
+            case FetchWeights f -> {
+                Map<String, FloatTensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, float[]> w : e.topWeights().entrySet()) {
+                    out.put(w.getKey(), new FloatTensor(new long[] {w.getValue().length}, w.getValue()));
+                }
+                yield new Weights(out);
+            }
+        };
+    }
+
+    private static void checkBatch(String message, HostedTop top, FloatTensor reps) {
+        long[] s = reps.shape();
+        if (s[2] != top.hidden()) {
+            throw new IllegalArgumentException(message + ".representations: d = " + s[2] + " in shape "
+                    + Arrays.toString(s) + ", this session's top takes d = " + top.hidden());
+        }
+        if (s[0] == 0 || s[1] == 0) {
+            throw new IllegalArgumentException(message + ".representations: empty batch " + Arrays.toString(s));
+        }
+    }
+
+    /** Stops listening and ends every open session. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        socket.close();
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+    }
+}
