@@ -5,45 +5,25 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.privtune.attack.experiment.PublicRelevance;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
-import org.privtune.data.Dataset;
-import org.privtune.data.DatasetSplit;
-import org.privtune.data.Record;
-import org.privtune.data.SplitSpec;
-import org.privtune.data.commands.DataCommands;
+import org.privtune.device.FineTuningRun;
 import org.privtune.device.RemoteTopModel;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
-import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
-import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.model.BertEncoder;
-import org.privtune.model.DeviceTransform;
-import org.privtune.model.InProcessTopModel;
-import org.privtune.model.LabelledText;
-import org.privtune.model.Metrics;
 import org.privtune.model.MiniLmFiles;
 import org.privtune.model.ModelExport;
 import org.privtune.model.OnnxRuntimeOracle;
 import org.privtune.model.Pooling;
-import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
-import org.privtune.model.TextTokenizer;
-import org.privtune.model.TopModelEndpoint;
 import org.privtune.model.TrainingConfig;
-import org.privtune.model.TrainingReport;
 
 /** {@code verify-model}, {@code train} and {@code predict}: the model bundle from the command line. */
 final class ModelCommands {
@@ -157,102 +137,12 @@ final class ModelCommands {
                     .withSeed(seed).withTrainBottom(o.has("train-bottom"));
             int maxLength = o.getInt("max-length", 64);
 
+            FineTuningRun.Request request = new FineTuningRun.Request(o.get("data", "sentiment"), split, pooling, cfg,
+                    maxLength, mechanism, o.get("cloud", null), 0, outDir, null);
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-                return train(o, out, progress, outDir, split, mechanism, pooling, seed, cfg, maxLength);
-            }
-        }
-
-        private static int train(Options o, PrintStream out, ConsoleProgress progress, Path outDir, int split,
-                MechanismSpec mechanism, Pooling pooling, long seed, TrainingConfig cfg, int maxLength) throws Exception {
-            Dataset data = DataCommands.defaults().load(o.get("data", "sentiment"), progress);
-            DatasetSplit parts = data.split(SplitSpec.DEFAULT);
-            List<LabelledText> train = labelled(data, parts.train());
-            List<LabelledText> dev = labelled(data, parts.dev());
-            List<LabelledText> test = labelled(data, parts.test());
-            out.printf(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling%n",
-                    data.name(), train.size(), dev.size(), test.size(), data.labels(), split, pooling.name().toLowerCase(Locale.ROOT));
-            out.println("mechanism on the device: " + (mechanism == null ? "none" : mechanism));
-
-            try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
-                    TextTokenizer tokenizer = TextTokenizer.miniLm(maxLength, false)) {
-                BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
-                NoiseMechanism noise = null;
-                if (mechanism != null) {
-                    MechanismResources res = MiniLmResources.build(encoder, split, MiniLmResources.defaultCacheDir(), train,
-                            data.labels().size(), tokenizer, manager, progress);
-                    if (!MechanismSpec.RELEVANCE_TRAIN.equals(mechanism.relevance())) {
-                        PublicRelevance.Table pub = PublicRelevance.build(data, tokenizer, res.tokens(), progress);
-                        out.printf(Locale.ROOT, "public task relevance: %d IMDB sentences (%d reviews holding one of"
-                                + " the data set's sentences left out)%n", pub.sentences(), pub.reviewsLeftOut());
-                        res = res.withPublicRelevance(pub.relevance());
-                    }
-                    noise = Mechanisms.create(mechanism, res, manager);
-                }
-                DeviceTransform device = noise == null ? DeviceTransform.IDENTITY : noise;
-                SplitModel model = new SplitModel(manager, encoder, split, pooling, data.labels(), 0.1f, seed);
-                model.setBottomTrainable(cfg.trainBottom());
-                SplitTrainer trainer = new SplitTrainer(model, tokenizer, manager);
-                int steps = SplitTrainer.totalSteps(train.size(), cfg);
-                String cloud = o.get("cloud", null);
-                TopModelEndpoint top;
-                if (cloud == null) {
-                    top = InProcessTopModel.forTraining(model, manager, cfg, steps);
-                } else {
-                    RemoteTopModel remote = RemoteTopModel.connect(cloud, RemoteTopModel.openRequest(model, cfg, 0.1f,
-                            steps), 600_000);
-                    out.printf(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)%n", cloud,
-                            remote.session().session(), remote.session().topParameters(), remote.session().server());
-                    top = remote;
-                }
-                try (TopModelEndpoint closing = top) {
-                    return trainAndExport(out, progress, outDir, mechanism, cfg, maxLength, train, dev, test, noise,
-                            device, model, trainer, top);
-                }
-            }
-        }
-
-        private static int trainAndExport(PrintStream out, ConsoleProgress progress, Path outDir,
-                MechanismSpec mechanism, TrainingConfig cfg, int maxLength, List<LabelledText> train,
-                List<LabelledText> dev, List<LabelledText> test, NoiseMechanism noise, DeviceTransform device,
-                SplitModel model, SplitTrainer trainer, TopModelEndpoint top) throws IOException {
-            TrainingReport report = trainer.train(train, dev, cfg, device, top, progress);
-            progress.done();
-            for (TrainingReport.Epoch e : report.epochs()) {
-                out.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f%n",
-                        e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1());
-            }
-            Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
-            out.printf(Locale.ROOT, "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s%n",
-                    report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(), t.macroF1(),
-                    t.loss(), t.count(), report.examplesPerSecond());
-            if (top instanceof RemoteTopModel remote) {
-                model.setTopWeights(remote.topWeights());
-                out.printf(Locale.ROOT, "fetched the trained top from the cloud; %d requests, %.1f MB sent%n",
-                        remote.requests(), remote.bytesSent() / 1e6);
-            }
-            exportAtomically(outDir, model, maxLength, noise == null ? Map.of("mechanism", "none")
-                    : Map.of("mechanism", mechanism.name(), "spec", noise.spec().toString()));
-            if (noise != null) {
-                noise.close();
-            }
-            out.println("exported to " + outDir.toAbsolutePath());
-            return 0;
-        }
-
-        /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
-        private static void exportAtomically(Path outDir, SplitModel model, int maxLength, Map<String, Object> noise)
-                throws IOException {
-            Path abs = outDir.toAbsolutePath();
-            Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            try {
-                ModelExport.write(partial, model, maxLength, noise);
-                if (Files.exists(abs)) {
-                    Files.delete(abs); // empty, checked above
-                }
-                Files.move(partial, abs, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                deleteTree(partial);
+                FineTuningRun.run(request, progress, out::println, null);
+                return 0;
             }
         }
     }
@@ -301,31 +191,12 @@ final class ModelCommands {
         }
     }
 
-    private static List<LabelledText> labelled(Dataset data, List<Record> records) {
-        List<LabelledText> list = new ArrayList<>(records.size());
-        for (Record r : records) {
-            list.add(new LabelledText(r.text(), data.labelIndex(r)));
-        }
-        return list;
-    }
-
     private static boolean isEmptyDir(Path p) throws IOException {
         if (!Files.isDirectory(p)) {
             return false;
         }
         try (Stream<Path> s = Files.list(p)) {
             return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 }

@@ -99,7 +99,7 @@ class StudioWorkbenchTest {
         }
         assertEquals(IApplication.EXIT_OK, exit);
         assertEquals(List.of("window", "dataset inspector", "import dialog", "noise tuner", "neighbour-hop explorer",
-                "menu commands", "preferences", "about"), checked);
+                "split training", "menu commands", "preferences", "about"), checked);
     }
 
     /** Runs a step repeatedly on the UI thread until it reports done, failing after the timeout. */
@@ -170,9 +170,18 @@ class StudioWorkbenchTest {
                             return false;
                         }
                         checked.add("neighbour-hop explorer");
-                        checkMenuCommands(context);
-                        checked.add("menu commands");
-                        openPreferences(display, context);
+                        TrainingChecks training = new TrainingChecks(context, shell);
+                        training.start();
+                        display.timerExec(200, () -> step(display, () -> {
+                            if (!training.checked()) {
+                                return false;
+                            }
+                            checked.add("split training");
+                            checkMenuCommands(context);
+                            checked.add("menu commands");
+                            openPreferences(display, context);
+                            return true;
+                        }));
                         return true;
                     }));
                     return true;

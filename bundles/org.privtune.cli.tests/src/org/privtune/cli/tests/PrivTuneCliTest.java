@@ -36,7 +36,7 @@ class PrivTuneCliTest {
         for (CliCommand c : new PrivTuneCli().commands()) {
             assertTrue(help.contains("  " + c.name() + " "), "help lists " + c.name() + ":\n" + help);
         }
-        for (String expected : List.of("data", "verify-model", "train", "predict", "experiment", "export-representations")) {
+        for (String expected : List.of("data", "verify-model", "train", "cloud", "predict", "experiment", "export-representations")) {
             assertTrue(help.contains("  " + expected + " "), expected);
         }
     }
@@ -80,6 +80,23 @@ class PrivTuneCliTest {
         } finally {
             System.clearProperty("privtune.presets.dir");
         }
+    }
+
+    @Test
+    void trainNamesABadCloudAddressBeforeAnyWorkAndCloudRefusesABadPort(@TempDir Path dir) {
+        assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
+                "cloudhost"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("field 'endpoint'") && e.contains("expected host:port"), e);
+        assertFalse(Files.exists(dir.resolve("m")), "nothing was written");
+        err.reset();
+        assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
+                "cloudhost:http"));
+        e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("field 'port'") && e.contains("'http' is not a port"), e);
+        err.reset();
+        assertEquals(2, run("cloud", "--port", "70000"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--port must be 0..65535"));
     }
 
     @Test

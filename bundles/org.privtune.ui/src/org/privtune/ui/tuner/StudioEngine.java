@@ -9,6 +9,7 @@ import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.privtune.attack.studio.TunerEngine;
+import org.privtune.ui.jobs.MutexRule;
 
 /**
  * The one {@link TunerEngine} of the studio (opened by the Noise Tuner for the current split layer)
@@ -18,17 +19,7 @@ import org.privtune.attack.studio.TunerEngine;
 public final class StudioEngine {
 
     /** Held by every Job that calls the engine. */
-    public static final ISchedulingRule RULE = new ISchedulingRule() {
-        @Override
-        public boolean contains(ISchedulingRule rule) {
-            return rule == this;
-        }
-
-        @Override
-        public boolean isConflicting(ISchedulingRule rule) {
-            return rule == this;
-        }
-    };
+    public static final ISchedulingRule RULE = new MutexRule();
 
     private static final List<Consumer<TunerEngine>> LISTENERS = new CopyOnWriteArrayList<>();
     private static volatile TunerEngine current;

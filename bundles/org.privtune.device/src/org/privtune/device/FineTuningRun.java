@@ -1,0 +1,276 @@
+package org.privtune.device;
+
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.privtune.attack.experiment.PublicRelevance;
+import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
+import org.privtune.data.Dataset;
+import org.privtune.data.DatasetSplit;
+import org.privtune.data.Record;
+import org.privtune.data.SplitSpec;
+import org.privtune.data.commands.DataCommands;
+import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.mechanism.MechanismResources;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
+import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.LabelledText;
+import org.privtune.model.Metrics;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.ModelExport;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TextTokenizer;
+import org.privtune.model.TopModelEndpoint;
+import org.privtune.model.TrainingConfig;
+import org.privtune.model.TrainingReport;
+
+/**
+ * One split fine-tuning run from the device's side, as {@code ./privtune train} and the studio's
+ * Split Training view run it: load the data set, build the bottom (MiniLM cut at the split) and the
+ * mechanism, train the top in this process or on a remote endpoint ({@link RemoteTopModel}), test,
+ * fetch the trained top back when it was remote, and export the model atomically.
+ */
+public final class FineTuningRun {
+
+    /** Dropout before the head (the studio's fixed choice; sent to a remote top as well). */
+    public static final float DROPOUT = 0.1f;
+
+    /**
+     * What to run.
+     *
+     * @param data       a built-in data set name or a file the importer reads
+     * @param mechanism  perturbation on the device, or null for none
+     * @param cloud      "host:port" of a remote top-model endpoint, or null to train in this process
+     * @param trainLimit use only the first N training sentences (0: all); for quick trials
+     * @param out        export folder; must not exist or be empty
+     * @param cacheDir   where the mechanism's reference space and graph are cached (null: the default)
+     */
+    public record Request(String data, int split, Pooling pooling, TrainingConfig cfg, int maxLength,
+            MechanismSpec mechanism, String cloud, int trainLimit, Path out, Path cacheDir) {
+
+        public Request {
+            if (split < 0 || split > 6) {
+                throw new InvalidInputException("training settings", 0, "split",
+                        "split layer must be 0..6 (MiniLM has 6 layers), got " + split);
+            }
+            if (trainLimit < 0) {
+                throw new InvalidInputException("training settings", 0, "trainLimit", "must be >= 0, got " + trainLimit);
+            }
+            if (cloud != null) {
+                RemoteTopModel.parse(cloud); // a mistyped address fails before any work
+            }
+        }
+    }
+
+    /** What a run produced. */
+    public record Result(TrainingReport report, Metrics test, Path exported, String endpoint, long requests,
+            long bytesSent) {
+    }
+
+    /** Sees each training step's result as it arrives (on the training thread). */
+    public interface StepListener {
+        void step(int step, int totalSteps, float loss, int correct, int batchSize);
+    }
+
+    private FineTuningRun() {
+    }
+
+    /**
+     * Runs {@code r}; {@code log} gets the lines the command line prints, {@code steps} each
+     * step's loss (null: none).
+     *
+     * @throws InvalidInputException when the output folder is taken or the data cannot be read
+     * @throws RemoteTopModel.RemoteEndpointException when the remote endpoint fails or refuses
+     */
+    public static Result run(Request r, Progress progress, Consumer<String> log, StepListener steps)
+            throws IOException {
+        Path outDir = r.out().toAbsolutePath();
+        if (Files.exists(outDir) && !isEmptyDir(outDir)) {
+            throw new InvalidInputException(outDir.toString(), 0, "out", "exists and is not empty; name a new folder");
+        }
+        Dataset data = DataCommands.defaults().load(r.data(), progress);
+        DatasetSplit parts = data.split(SplitSpec.DEFAULT);
+        List<LabelledText> train = labelled(data, parts.train());
+        if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {
+            train = List.copyOf(train.subList(0, r.trainLimit()));
+        }
+        List<LabelledText> dev = labelled(data, parts.dev());
+        List<LabelledText> test = labelled(data, parts.test());
+        TrainingConfig cfg = r.cfg();
+        log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling",
+                data.name(), train.size(), dev.size(), test.size(), data.labels(), r.split(),
+                r.pooling().name().toLowerCase(Locale.ROOT)));
+        log.accept("mechanism on the device: " + (r.mechanism() == null ? "none" : r.mechanism()));
+
+        try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
+                TextTokenizer tokenizer = TextTokenizer.miniLm(r.maxLength(), false)) {
+            BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+            NoiseMechanism noise = null;
+            if (r.mechanism() != null) {
+                MechanismResources res = MiniLmResources.build(encoder, r.split(),
+                        r.cacheDir() == null ? MiniLmResources.defaultCacheDir() : r.cacheDir(),
+                        train, data.labels().size(), tokenizer, manager, progress);
+                if (!MechanismSpec.RELEVANCE_TRAIN.equals(r.mechanism().relevance())) {
+                    PublicRelevance.Table pub = PublicRelevance.build(data, tokenizer, res.tokens(), progress);
+                    log.accept(String.format(Locale.ROOT, "public task relevance: %d IMDB sentences (%d reviews holding"
+                            + " one of the data set's sentences left out)", pub.sentences(), pub.reviewsLeftOut()));
+                    res = res.withPublicRelevance(pub.relevance());
+                }
+                noise = Mechanisms.create(r.mechanism(), res, manager);
+            }
+            try (NoiseMechanism closingNoise = noise) {
+                DeviceTransform device = noise == null ? DeviceTransform.IDENTITY : noise;
+                SplitModel model = new SplitModel(manager, encoder, r.split(), r.pooling(), data.labels(), DROPOUT,
+                        cfg.seed());
+                model.setBottomTrainable(cfg.trainBottom());
+                SplitTrainer trainer = new SplitTrainer(model, tokenizer, manager);
+                int total = SplitTrainer.totalSteps(train.size(), cfg);
+                TopModelEndpoint top;
+                if (r.cloud() == null) {
+                    top = InProcessTopModel.forTraining(model, manager, cfg, total);
+                } else {
+                    progress.subTask("connecting to " + r.cloud());
+                    RemoteTopModel remote = RemoteTopModel.connect(r.cloud(),
+                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total), 600_000);
+                    log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
+                            r.cloud(), remote.session().session(), remote.session().topParameters(),
+                            remote.session().server()));
+                    top = remote;
+                }
+                try (TopModelEndpoint closing = top) {
+                    TopModelEndpoint observed = steps == null ? top : new ObservedEndpoint(top, total, steps);
+                    TrainingReport report = trainer.train(train, dev, cfg, device, observed, progress);
+                    for (TrainingReport.Epoch e : report.epochs()) {
+                        log.accept(String.format(Locale.ROOT,
+                                "epoch %d: train loss %.4f, train accuracy %.4f, dev accuracy %.4f, dev macro-F1 %.4f",
+                                e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1()));
+                    }
+                    progress.subTask("testing");
+                    Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
+                    log.accept(String.format(Locale.ROOT,
+                            "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s",
+                            report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(),
+                            t.macroF1(), t.loss(), t.count(), report.examplesPerSecond()));
+                    long requests = 0;
+                    long sent = 0;
+                    if (top instanceof RemoteTopModel remote) {
+                        progress.subTask("fetching the trained top");
+                        model.setTopWeights(remote.topWeights());
+                        requests = remote.requests();
+                        sent = remote.bytesSent();
+                        log.accept(String.format(Locale.ROOT,
+                                "fetched the trained top from the cloud; %d requests, %.1f MB sent", requests, sent / 1e6));
+                    }
+                    progress.subTask("exporting");
+                    exportAtomically(outDir, model, r.maxLength(), noise == null ? Map.of("mechanism", "none")
+                            : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString()));
+                    log.accept("exported to " + outDir);
+                    return new Result(report, t, outDir, r.cloud() == null ? "in-process" : r.cloud(), requests, sent);
+                }
+            }
+        }
+    }
+
+    /** Forwards to an endpoint and reports every training step. */
+    private static final class ObservedEndpoint implements TopModelEndpoint {
+        private final TopModelEndpoint inner;
+        private final int total;
+        private final StepListener listener;
+        private int step;
+
+        ObservedEndpoint(TopModelEndpoint inner, int total, StepListener listener) {
+            this.inner = inner;
+            this.total = total;
+            this.listener = listener;
+        }
+
+        @Override
+        public StepResult trainStep(float[] reps, long[] shape, long[][] mask, int[] labels, boolean wantGradient) {
+            StepResult s = inner.trainStep(reps, shape, mask, labels, wantGradient);
+            listener.step(++step, total, s.loss(), s.correct(), labels.length);
+            return s;
+        }
+
+        @Override
+        public float[][] predict(float[] reps, long[] shape, long[][] mask) {
+            return inner.predict(reps, shape, mask);
+        }
+
+        @Override
+        public void saveCheckpoint() {
+            inner.saveCheckpoint();
+        }
+
+        @Override
+        public void restoreCheckpoint() {
+            inner.restoreCheckpoint();
+        }
+
+        @Override
+        public Map<String, float[]> topWeights() {
+            return inner.topWeights();
+        }
+    }
+
+    private static List<LabelledText> labelled(Dataset data, List<Record> records) {
+        List<LabelledText> list = new ArrayList<>(records.size());
+        for (Record rec : records) {
+            list.add(new LabelledText(rec.text(), data.labelIndex(rec)));
+        }
+        return list;
+    }
+
+    /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
+    private static void exportAtomically(Path abs, SplitModel model, int maxLength, Map<String, Object> noise)
+            throws IOException {
+        Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        try {
+            ModelExport.write(partial, model, maxLength, noise);
+            if (Files.exists(abs)) {
+                Files.delete(abs); // empty, checked before the run
+            }
+            Files.move(partial, abs, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(partial);
+        }
+    }
+
+    private static boolean isEmptyDir(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}
