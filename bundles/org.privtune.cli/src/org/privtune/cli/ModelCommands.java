@@ -14,6 +14,7 @@ import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.device.FineTuningRun;
 import org.privtune.device.RemoteTopModel;
+import org.privtune.protocol.TransportSecurity;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
@@ -92,23 +93,35 @@ final class ModelCommands {
             return String.join("\n",
                     "./privtune train --data <name or file> --out <folder> [--split 2] [--epochs 3] [--batch 32]",
                     "                 [--max-length 64] [--lr 5e-5] [--pooling mean|cls] [--seed 42] [--train-bottom]",
-                    "                 [--mechanism <spec> | --mechanism @<preset>] [--cloud host:port]",
+                    "                 [--mechanism <spec> | --mechanism @<preset>]",
+                    "                 [--cloud host:port [--cloud-cert <cert.pem>] [--cloud-token-file <file>]]",
                     "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.",
                     "  --mechanism perturbs what leaves the device during training and evaluation, e.g.",
                     "  privtune:eps=16,n=2 or @training (the Noise Tuner's \"Use for training\" preset);",
                     "  a preset also sets --split unless --split is given.",
                     "  --cloud trains the top on a remote endpoint (./privtune cloud there) instead of in this",
                     "  process: only the perturbed representations, their mask and the labels are sent; the",
-                    "  trained top is fetched back for the export.");
+                    "  trained top is fetched back for the export. --cloud-cert connects with TLS 1.3 and trusts",
+                    "  only that certificate (PEM/DER, or a PKCS#12 trust store opened with $"
+                            + CloudCommand.TLS_PASSWORD_ENV + "); --cloud-token-file sends the endpoint's token.");
         }
 
         @Override
         public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
             Options o = Options.parse(args, Set.of("data", "out", "split", "epochs", "batch", "max-length", "lr",
-                    "pooling", "seed", "mechanism", "cloud"), Set.of("train-bottom"));
+                    "pooling", "seed", "mechanism", "cloud", "cloud-cert", "cloud-token-file"), Set.of("train-bottom"));
             Path outDir = Path.of(o.require("out"));
-            if (o.get("cloud", null) != null) {
-                RemoteTopModel.parse(o.get("cloud", null)); // a mistyped address fails before any work
+            FineTuningRun.Cloud cloud = null;
+            if (o.get("cloud", null) != null) { // a mistyped address or file fails before any work
+                cloud = new FineTuningRun.Cloud(o.get("cloud", null),
+                        o.get("cloud-cert", null) == null ? null
+                                : CloudCommand.file("cloud-cert", () -> TransportSecurity.client(
+                                        Path.of(o.get("cloud-cert", null)), CloudCommand.password())),
+                        o.get("cloud-token-file", null) == null ? null
+                                : CloudCommand.file("cloud-token-file", () -> TransportSecurity.readToken(
+                                        Path.of(o.get("cloud-token-file", null)))));
+            } else if (o.get("cloud-cert", null) != null || o.get("cloud-token-file", null) != null) {
+                throw new UsageException("--cloud-cert and --cloud-token-file need --cloud host:port");
             }
             if (Files.exists(outDir) && !isEmptyDir(outDir)) {
                 throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
@@ -138,10 +151,15 @@ final class ModelCommands {
             int maxLength = o.getInt("max-length", 64);
 
             FineTuningRun.Request request = new FineTuningRun.Request(o.get("data", "sentiment"), split, pooling, cfg,
-                    maxLength, mechanism, o.get("cloud", null), 0, outDir, null);
+                    maxLength, mechanism, cloud, 0, outDir, null);
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-                FineTuningRun.run(request, progress, out::println, null);
+                try {
+                    FineTuningRun.run(request, progress, out::println, null);
+                } catch (RemoteTopModel.RemoteEndpointException e) {
+                    err.println("privtune train: cloud endpoint: " + e.getMessage() + "; nothing was exported");
+                    return 1;
+                }
                 return 0;
             }
         }

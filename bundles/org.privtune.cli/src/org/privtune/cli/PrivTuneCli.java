@@ -23,6 +23,7 @@ public final class PrivTuneCli {
         register(new DataCommand());
         ModelCommands.all().forEach(this::register);
         register(new CloudCommand());
+        register(new CloudKeysCommand());
         AttackCommands.all().forEach(this::register);
         register(new BenchCommand());
     }

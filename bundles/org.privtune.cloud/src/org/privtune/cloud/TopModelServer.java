@@ -35,6 +35,10 @@ import org.privtune.protocol.SplitProtocol.Response;
 import org.privtune.protocol.SplitProtocol.Step;
 import org.privtune.protocol.SplitProtocol.TrainStep;
 import org.privtune.protocol.SplitProtocol.Weights;
+import org.privtune.protocol.TransportSecurity;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * The cloud's top-model endpoint: accepts TCP connections, one split fine-tuning session per
@@ -81,10 +85,13 @@ public final class TopModelServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private TopModelServer(ServerSocket socket, TopFactory factory, Consumer<String> log) {
+    private final String token;
+
+    private TopModelServer(ServerSocket socket, TopFactory factory, Consumer<String> log, String token) {
         this.socket = socket;
         this.factory = factory;
         this.log = log;
+        this.token = token == null || token.isEmpty() ? null : token;
         this.acceptor = new Thread(this::acceptLoop, "privtune-cloud-accept");
         acceptor.setDaemon(true);
     }
@@ -96,12 +103,34 @@ public final class TopModelServer implements AutoCloseable {
      */
     public static TopModelServer start(InetSocketAddress bind, TopFactory factory, Consumer<String> log)
             throws IOException {
-        ServerSocket s = new ServerSocket();
+        return start(bind, factory, log, null, null);
+    }
+
+    /**
+     * Listens on {@code bind}, with TLS 1.3 when {@code tls} is given (see
+     * {@link TransportSecurity#server}) and requiring {@code token} in every {@code OpenSession}
+     * when it is not null or empty.
+     */
+    public static TopModelServer start(InetSocketAddress bind, TopFactory factory, Consumer<String> log,
+            SSLContext tls, String token) throws IOException {
+        ServerSocket s;
+        if (tls == null) {
+            s = new ServerSocket();
+        } else {
+            SSLServerSocket ssl = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+            ssl.setEnabledProtocols(new String[] {TransportSecurity.PROTOCOL});
+            s = ssl;
+        }
         s.setReuseAddress(true);
         s.bind(bind);
-        TopModelServer server = new TopModelServer(s, factory, log);
+        TopModelServer server = new TopModelServer(s, factory, log, token);
         server.acceptor.start();
         return server;
+    }
+
+    /** True when connections use TLS. */
+    public boolean isTls() {
+        return socket instanceof SSLServerSocket;
     }
 
     /** The port the server listens on. */
@@ -164,6 +193,12 @@ public final class TopModelServer implements AutoCloseable {
                         + first.getClass().getSimpleName()), out);
                 return;
             }
+            if (token != null && !TransportSecurity.sameToken(token, o.accessToken())) {
+                log.accept("refused " + peer + ": " + (o.accessToken().isEmpty() ? "no" : "wrong") + " access token");
+                SplitProtocol.write(new Failure("OpenSession.access_token: "
+                        + (o.accessToken().isEmpty() ? "this endpoint requires one" : "not this endpoint's token")), out);
+                return;
+            }
             try {
                 if (o.protocolVersion() != SplitProtocol.VERSION) {
                     throw new IllegalArgumentException("OpenSession.protocol_version: " + o.protocolVersion()
@@ -201,13 +236,13 @@ public final class TopModelServer implements AutoCloseable {
                 SplitProtocol.write(resp, out);
             }
         } catch (ProtocolException e) {
-            log.accept("session " + id + " from " + peer + " ended: " + e.getMessage());
+            log.accept(who(id, peer) + " ended: " + e.getMessage());
         } catch (SocketException e) {
             if (!closed) {
-                log.accept("session " + id + " from " + peer + " lost: " + e.getMessage());
+                log.accept(who(id, peer) + " lost: " + e.getMessage());
             }
         } catch (IOException e) {
-            log.accept("session " + id + " from " + peer + " failed: " + e);
+            log.accept(who(id, peer) + " failed: " + e);
         } finally {
             open.remove(s);
             if (top != null) {
@@ -218,6 +253,10 @@ public final class TopModelServer implements AutoCloseable {
                 sessionEnded();
             }
         }
+    }
+
+    private static String who(String id, String peer) {
+        return id == null ? "connection from " + peer : "session " + id + " from " + peer;
     }
 
     private static Response handle(HostedTop top, Request r) {

@@ -43,6 +43,8 @@ import org.privtune.model.TopModelEndpoint;
 import org.privtune.model.TrainingConfig;
 import org.privtune.model.TrainingReport;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * One split fine-tuning run from the device's side, as {@code ./privtune train} and the studio's
  * Split Training view run it: load the data set, build the bottom (MiniLM cut at the split) and the
@@ -59,13 +61,13 @@ public final class FineTuningRun {
      *
      * @param data       a built-in data set name or a file the importer reads
      * @param mechanism  perturbation on the device, or null for none
-     * @param cloud      "host:port" of a remote top-model endpoint, or null to train in this process
+     * @param cloud      the remote top-model endpoint, or null to train in this process
      * @param trainLimit use only the first N training sentences (0: all); for quick trials
      * @param out        export folder; must not exist or be empty
      * @param cacheDir   where the mechanism's reference space and graph are cached (null: the default)
      */
     public record Request(String data, int split, Pooling pooling, TrainingConfig cfg, int maxLength,
-            MechanismSpec mechanism, String cloud, int trainLimit, Path out, Path cacheDir) {
+            MechanismSpec mechanism, Cloud cloud, int trainLimit, Path out, Path cacheDir) {
 
         public Request {
             if (split < 0 || split > 6) {
@@ -75,9 +77,32 @@ public final class FineTuningRun {
             if (trainLimit < 0) {
                 throw new InvalidInputException("training settings", 0, "trainLimit", "must be >= 0, got " + trainLimit);
             }
-            if (cloud != null) {
-                RemoteTopModel.parse(cloud); // a mistyped address fails before any work
-            }
+        }
+    }
+
+    /**
+     * Where the top trains when it is remote.
+     *
+     * @param endpoint "host:port" of {@code ./privtune cloud}
+     * @param tls      TLS context trusting the endpoint's certificate ({@code TransportSecurity.client}),
+     *                 or null for a plain connection
+     * @param token    the endpoint's access token, or null/empty when it requires none
+     */
+    public record Cloud(String endpoint, SSLContext tls, String token) {
+
+        public Cloud {
+            RemoteTopModel.parse(endpoint); // a mistyped address fails before any work
+            token = token == null ? "" : token;
+        }
+
+        public static Cloud plain(String endpoint) {
+            return new Cloud(endpoint, null, null);
+        }
+
+        /** Never prints the token. */
+        @Override
+        public String toString() {
+            return endpoint + (tls == null ? "" : " (TLS)") + (token.isEmpty() ? "" : " (token)");
         }
     }
 
@@ -149,8 +174,9 @@ public final class FineTuningRun {
                     top = InProcessTopModel.forTraining(model, manager, cfg, total);
                 } else {
                     progress.subTask("connecting to " + r.cloud());
-                    RemoteTopModel remote = RemoteTopModel.connect(r.cloud(),
-                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total), 600_000);
+                    RemoteTopModel remote = RemoteTopModel.connect(r.cloud().endpoint(),
+                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total).withAccessToken(r.cloud().token()),
+                            600_000, r.cloud().tls());
                     log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
                             r.cloud(), remote.session().session(), remote.session().topParameters(),
                             remote.session().server()));
@@ -184,7 +210,8 @@ public final class FineTuningRun {
                     exportAtomically(outDir, model, r.maxLength(), noise == null ? Map.of("mechanism", "none")
                             : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString()));
                     log.accept("exported to " + outDir);
-                    return new Result(report, t, outDir, r.cloud() == null ? "in-process" : r.cloud(), requests, sent);
+                    return new Result(report, t, outDir, r.cloud() == null ? "in-process" : r.cloud().endpoint(), requests,
+                            sent);
                 }
             }
         }

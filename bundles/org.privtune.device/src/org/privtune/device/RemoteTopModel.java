@@ -31,6 +31,10 @@ import org.privtune.protocol.SplitProtocol.Response;
 import org.privtune.protocol.SplitProtocol.Step;
 import org.privtune.protocol.SplitProtocol.TrainStep;
 import org.privtune.protocol.SplitProtocol.Weights;
+import org.privtune.protocol.TransportSecurity;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The device's connector to a remote top-model endpoint ({@code ./privtune cloud} or any server
@@ -81,12 +85,33 @@ public final class RemoteTopModel implements TopModelEndpoint {
      * @throws RemoteEndpointException  when the endpoint cannot be reached or refuses the session
      */
     public static RemoteTopModel connect(String hostPort, Open open, int timeoutMillis) {
+        return connect(hostPort, open, timeoutMillis, null);
+    }
+
+    /**
+     * Connects with TLS 1.3 when {@code tls} is given ({@link TransportSecurity#client}: the
+     * endpoint must present a trusted certificate for the host name in {@code hostPort}).
+     */
+    public static RemoteTopModel connect(String hostPort, Open open, int timeoutMillis, SSLContext tls) {
         InetSocketAddress addr = parse(hostPort);
         Socket s = new Socket();
         try {
             s.connect(addr, timeoutMillis);
             s.setTcpNoDelay(true);
             s.setSoTimeout(timeoutMillis);
+            if (tls != null) {
+                SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, addr.getHostString(), addr.getPort(),
+                        true);
+                TransportSecurity.configure(ssl, true);
+                try {
+                    ssl.startHandshake();
+                } catch (IOException e) {
+                    closeQuietly(ssl);
+                    throw new RemoteEndpointException("TLS handshake with " + hostPort + " failed: " + e.getMessage()
+                            + " (is it ./privtune cloud --tls, and is --cloud-cert its certificate?)", e);
+                }
+                s = ssl;
+            }
             RemoteTopModel remote = new RemoteTopModel(hostPort, s);
             remote.opened = remote.expect(open, Opened.class);
             return remote;
@@ -191,7 +216,9 @@ public final class RemoteTopModel implements TopModelEndpoint {
             r = SplitProtocol.readResponse(in);
         } catch (IOException e) {
             throw new RemoteEndpointException("connection to the cloud endpoint " + endpoint + " failed during "
-                    + req.getClass().getSimpleName() + ": " + e.getMessage(), e);
+                    + req.getClass().getSimpleName() + ": " + e.getMessage() + (req instanceof Open
+                            && !(socket instanceof SSLSocket) ? " (an endpoint started with --tls needs TLS on the"
+                                    + " device too: --cloud-cert)" : ""), e);
         }
         requests++;
         if (r instanceof Failure f) {

@@ -84,10 +84,33 @@ public final class SplitProtocol {
     /** First request of a session: which top to build and how to train it. */
     public record Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
             float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
-            int totalSteps) implements Request {
+            int totalSteps, String accessToken) implements Request {
 
         public Open {
             labels = List.copyOf(labels);
+            accessToken = accessToken == null ? "" : accessToken;
+        }
+
+        /** Without an access token (an endpoint that requires none). */
+        public Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
+                float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
+                int totalSteps) {
+            this(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate, warmupFraction,
+                    weightDecay, clipNorm, totalSteps, "");
+        }
+
+        /** The same request carrying {@code token}. */
+        public Open withAccessToken(String token) {
+            return new Open(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate,
+                    warmupFraction, weightDecay, clipNorm, totalSteps, token);
+        }
+
+        /** Never prints the token (requests end up in logs and error messages). */
+        @Override
+        public String toString() {
+            return "Open[" + baseModel + ", split " + splitLayer + ", labels " + labels + ", " + pooling + ", "
+                    + totalSteps + " steps, protocol " + protocolVersion + (accessToken.isEmpty() ? "" : ", token set")
+                    + "]";
         }
     }
 
@@ -353,6 +376,7 @@ public final class SplitProtocol {
         s.c.writeFloat(10, p.weightDecay());
         s.c.writeFloat(11, p.clipNorm());
         s.c.writeInt32(12, p.totalSteps());
+        s.string(13, p.accessToken());
         return s.done();
     }
 
@@ -574,6 +598,7 @@ public final class SplitProtocol {
         float decay = 0;
         float clip = 0;
         int steps = 0;
+        String token = "";
         int t;
         while ((t = s.readTag()) != 0) {
             switch (t) {
@@ -589,10 +614,11 @@ public final class SplitProtocol {
                 case 85 -> decay = s.readFloat();
                 case 93 -> clip = s.readFloat();
                 case 96 -> steps = s.readInt32();
+                case 106 -> token = s.readString();
                 default -> s.skipField(t);
             }
         }
-        return new Open(version, model, split, labels, pooling, dropout, seed, lr, warmup, decay, clip, steps);
+        return new Open(version, model, split, labels, pooling, dropout, seed, lr, warmup, decay, clip, steps, token);
     }
 
     private static TrainStep decodeTrainStep(byte[] b) throws IOException {

@@ -25,19 +25,25 @@ import org.eclipse.swt.widgets.Shell;
 import org.privtune.cloud.MiniLmTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.protocol.EndpointKeys;
+import org.privtune.protocol.TransportSecurity;
 import org.privtune.ui.training.SplitTrainingPart;
 import org.privtune.ui.tuner.MechanismSelection;
 
 /**
  * Drives the Split Training view against a real cloud endpoint started in the test (MiniLM's top
- * on the loopback interface): a refused field is named and starts nothing; then a short run with
- * the Noise Tuner's mechanism trains the top remotely, charts every step, fetches the top and
- * exports a model folder.
+ * on the loopback interface, TLS 1.3 with a key made by keytool, an access token): a refused field
+ * is named and starts nothing; then a short run with the Noise Tuner's mechanism, the endpoint's
+ * certificate and token typed into the view, trains the top remotely, charts every step, fetches
+ * the top and exports a model folder.
  */
 final class TrainingChecks {
 
     private static final int SENTENCES = 256;
     private static final int EPOCHS = 2;
+    private static final String PASS = "ui-test-store-pass";
+    private Path certificate;
+    private String token;
 
     private final IEclipseContext context;
     private final Shell shell;
@@ -63,8 +69,13 @@ final class TrainingChecks {
                 "the view starts with the Noise Tuner's mechanism");
         try {
             manager = DjlRuntime.pytorch().newBaseManager();
+            EndpointKeys.Generated keys = EndpointKeys.generate(Files.createTempDirectory("privtune-training-tls"),
+                    "localhost", PASS.toCharArray(), 2);
+            certificate = keys.certificate();
+            token = TransportSecurity.readToken(keys.token());
             server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new MiniLmTops(manager), serverLog::add);
+                    new MiniLmTops(manager), serverLog::add,
+                    TransportSecurity.server(keys.keyStore(), PASS.toCharArray()), token);
             out = Files.createTempDirectory("privtune-training-ui").resolve("model");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,6 +93,8 @@ final class TrainingChecks {
         part.inProcessButton().setSelection(false);
         part.remoteButton().notifyListeners(SWT.Selection, null);
         part.endpointText().setText("localhost:" + server.port());
+        part.certificateText().setText(certificate.toString());
+        part.tokenText().setText(token);
         part.start();
         assertTrue(part.isBusy(), "the run started: " + part.statusText());
     }
@@ -101,6 +114,7 @@ final class TrainingChecks {
                     part.logText().getText());
             assertTrue(part.statusText().startsWith("Done: test accuracy"), part.statusText());
             assertEquals(1, server.sessionsOpened());
+            assertTrue(server.isTls(), "the run went over TLS 1.3 with the certificate and token typed in the view");
             assertTrue(part.result().bytesSent() > 0);
             System.out.println("split training view: " + part.statusText());
             StudioWorkbenchTest.settle(shell.getDisplay());

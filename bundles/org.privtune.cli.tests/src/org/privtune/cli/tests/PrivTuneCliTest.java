@@ -36,7 +36,7 @@ class PrivTuneCliTest {
         for (CliCommand c : new PrivTuneCli().commands()) {
             assertTrue(help.contains("  " + c.name() + " "), "help lists " + c.name() + ":\n" + help);
         }
-        for (String expected : List.of("data", "verify-model", "train", "cloud", "predict", "experiment", "export-representations")) {
+        for (String expected : List.of("data", "verify-model", "train", "cloud", "cloud-keys", "predict", "experiment", "export-representations")) {
             assertTrue(help.contains("  " + expected + " "), expected);
         }
     }

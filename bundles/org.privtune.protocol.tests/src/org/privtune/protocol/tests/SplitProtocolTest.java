@@ -2,6 +2,7 @@ package org.privtune.protocol.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +12,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.privtune.protocol.SplitProtocol;
 import org.privtune.protocol.SplitProtocol.Ack;
 import org.privtune.protocol.SplitProtocol.Checkpoint;
@@ -32,6 +36,7 @@ import org.privtune.protocol.SplitProtocol.Response;
 import org.privtune.protocol.SplitProtocol.Step;
 import org.privtune.protocol.SplitProtocol.TrainStep;
 import org.privtune.protocol.SplitProtocol.Weights;
+import org.privtune.protocol.TransportSecurity;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
@@ -198,6 +203,38 @@ class SplitProtocolTest {
         assertMessage("Predict.attention_mask: missing", request(3, message(c -> c.writeByteArray(1, reps))));
         assertMessage("Request.body: no request this side knows", new byte[0]);
         assertMessage("Request: not a valid protobuf message", new byte[] {10, 50, 1});
+    }
+
+    @Test
+    void theAccessTokenTravelsInField13AndIsNeverPrinted() throws IOException {
+        Open withToken = OPEN.withAccessToken("tok-123");
+        assertEquals(withToken, SplitProtocol.decodeRequest(SplitProtocol.encode(withToken)));
+        UnknownFieldSet open = UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(SplitProtocol.encode(withToken))
+                .getField(1).getLengthDelimitedList().get(0));
+        assertEquals("tok-123", open.getField(13).getLengthDelimitedList().get(0).toStringUtf8());
+        assertTrue(UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(SplitProtocol.encode(OPEN)).getField(1)
+                .getLengthDelimitedList().get(0)).getField(13).getLengthDelimitedList().isEmpty(), "no token: no field");
+        assertFalse(withToken.toString().contains("tok-123"), withToken.toString());
+        assertTrue(TransportSecurity.sameToken("tok-123", "tok-123"));
+        assertFalse(TransportSecurity.sameToken("tok-123", "tok-124"));
+        assertFalse(TransportSecurity.sameToken("tok-123", null));
+    }
+
+    @Test
+    void securityFilesThatCannotBeUsedAreNamed(@TempDir Path dir) throws IOException {
+        Path empty = Files.writeString(dir.resolve("token.txt"), "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportSecurity.readToken(empty));
+        assertEquals(empty + ", line 1: the access token is empty", e.getMessage());
+        assertEquals("abc", TransportSecurity.readToken(Files.writeString(dir.resolve("t2.txt"), "  abc \nignored\n")));
+        Path garbage = Files.writeString(dir.resolve("cloud.pem"), "not a certificate");
+        e = assertThrows(IllegalArgumentException.class, () -> TransportSecurity.client(garbage, new char[0]));
+        assertTrue(e.getMessage().startsWith(garbage + ": "), e.getMessage());
+        Path missing = dir.resolve("absent.p12");
+        e = assertThrows(IllegalArgumentException.class, () -> TransportSecurity.server(missing, new char[0]));
+        assertTrue(e.getMessage().startsWith(missing + ": cannot read the key store"), e.getMessage());
+        Path notP12 = Files.writeString(dir.resolve("cloud.p12"), "neither");
+        e = assertThrows(IllegalArgumentException.class, () -> TransportSecurity.server(notP12, "x".toCharArray()));
+        assertTrue(e.getMessage().startsWith(notP12 + ": "), e.getMessage());
     }
 
     private static void assertMessage(String expected, byte[] request) {

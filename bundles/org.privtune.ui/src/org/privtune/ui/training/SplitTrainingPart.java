@@ -39,6 +39,7 @@ import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.io.RecentImports;
 import org.privtune.device.FineTuningRun;
 import org.privtune.device.RemoteTopModel;
+import org.privtune.protocol.TransportSecurity;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.model.Pooling;
 import org.privtune.model.TrainingConfig;
@@ -48,6 +49,8 @@ import org.privtune.ui.jobs.MonitorProgress;
 import org.privtune.ui.jobs.MutexRule;
 import org.privtune.ui.prefs.StudioPreferences;
 import org.privtune.ui.tuner.MechanismSelection;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Split Training: the connector that fine-tunes the split model from the studio. The device part
@@ -78,6 +81,8 @@ public final class SplitTrainingPart {
     private Button inProcess;
     private Button remote;
     private Text endpoint;
+    private Text certificate;
+    private Text token;
     private Text out;
     private Button start;
     private Button cancel;
@@ -142,11 +147,27 @@ public final class SplitTrainingPart {
         endpoint = new Text(top, SWT.BORDER);
         endpoint.setText(prefs.get("training.endpoint", "localhost:8470"));
         GridDataFactory.fillDefaults().grab(true, false).applyTo(endpoint);
+        new Label(top, SWT.NONE).setText("certificate");
+        certificate = new Text(top, SWT.BORDER);
+        certificate.setMessage("none: plain TCP");
+        certificate.setToolTipText("The endpoint's certificate (PEM/DER) for TLS 1.3, as ./privtune cloud --tls serves it;"
+                + " only this certificate is trusted");
+        certificate.setText(prefs.get("training.certificate", ""));
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(certificate);
+        new Label(top, SWT.NONE).setText("access token");
+        token = new Text(top, SWT.BORDER | SWT.PASSWORD);
+        token.setToolTipText("The endpoint's token (./privtune cloud --token-file); not stored");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(token);
         boolean wasRemote = prefs.getBoolean("training.remote", false);
         remote.setSelection(wasRemote);
         inProcess.setSelection(!wasRemote);
-        endpoint.setEnabled(wasRemote);
-        remote.addListener(SWT.Selection, e -> endpoint.setEnabled(remote.getSelection()));
+        Runnable enable = () -> {
+            for (Text t : new Text[] {endpoint, certificate, token}) {
+                t.setEnabled(remote.getSelection());
+            }
+        };
+        enable.run();
+        remote.addListener(SWT.Selection, e -> enable.run());
 
         Label outLabel = new Label(settings, SWT.NONE);
         outLabel.setText("export the trained model to");
@@ -277,13 +298,14 @@ public final class SplitTrainingPart {
         prefs.putInt("training.epochs", epochs.getSelection());
         prefs.putBoolean("training.remote", remote.getSelection());
         prefs.put("training.endpoint", endpoint.getText().trim());
+        prefs.put("training.certificate", certificate.getText().trim());
         loss.getSeries(0).clear();
         loss.getSeries(1).clear();
         log.setText("");
         bar.setSelection(0);
         result = null;
-        setStatus("Starting: " + (request.cloud() == null ? "top model in this process" : "top model at " + request.cloud()),
-                false);
+        setStatus("Starting: " + (request.cloud() == null ? "top model in this process"
+                : "top model at " + request.cloud()), false);
         job = Job.create("Split training", monitor -> {
             Progress progress = new BarProgress(new MonitorProgress(monitor));
             try {
@@ -342,9 +364,19 @@ public final class SplitTrainingPart {
         }
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(epochs.getSelection())
                 .withBatchSize(batch.getSelection()).withLearningRate(lr);
+        FineTuningRun.Cloud cloud = null;
+        if (remote.getSelection()) {
+            String cert = certificate.getText().trim();
+            SSLContext tls;
+            try {
+                tls = cert.isEmpty() ? null : TransportSecurity.client(Path.of(cert), new char[0]);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("Split Training", 0, "certificate", e.getMessage(), e);
+            }
+            cloud = new FineTuningRun.Cloud(endpoint.getText().trim(), tls, token.getText().trim());
+        }
         return new FineTuningRun.Request(name, split.getSelection(), Pooling.MEAN, cfg, cfg.maxLength(),
-                parsedMechanism(), remote.getSelection() ? endpoint.getText().trim() : null, limit.getSelection(),
-                Path.of(folder), StudioPreferences.cacheDir());
+                parsedMechanism(), cloud, limit.getSelection(), Path.of(folder), StudioPreferences.cacheDir());
     }
 
     private void stepArrived(int step, int total, float l, int correct, int size) {
@@ -482,6 +514,14 @@ public final class SplitTrainingPart {
 
     public Text endpointText() {
         return endpoint;
+    }
+
+    public Text certificateText() {
+        return certificate;
+    }
+
+    public Text tokenText() {
+        return token;
     }
 
     public Text outText() {
