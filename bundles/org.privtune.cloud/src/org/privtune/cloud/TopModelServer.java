@@ -75,6 +75,14 @@ public final class TopModelServer implements AutoCloseable {
         void close();
     }
 
+    /** How long a new connection may take to send its OpenSession, by default. */
+    public static final int OPEN_TIMEOUT_MS = 60_000;
+    /** How long an open session may stay silent between requests before the endpoint ends it, by default. */
+    public static final int IDLE_TIMEOUT_MS = 3_600_000;
+
+    private volatile int openTimeoutMs = OPEN_TIMEOUT_MS;
+    private volatile int idleTimeoutMs = IDLE_TIMEOUT_MS;
+
     private final ServerSocket socket;
     private final TopFactory factory;
     private final Consumer<String> log;
@@ -126,6 +134,18 @@ public final class TopModelServer implements AutoCloseable {
         TopModelServer server = new TopModelServer(s, factory, log, token);
         server.acceptor.start();
         return server;
+    }
+
+    /**
+     * Sets how long a new connection may take to send its OpenSession and how long an open session
+     * may stay silent; applies to connections accepted afterwards.
+     */
+    public void setTimeouts(int openMs, int idleMs) {
+        if (openMs < 1 || idleMs < 1) {
+            throw new IllegalArgumentException("timeouts must be positive, got " + openMs + " and " + idleMs);
+        }
+        openTimeoutMs = openMs;
+        idleTimeoutMs = idleMs;
     }
 
     /** True when connections use TLS. */
@@ -184,6 +204,8 @@ public final class TopModelServer implements AutoCloseable {
         long steps = 0;
         try (s; InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
                 OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16)) {
+            // a connection that says nothing (or never finishes a TLS handshake) must not hold a thread
+            s.setSoTimeout(openTimeoutMs);
             Request first = SplitProtocol.readRequest(in);
             if (first == null) {
                 return;
@@ -219,6 +241,7 @@ public final class TopModelServer implements AutoCloseable {
                     + o.totalSteps() + " steps");
             SplitProtocol.write(new Opened(id, top.parameters(), "PrivTune cloud endpoint, protocol "
                     + SplitProtocol.VERSION, top.hidden()), out);
+            s.setSoTimeout(idleTimeoutMs);
             Request r;
             while ((r = SplitProtocol.readRequest(in)) != null) {
                 Response resp;
@@ -237,6 +260,9 @@ public final class TopModelServer implements AutoCloseable {
             }
         } catch (ProtocolException e) {
             log.accept(who(id, peer) + " ended: " + e.getMessage());
+        } catch (java.net.SocketTimeoutException e) {
+            log.accept(who(id, peer) + " timed out: silent for " + (id == null ? openTimeoutMs : idleTimeoutMs)
+                    + " ms");
         } catch (SocketException e) {
             if (!closed) {
                 log.accept(who(id, peer) + " lost: " + e.getMessage());

@@ -297,6 +297,14 @@ class RemoteTopModelTest {
                 assertEquals(-1, in.read(), "the server ends a session that sends no protocol message");
             }
             awaitLog(log, "ended: Request: not a valid protobuf message");
+            // a connection that never says anything is closed, and its thread freed
+            server.setTimeouts(300, 300);
+            try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                silent.setSoTimeout(10_000);
+                assertEquals(-1, silent.getInputStream().read(), "the server closed the silent connection");
+            }
+            awaitLog(log, "timed out: silent for 300 ms");
+            server.setTimeouts(30_000, 30_000);
             // and still serves the next device
             SplitModel device = tiny(manager, 1);
             try (RemoteTopModel cloud = RemoteTopModel.connect("localhost:" + server.port(),
