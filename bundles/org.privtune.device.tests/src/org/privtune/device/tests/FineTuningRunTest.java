@@ -1,0 +1,84 @@
+package org.privtune.device.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.TopModelServer;
+import org.privtune.core.InvalidInputException;
+import org.privtune.core.Progress;
+import org.privtune.device.FineTuningRun;
+import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.model.Pooling;
+import org.privtune.model.TrainingConfig;
+
+/**
+ * One fine-tuning run as ./privtune train and the Split Training view run it, on MiniLM and the
+ * sentiment set (64 training sentences, one epoch): with the top in this process and on a MiniLM
+ * cloud endpoint on localhost, the two exports hold the same model.
+ */
+class FineTuningRunTest {
+
+    static FineTuningRun.Request request(Path out, Path cache, FineTuningRun.Cloud cloud) {
+        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(32).withSeed(42);
+        return new FineTuningRun.Request("sentiment", 2, Pooling.MEAN, cfg, cfg.maxLength(), null, cloud, 64, out,
+                cache);
+    }
+
+    @Test
+    void theTopInThisProcessAndOnACloudEndpointGiveTheSameModel(@TempDir Path dir) throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        List<Float> steps = Collections.synchronizedList(new ArrayList<>());
+        FineTuningRun.Result local = FineTuningRun.run(request(dir.resolve("local"), dir.resolve("cache"), null),
+                Progress.NONE, lines::add, (step, total, loss, correct, size) -> steps.add(loss));
+        assertEquals(2, steps.size(), "64 sentences in batches of 32: two steps, each reported");
+        assertEquals("in-process", local.endpoint());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("data sentiment: 64 train / 450 dev / 450 test")),
+                String.join("\n", lines));
+
+        FineTuningRun.Result remote;
+        try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
+                TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        new MiniLmTops(manager), l -> { })) {
+            remote = FineTuningRun.run(request(dir.resolve("remote"), dir.resolve("cache"),
+                    FineTuningRun.Cloud.plain("localhost:" + server.port())), Progress.NONE, lines::add, null);
+            assertEquals(1, server.sessionsOpened());
+        }
+        assertEquals("localhost", remote.endpoint().substring(0, 9));
+        assertTrue(remote.requests() > 2 && remote.bytesSent() > 2L * 32 * 4 * 384 * 4, "steps, evaluation, weights");
+        assertEquals(local.test().accuracy(), remote.test().accuracy(), "same test accuracy");
+        assertEquals(local.report().epochs().get(0).trainLoss(), remote.report().epochs().get(0).trainLoss(), 1e-4);
+        assertEquals(local.report().epochs().get(0).dev().accuracy(), remote.report().epochs().get(0).dev().accuracy());
+        for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json"}) {
+            assertTrue(Files.isRegularFile(dir.resolve("local").resolve(f)), f);
+            assertTrue(Files.isRegularFile(dir.resolve("remote").resolve(f)), f);
+        }
+        assertEquals(Files.size(dir.resolve("local/model.safetensors")), Files.size(dir.resolve("remote/model.safetensors")));
+    }
+
+    @Test
+    void aFolderThatHoldsFilesIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        Files.writeString(out.resolve("keep.txt"), "precious");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> FineTuningRun.run(request(out, dir.resolve("cache"), null), Progress.NONE, l -> { }, null));
+        assertEquals("out", e.field());
+        assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+        InvalidInputException badAddress = assertThrows(InvalidInputException.class,
+                () -> FineTuningRun.Cloud.plain("no-port-here"));
+        assertEquals("endpoint", badAddress.field());
+    }
+}
