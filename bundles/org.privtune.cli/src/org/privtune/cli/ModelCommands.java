@@ -1,7 +1,6 @@
 package org.privtune.cli;
 
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.device.FineTuningRun;
 import org.privtune.device.RemoteTopModel;
-import org.privtune.protocol.TransportSecurity;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
@@ -25,6 +22,7 @@ import org.privtune.model.OnnxRuntimeOracle;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitTrainer;
 import org.privtune.model.TrainingConfig;
+import org.privtune.protocol.TransportSecurity;
 
 /** {@code verify-model}, {@code train} and {@code predict}: the model bundle from the command line. */
 final class ModelCommands {
@@ -123,7 +121,7 @@ final class ModelCommands {
             } else if (o.get("cloud-cert", null) != null || o.get("cloud-token-file", null) != null) {
                 throw new UsageException("--cloud-cert and --cloud-token-file need --cloud host:port");
             }
-            if (Files.exists(outDir) && !isEmptyDir(outDir)) {
+            if (FineTuningRun.isTaken(outDir)) {
                 throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
             }
             MechanismSpec mechanism = null;
@@ -206,15 +204,6 @@ final class ModelCommands {
                 }
             }
             return 0;
-        }
-    }
-
-    private static boolean isEmptyDir(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
         }
     }
 }

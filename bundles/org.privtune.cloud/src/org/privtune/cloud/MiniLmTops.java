@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 
+import org.privtune.model.BertConfig;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LinearWarmupDecay;
@@ -41,6 +42,11 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
                     + " (this endpoint serves " + MiniLmFiles.BASE_MODEL + ")");
         }
         check(o);
+        int layers = BertConfig.MINI_LM_L6.layers();
+        if (o.splitLayer() < 0 || o.splitLayer() > layers) { // before the weights are read or copied
+            throw new IllegalArgumentException("OpenSession.split_layer: " + o.splitLayer() + " is not in 0.."
+                    + layers);
+        }
         synchronized (this) {
             if (weights == null) {
                 weights = MiniLmFiles.readWeights();
@@ -49,26 +55,28 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
         NDManager m = manager.newSubManager();
         try {
             BertEncoder encoder = BertEncoder.fromOnnx(m, weights);
-            int layers = encoder.config().layers();
-            if (o.splitLayer() < 0 || o.splitLayer() > layers) {
-                throw new IllegalArgumentException("OpenSession.split_layer: " + o.splitLayer() + " is not in 0.."
-                        + layers);
-            }
             Pooling pooling = "cls".equals(o.pooling()) ? Pooling.CLS : Pooling.MEAN;
             SplitModel model = new SplitModel(m, encoder, o.splitLayer(), pooling, o.labels(), o.dropout(), o.seed());
-            // as SplitTrainer.train does before the first step: dropout masks follow from the seed
-            Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
-            InProcessTopModel top = new InProcessTopModel(model, m, new LinearWarmupDecay(o.learningRate(),
-                    Math.round(o.warmupFraction() * o.totalSteps()), o.totalSteps()), o.weightDecay(), o.clipNorm());
-            return hosted(top, model, m);
+            return hosted(trainer(model, m, o), model, m);
         } catch (RuntimeException | Error e) {
             m.close();
             throw e;
         }
     }
 
-    /** A hosted top around an in-process endpoint; closing it frees {@code m}. */
-    public static TopModelServer.HostedTop hosted(InProcessTopModel top, SplitModel model, NDManager m) {
+    /**
+     * The in-process endpoint that trains {@code model}'s top with the session's AdamW schedule, as
+     * {@link InProcessTopModel#forTraining} does on the device; the engine's generator is seeded
+     * as SplitTrainer.train seeds it before the first step, so dropout masks follow from the seed.
+     */
+    public static InProcessTopModel trainer(SplitModel model, NDManager m, Open o) {
+        Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
+        return new InProcessTopModel(model, m, new LinearWarmupDecay(o.learningRate(),
+                Math.round(o.warmupFraction() * o.totalSteps()), o.totalSteps()), o.weightDecay(), o.clipNorm());
+    }
+
+    /** A session's top: {@code endpoint} trains {@code model}'s top; closing it frees {@code m}. */
+    public static TopModelServer.HostedTop hosted(TopModelEndpoint top, SplitModel model, NDManager m) {
         long params = 0;
         for (Parameter p : model.topParameters().values()) {
             params += p.getArray().size();

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +14,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.privtune.attack.experiment.PublicRelevance;
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
-import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.djl.runtime.DjlRuntime;
@@ -129,17 +128,17 @@ public final class FineTuningRun {
     public static Result run(Request r, Progress progress, Consumer<String> log, StepListener steps)
             throws IOException {
         Path outDir = r.out().toAbsolutePath();
-        if (Files.exists(outDir) && !isEmptyDir(outDir)) {
+        if (isTaken(outDir)) {
             throw new InvalidInputException(outDir.toString(), 0, "out", "exists and is not empty; name a new folder");
         }
         Dataset data = DataCommands.defaults().load(r.data(), progress);
         DatasetSplit parts = data.split(SplitSpec.DEFAULT);
-        List<LabelledText> train = labelled(data, parts.train());
+        List<LabelledText> train = SplitExperiment.labelled(data, parts.train());
         if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {
             train = List.copyOf(train.subList(0, r.trainLimit()));
         }
-        List<LabelledText> dev = labelled(data, parts.dev());
-        List<LabelledText> test = labelled(data, parts.test());
+        List<LabelledText> dev = SplitExperiment.labelled(data, parts.dev());
+        List<LabelledText> test = SplitExperiment.labelled(data, parts.test());
         TrainingConfig cfg = r.cfg();
         log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling",
                 data.name(), train.size(), dev.size(), test.size(), data.labels(), r.split(),
@@ -258,14 +257,6 @@ public final class FineTuningRun {
         }
     }
 
-    private static List<LabelledText> labelled(Dataset data, List<Record> records) {
-        List<LabelledText> list = new ArrayList<>(records.size());
-        for (Record rec : records) {
-            list.add(new LabelledText(rec.text(), data.labelIndex(rec)));
-        }
-        return list;
-    }
-
     /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
     private static void exportAtomically(Path abs, SplitModel model, int maxLength, Map<String, Object> noise)
             throws IOException {
@@ -281,12 +272,16 @@ public final class FineTuningRun {
         }
     }
 
-    private static boolean isEmptyDir(Path p) throws IOException {
-        if (!Files.isDirectory(p)) {
+    /** True when {@code out} exists and is not an empty folder: an export must not go there. */
+    public static boolean isTaken(Path out) throws IOException {
+        if (!Files.exists(out)) {
             return false;
         }
-        try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
+        if (!Files.isDirectory(out)) {
+            return true;
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.findAny().isPresent();
         }
     }
 

@@ -123,10 +123,6 @@ public final class InProcessTopModel implements TopModelEndpoint {
         return out;
     }
 
-    /** The model whose top this endpoint trains. */
-    public SplitModel model() {
-        return model;
-    }
 
     static void snapshot(Map<String, Parameter> params, Map<String, float[]> into) {
         into.clear();

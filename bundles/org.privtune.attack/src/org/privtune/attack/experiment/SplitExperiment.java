@@ -157,7 +157,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return n > 0 && list.size() > n ? list.subList(0, n) : list;
     }
 
-    static List<LabelledText> labelled(Dataset d, List<Record> records) {
+    /** Records as labelled texts (label index in the data set's label list); also used by the device and the tuner. */
+    public static List<LabelledText> labelled(Dataset d, List<Record> records) {
         return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 

@@ -33,7 +33,6 @@ import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
-import org.privtune.model.LinearWarmupDecay;
 import org.privtune.model.Metrics;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
@@ -87,12 +86,9 @@ class RemoteTopModelTest {
             MiniLmTops.check(o);
             NDManager m = manager.newSubManager();
             SplitModel model = tiny(m, o.seed());
-            Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
-            InProcessTopModel top = new InProcessTopModel(model, m, new LinearWarmupDecay(o.learningRate(),
-                    Math.round(o.warmupFraction() * o.totalSteps()), o.totalSteps()), o.weightDecay(), o.clipNorm());
-            TopModelServer.HostedTop hosted = MiniLmTops.hosted(top, model, m);
+            InProcessTopModel top = MiniLmTops.trainer(model, m, o);
             if (received == null) {
-                return hosted;
+                return MiniLmTops.hosted(top, model, m);
             }
             // records what reaches the cloud
             TopModelEndpoint recording = new TopModelEndpoint() {
@@ -123,32 +119,7 @@ class RemoteTopModelTest {
                     return top.topWeights();
                 }
             };
-            return new TopModelServer.HostedTop() {
-                @Override
-                public TopModelEndpoint endpoint() {
-                    return recording;
-                }
-
-                @Override
-                public int hidden() {
-                    return hosted.hidden();
-                }
-
-                @Override
-                public int numLabels() {
-                    return hosted.numLabels();
-                }
-
-                @Override
-                public long parameters() {
-                    return hosted.parameters();
-                }
-
-                @Override
-                public void close() {
-                    hosted.close();
-                }
-            };
+            return MiniLmTops.hosted(recording, model, m);
         };
     }
 

@@ -156,21 +156,8 @@ class SplitProtocolTest {
     @Test
     void malformedMessagesNameTheField() throws IOException {
         // a TrainStep whose tensor holds 5 floats for shape [1, 2, 3]
-        byte[] tensor = message(c -> {
-            c.writeTag(1, 2);
-            c.writeUInt32NoTag(3);
-            c.writeInt64NoTag(1);
-            c.writeInt64NoTag(2);
-            c.writeInt64NoTag(3);
-            c.writeByteArray(2, new byte[20]);
-        });
-        byte[] mask = message(c -> {
-            c.writeTag(1, 2);
-            c.writeUInt32NoTag(2);
-            c.writeInt64NoTag(1);
-            c.writeInt64NoTag(2);
-            c.writeByteArray(3, new byte[16]);
-        });
+        byte[] tensor = rawTensor(new long[] {1, 2, 3}, 2, 20);
+        byte[] mask = rawTensor(new long[] {1, 2}, 3, 16);
         byte[] step = message(c -> {
             c.writeByteArray(1, tensor);
             c.writeByteArray(2, mask);
@@ -188,13 +175,7 @@ class SplitProtocolTest {
         });
         assertMessage("TrainStep.labels: 0 labels for 1 sentences", request(2, noLabels));
 
-        byte[] wideMask = message(c -> {
-            c.writeTag(1, 2);
-            c.writeUInt32NoTag(2);
-            c.writeInt64NoTag(1);
-            c.writeInt64NoTag(3);
-            c.writeByteArray(3, new byte[24]);
-        });
+        byte[] wideMask = rawTensor(new long[] {1, 3}, 3, 24);
         byte[] badMask = message(c -> {
             c.writeByteArray(1, reps);
             c.writeByteArray(2, wideMask);
@@ -252,6 +233,18 @@ class SplitProtocolTest {
         w.write(c);
         c.flush();
         return b.toByteArray();
+    }
+
+    /** A Tensor message written by hand: packed shape, then {@code bytes} zero bytes in {@code dataField}. */
+    private static byte[] rawTensor(long[] shape, int dataField, int bytes) throws IOException {
+        return message(c -> {
+            c.writeTag(1, 2);
+            c.writeUInt32NoTag(shape.length); // each dimension below 128 takes one byte
+            for (long d : shape) {
+                c.writeInt64NoTag(d);
+            }
+            c.writeByteArray(dataField, new byte[bytes]);
+        });
     }
 
     private static byte[] request(int field, byte[] body) throws IOException {

@@ -35,6 +35,7 @@ import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.attack.studio.TunerEngine;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -42,7 +43,6 @@ import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
-import org.privtune.data.Record;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.model.LabelledText;
@@ -433,7 +433,7 @@ public class NoiseTunerPart {
             }
             Dataset d = DataCommands.defaults().load(dataName, progress);
             DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-            List<LabelledText> dev = labelled(d, parts.dev());
+            List<LabelledText> dev = SplitExperiment.labelled(d, parts.dev());
             if (dev.isEmpty()) {
                 throw new InvalidInputException(dataName, 0, "dev split",
                         "the data set has no dev records for the Noise Tuner to sample (Window > Preferences)");
@@ -441,8 +441,8 @@ public class NoiseTunerPart {
             List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
             TunerEngine opened;
             try {
-                opened = TunerEngine.open(layer, graphK, labelled(d, parts.train()), d.labels().size(), texts,
-                        cacheDir, progress);
+                opened = TunerEngine.open(layer, graphK, SplitExperiment.labelled(d, parts.train()),
+                        d.labels().size(), texts, cacheDir, progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -630,10 +630,6 @@ public class NoiseTunerPart {
             setStatus("Could not save the preset: " + e.getMessage());
             return null;
         }
-    }
-
-    private static List<LabelledText> labelled(Dataset d, List<Record> records) {
-        return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 
     private static double mean(float[] a) {
