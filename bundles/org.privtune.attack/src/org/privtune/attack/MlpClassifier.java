@@ -12,6 +12,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
 import org.privtune.core.Progress;
+import org.privtune.model.EngineScalars;
 
 /**
  * The attacker's classifier: standardised input -> Linear(d, hidden) -> GELU -> Linear(hidden, C)
@@ -79,7 +80,10 @@ public final class MlpClassifier implements AutoCloseable {
     }
 
     private static NDArray gelu(NDArray x) {
-        return x.mul(x.mul((float) (1 / Math.sqrt(2))).erf().add(1f)).mul(0.5f);
+        // engine-owned constants: autograd keeps the factors of a product for the backward pass
+        NDManager m = x.getManager();
+        NDArray cdf = x.mul(EngineScalars.constant(m, (float) (1 / Math.sqrt(2)))).erf().add(1f);
+        return x.mul(cdf).mul(EngineScalars.constant(m, 0.5f));
     }
 
     /**

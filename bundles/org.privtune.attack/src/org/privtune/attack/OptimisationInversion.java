@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.privtune.core.Progress;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.EngineScalars;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -175,7 +176,8 @@ public final class OptimisationInversion {
                         NDArray emb = p.batchMatMul(candEmb).reshape(bs, t, d).add(posType);
                         NDArray h = LayerNorm.layerNorm(emb, new Shape(d), gamma, beta, eps).singletonOrThrow();
                         NDArray out = encoder.runLayers(h, s.create(b.mask(), new Shape(bs, t)), 0, split, false);
-                        NDArray loss = out.sub(target).square().mul(scoredMask).sum().div(norm);
+                        NDArray loss = out.sub(target).square().mul(scoredMask).sum()
+                                .div(EngineScalars.constant(s, norm));
                         gc.backward(loss);
                     }
                     try (NDArray g = logits.getGradient()) {

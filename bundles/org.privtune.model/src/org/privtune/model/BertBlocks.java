@@ -203,7 +203,8 @@ public final class BertBlocks {
             NDArray q = query.forward(ps, new NDList(h), training).head().reshape(split).transpose(0, 2, 1, 3);
             NDArray k = key.forward(ps, new NDList(h), training).head().reshape(split).transpose(0, 2, 3, 1);
             NDArray v = value.forward(ps, new NDList(h), training).head().reshape(split).transpose(0, 2, 1, 3);
-            NDArray scores = q.matMul(k).div((float) Math.sqrt(c.headSize())).add(addMask);
+            NDArray scores = q.matMul(k).div(EngineScalars.constant(q.getManager(), (float) Math.sqrt(c.headSize())))
+                    .add(addMask);
             NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, c.hidden());
             NDArray a = attnOut.forward(ps, new NDList(ctx), training).head();
             NDArray h1 = attnNorm.forward(ps, new NDList(a.add(h)), training).head();

@@ -16,6 +16,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.model.EngineScalars;
 import org.privtune.model.TextTokenizer;
 
 import ai.djl.engine.Engine;
@@ -249,7 +250,9 @@ public final class MechanismEvaluation {
                         NDArray x = bm.create(xb, new Shape(b, d)).sub(mu).div(sd);
                         NDArray y = bm.create(yb);
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray logits = x.matMul(w1).add(b1).maximum(0f).matMul(w2).add(b2);
+                            // engine-owned 0: autograd keeps both operands of maximum for the backward
+                            NDArray logits = x.matMul(w1).add(b1).maximum(EngineScalars.constant(bm, 0f)).matMul(w2)
+                                    .add(b2);
                             NDArray loss = logits.logSoftmax(1).mul(y.oneHot(c)).sum(new int[] {1}).neg().mean();
                             gc.backward(loss);
                         }
