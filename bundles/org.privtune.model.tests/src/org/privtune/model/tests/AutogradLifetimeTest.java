@@ -22,7 +22,7 @@ import org.privtune.model.EngineScalars;
  *
  * <p>DJL's {@code div(Number)} and {@code mul(Number)} run on a scalar tensor over a Java direct
  * buffer and close it at once, while autograd keeps that tensor for the backward pass; a collection
- * in between frees its memory (this fragment's JVM runs with glibc's MALLOC_PERTURB_, see pom.xml,
+ * in between frees its memory (the test JVMs run with glibc's MALLOC_PERTURB_, see the parent pom.xml,
  * so freed memory reads as garbage at once instead of when it happens to be reused). Before
  * {@link EngineScalars}, the attention's 1/sqrt(d) was such a scalar, and training under a small
  * young generation diverged within 20 steps ("loss NaN on finite representations"); at normal heap
