@@ -79,7 +79,8 @@ public final class MlpClassifier implements AutoCloseable {
         return h.matMul(w2).add(b2);
     }
 
-    private static NDArray gelu(NDArray x) {
+    /** GELU (erf form); package-visible for the test that its backward survives a garbage collection. */
+    static NDArray gelu(NDArray x) {
         // engine-owned constants: autograd keeps the factors of a product for the backward pass
         NDManager m = x.getManager();
         NDArray cdf = x.mul(EngineScalars.constant(m, (float) (1 / Math.sqrt(2)))).erf().add(1f);
