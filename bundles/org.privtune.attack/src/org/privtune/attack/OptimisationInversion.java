@@ -157,7 +157,8 @@ public final class OptimisationInversion {
                 sm[(int) p] = 1f;
             }
             NDArray scoredMask = m.create(sm, new Shape(bs, t, 1));
-            float norm = Math.max(1, scoredIdx.length) * d;
+            // engine-owned: autograd keeps the divisor for the backward pass (EngineScalars)
+            NDArray norm = EngineScalars.constant(m, Math.max(1, scoredIdx.length) * d);
             NDArray logits = m.zeros(new Shape(positions, k));
             logits.setRequiresGradient(true);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(cfg.learningRate())).build();
@@ -176,8 +177,7 @@ public final class OptimisationInversion {
                         NDArray emb = p.batchMatMul(candEmb).reshape(bs, t, d).add(posType);
                         NDArray h = LayerNorm.layerNorm(emb, new Shape(d), gamma, beta, eps).singletonOrThrow();
                         NDArray out = encoder.runLayers(h, s.create(b.mask(), new Shape(bs, t)), 0, split, false);
-                        NDArray loss = out.sub(target).square().mul(scoredMask).sum()
-                                .div(EngineScalars.constant(s, norm));
+                        NDArray loss = out.sub(target).square().mul(scoredMask).sum().div(norm);
                         gc.backward(loss);
                     }
                     try (NDArray g = logits.getGradient()) {

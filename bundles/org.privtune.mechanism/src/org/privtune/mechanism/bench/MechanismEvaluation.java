@@ -233,6 +233,8 @@ public final class MechanismEvaluation {
             NDArray sd = all.sub(mu).square().mean(new int[] {0}, true).sqrt().maximum(1e-6f);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(
                     ai.djl.training.tracker.Tracker.fixed(1e-3f)).build();
+            // engine-owned 0: autograd keeps both operands of maximum for the backward (EngineScalars)
+            NDArray zero = EngineScalars.constant(m, 0f);
             Random rnd = new Random(seed);
             int batch = 512;
             for (int e = 0; e < epochs; e++) {
@@ -250,9 +252,7 @@ public final class MechanismEvaluation {
                         NDArray x = bm.create(xb, new Shape(b, d)).sub(mu).div(sd);
                         NDArray y = bm.create(yb);
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            // engine-owned 0: autograd keeps both operands of maximum for the backward
-                            NDArray logits = x.matMul(w1).add(b1).maximum(EngineScalars.constant(bm, 0f)).matMul(w2)
-                                    .add(b2);
+                            NDArray logits = x.matMul(w1).add(b1).maximum(zero).matMul(w2).add(b2);
                             NDArray loss = logits.logSoftmax(1).mul(y.oneHot(c)).sum(new int[] {1}).neg().mean();
                             gc.backward(loss);
                         }
