@@ -63,6 +63,8 @@ final class DatasetInspectorChecks {
     private Function<String, List<String>> pieces;
     private int phase;
     private ImportDialog dialog;
+    /** The two CSV files' scratch folder, deleted once the dialog has checked both. */
+    private Path importDir;
     private Path goodCsv;
     private Path badCsv;
     private int importPhase;
@@ -223,6 +225,7 @@ final class DatasetInspectorChecks {
     void startImportDialog() {
         try {
             Path dir = Files.createTempDirectory("privtune-import");
+            importDir = dir;
             goodCsv = Files.writeString(dir.resolve("reviews.csv"),
                     "review,stars\n\"Great film, would watch again\",5\nAwful,1\n\"Fine, I guess\",3\n", StandardCharsets.UTF_8);
             badCsv = Files.writeString(dir.resolve("broken.csv"),
@@ -263,6 +266,7 @@ final class DatasetInspectorChecks {
                 StudioWorkbenchTest.settle(shell.getDisplay());
                 StudioWorkbenchTest.screenshot(shell.getDisplay(), dialog.getShell(), "import-dialog-error.png");
                 dialog.getShell().getDisplay().asyncExec(() -> dialog.close());
+                StudioWorkbenchTest.deleteTree(importDir);
                 return true;
             }
             default -> throw new IllegalStateException();

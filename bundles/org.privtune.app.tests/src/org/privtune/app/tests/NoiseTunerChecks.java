@@ -163,8 +163,9 @@ final class NoiseTunerChecks {
                 assertTrue(middle >= 0, "the sweep contains the current eps");
                 assertEquals(p.top1(), attack.getY(middle).doubleValue(), 0);
                 // "Use for training" stores the settings where ./privtune train --mechanism @training reads them.
+                Path presets = null;
                 try {
-                    Path presets = Files.createTempDirectory("privtune-presets");
+                    presets = Files.createTempDirectory("privtune-presets");
                     System.setProperty("privtune.presets.dir", presets.toString());
                     part.useForTrainingButton().notifyListeners(SWT.Selection, null);
                     MechanismPresets.Preset saved = MechanismPresets.user().load(MechanismPresets.TRAINING);
@@ -174,6 +175,7 @@ final class NoiseTunerChecks {
                     throw new java.io.UncheckedIOException(e);
                 } finally {
                     System.clearProperty("privtune.presets.dir");
+                    StudioWorkbenchTest.deleteTree(presets);
                 }
                 StudioWorkbenchTest.settle(shell.getDisplay());
                 StudioWorkbenchTest.screenshot(shell.getDisplay(), shell, "noise-tuner.png");

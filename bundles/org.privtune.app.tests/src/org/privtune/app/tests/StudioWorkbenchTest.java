@@ -211,8 +211,9 @@ class StudioWorkbenchTest {
         assertTrue(handlers.canExecute(show), "Window > Dataset Inspector has a handler");
         handlers.executeHandler(show);
         assertEquals("org.privtune.ui.part.datasetInspector", parts.getActivePart().getElementId());
+        Path presets = null;
         try {
-            Path presets = Files.createTempDirectory("privtune-menu-presets");
+            presets = Files.createTempDirectory("privtune-menu-presets");
             System.setProperty("privtune.presets.dir", presets.toString());
             ParameterizedCommand use = commands.createCommand("org.privtune.ui.command.useForTraining", null);
             assertTrue(handlers.canExecute(use), "Mechanism > Use for Training has a handler");
@@ -226,6 +227,7 @@ class StudioWorkbenchTest {
             throw new UncheckedIOException(e);
         } finally {
             System.clearProperty("privtune.presets.dir");
+            deleteTree(presets);
         }
     }
 
@@ -434,6 +436,23 @@ class StudioWorkbenchTest {
         } finally {
             gc.dispose();
             image.dispose();
+        }
+    }
+
+    /**
+     * Deletes a scratch folder a check made under the system temporary directory (the UI checks
+     * run in one JVM per build, and without this every run left its folders behind in /tmp).
+     */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the scratch folder " + dir, e);
         }
     }
 

@@ -52,6 +52,9 @@ final class TrainingChecks {
     private TopModelServer server;
     private final List<String> serverLog = Collections.synchronizedList(new ArrayList<>());
     private Path out;
+    /** Scratch folders of the run (the export's parent and the endpoint's keys), deleted after the checks. */
+    private Path outDir;
+    private Path tlsDir;
 
     TrainingChecks(IEclipseContext context, Shell shell) {
         this.context = context;
@@ -69,14 +72,16 @@ final class TrainingChecks {
                 "the view starts with the Noise Tuner's mechanism");
         try {
             manager = DjlRuntime.pytorch().newBaseManager();
-            EndpointKeys.Generated keys = EndpointKeys.generate(Files.createTempDirectory("privtune-training-tls"),
+            tlsDir = Files.createTempDirectory("privtune-training-tls");
+            EndpointKeys.Generated keys = EndpointKeys.generate(tlsDir,
                     "localhost", PASS.toCharArray(), 2);
             certificate = keys.certificate();
             token = TransportSecurity.readToken(keys.token());
             server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     new MiniLmTops(manager), serverLog::add,
                     TransportSecurity.server(keys.keyStore(), PASS.toCharArray()), token);
-            out = Files.createTempDirectory("privtune-training-ui").resolve("model");
+            outDir = Files.createTempDirectory("privtune-training-ui");
+            out = outDir.resolve("model");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -127,6 +132,9 @@ final class TrainingChecks {
                 // the test's own server
             }
             manager.close();
+            // the exported model is 173 MB; every build used to leave one in /tmp
+            StudioWorkbenchTest.deleteTree(outDir);
+            StudioWorkbenchTest.deleteTree(tlsDir);
         }
     }
 }
