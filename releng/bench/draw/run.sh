@@ -12,8 +12,12 @@ plugins="$root/product/target/products/org.privtune.product/linux/gtk/x86_64/pri
 cp=$(ls "$plugins"/org.privtune.djl.runtime_*/lib/*.jar | tr '\n' ':')
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$cp" -d "$out" \
-  "$root/releng/bench/draw/NormalDrawBench.java" 2>&1 | grep -v 'incubat' || true
+if ! "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$cp" -d "$out" \
+    "$root/releng/bench/draw/NormalDrawBench.java" > "$out/javac.log" 2>&1; then
+  echo "draw bench: releng/bench/draw/NormalDrawBench.java does not compile:" >&2
+  cat "$out/javac.log" >&2
+  exit 1
+fi
 # the launcher's environment (docs/benchmarks.md): huge pages, glibc keeps freed memory, fixed threads
 export THP_MEM_ALLOC_ENABLE=1 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967295 \
   MALLOC_TOP_PAD_=268435456 MKL_DYNAMIC=FALSE OMP_DYNAMIC=FALSE
