@@ -61,14 +61,16 @@ public final class DevicePath {
     public ObservedRepresentations observe(List<TextTokenizer.Batch> batches, DeviceTransform transform,
             Progress progress) {
         List<ObservedRepresentations.Batch> out = new ArrayList<>();
-        for (TextTokenizer.Batch tb : batches) {
+        for (TextTokenizer.Batch original : batches) {
             progress.checkCancelled();
+            // length hiding pads with copies of the sentence's own tokens: they are scored like the rest
+            TextTokenizer.Batch tb = transform.hideLengths(original);
             try (NDManager m = manager.newSubManager()) {
                 NDArray ids = m.create(tb.ids());
                 NDArray mask = m.create(tb.mask());
                 NDArray input = transform.beforeBottom(ids, mask);
                 NDArray hidden;
-                if (input == ids) {
+                if (input == ids && tb == original) {
                     hidden = cleanHidden(tb, ids, mask, m);
                 } else {
                     hidden = bottom.encode(input, mask);

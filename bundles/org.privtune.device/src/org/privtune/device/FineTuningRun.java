@@ -143,7 +143,8 @@ public final class FineTuningRun {
         log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling",
                 data.name(), train.size(), dev.size(), test.size(), data.labels(), r.split(),
                 r.pooling().name().toLowerCase(Locale.ROOT)));
-        log.accept("mechanism on the device: " + (r.mechanism() == null ? "none" : r.mechanism()));
+        log.accept("mechanism on the device: " + (r.mechanism() == null ? "none"
+                : r.mechanism() + " (" + r.mechanism().randomnessLabel() + ")"));
 
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                 TextTokenizer tokenizer = TextTokenizer.miniLm(r.maxLength(), false)) {
@@ -207,7 +208,8 @@ public final class FineTuningRun {
                     }
                     progress.subTask("exporting");
                     exportAtomically(outDir, model, r.maxLength(), noise == null ? Map.of("mechanism", "none")
-                            : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString()));
+                            : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString(),
+                                    "randomness", noise.spec().randomnessLabel()));
                     log.accept("exported to " + outDir);
                     return new Result(report, t, outDir, r.cloud() == null ? "in-process" : r.cloud().endpoint(), requests,
                             sent);

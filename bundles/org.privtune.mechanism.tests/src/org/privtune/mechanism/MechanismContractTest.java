@@ -55,7 +55,8 @@ class MechanismContractTest {
                 eligible += tokens.isSpecial((int) id) ? 0 : 1;
             }
             for (String name : MechanismSpec.NAMES) {
-                MechanismSpec s = MechanismSpec.parse(spec(name));
+                // special rows sent as computed, so that they can be compared bit for bit
+                MechanismSpec s = MechanismSpec.parse(spec(name) + ",specials=clean").withSeed(5);
                 try (NoiseMechanism a = Mechanisms.create(s, res, m);
                         NoiseMechanism b = Mechanisms.create(s, res, m);
                         NoiseMechanism c = Mechanisms.create(s.withSeed(s.seed() + 1), res, m)) {

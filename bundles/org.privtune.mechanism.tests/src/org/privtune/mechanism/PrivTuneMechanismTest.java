@@ -86,7 +86,7 @@ class PrivTuneMechanismTest {
         try (NDManager m = Synthetic.manager()) {
             NeighbourGraph g = NeighbourGraph.build(r, 5, tokens, m, 128, Progress.NONE);
             MechanismResources res = new MechanismResources(r, g, tokens, TokenImportance.of(w));
-            MechanismSpec spec = MechanismSpec.parse("privtune:eps=8,n=2,k=5,rho=3,tau=0.5,alpha=0.6,seed=9");
+            MechanismSpec spec = MechanismSpec.parse("privtune:eps=8,n=2,k=5,rho=3,tau=0.5,alpha=0.6,seed=9,specials=clean");
             try (NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
                 long[] sentence = {101, 17, 230, 5, 399, 102};
                 int t = sentence.length;

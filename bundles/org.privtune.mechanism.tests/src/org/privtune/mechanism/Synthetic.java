@@ -72,6 +72,16 @@ final class Synthetic {
         return m.create(mask, new Shape(b, t));
     }
 
+    /** A random batch ({@link #ids}, {@link #mask}, {@link #hidden}) on the engine. */
+    record Sample(long[] idArr, NDArray ids, NDArray mask, NDArray hidden) {
+    }
+
+    static Sample sample(NDManager m, ReferenceSpace r, int b, int t, long idSeed, float context, long hiddenSeed) {
+        long[] idArr = ids(b, t, r.vocabSize(), 101, 102, 0, idSeed);
+        return new Sample(idArr, m.create(idArr, new Shape(b, t)), mask(m, idArr, b, t, 0),
+                hidden(m, r, idArr, b, t, context, hiddenSeed));
+    }
+
     /** Hidden states: the reference row of each token plus context noise of the given scale. */
     static NDArray hidden(NDManager m, ReferenceSpace r, long[] ids, int b, int t, float context, long seed) {
         int d = r.dim();

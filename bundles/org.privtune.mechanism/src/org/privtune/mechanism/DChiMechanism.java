@@ -2,7 +2,6 @@ package org.privtune.mechanism;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * {@code dchi} and {@code sap}: z with density proportional to exp(-eps ||z||) added to every
@@ -16,8 +15,9 @@ final class DChiMechanism extends RepresentationMechanism {
     private final float[] scale;
 
     /** @param importance null for plain d_chi */
-    DChiMechanism(MechanismSpec spec, SpecialTokens tokens, TokenImportance importance, NDManager parent) {
-        super(spec, tokens, parent);
+    DChiMechanism(MechanismSpec spec, SpecialTokens tokens, ReferenceSpace reference, TokenImportance importance,
+            NDManager parent) {
+        super(spec, tokens, reference, parent);
         this.scale = importance == null ? null : importance.scaleArray((float) spec.alpha());
     }
 
@@ -30,25 +30,7 @@ final class DChiMechanism extends RepresentationMechanism {
                 s[i] = scale[(int) b.idArr()[i]];
             }
         }
-        return new Noise(sample(b, spec.eps(), s), null, null, s);
-    }
-
-    /**
-     * d_chi noise for the batch's eligible rows, each row times its scale (null: 1): one normal
-     * draw, one row norm and one in-place scaling by a per-row factor that also carries the
-     * eligibility and the Gamma radius.
-     */
-    static NDArray sample(Batch b, double eps, float[] rowScale) {
-        int n = b.rows();
-        int d = b.dim();
-        NDArray g = TorchRandom.withSeed(b.seed(), () -> b.m().randomNormal(new Shape(n, d)));
-        float[] gn = g.norm(new int[] {1}).toFloatArray();
-        float[] r = DChiNoise.radii(n, d, 1.0 / eps, TorchRandom.mix(b.seed(), 7));
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = b.eligible()[i] * (rowScale == null ? 1f : rowScale[i]) * r[i] / Math.max(gn[i], 1e-30f);
-        }
-        return g.muli(b.column(f));
+        return new Noise(dchi(b, spec.eps(), s), null, null, s);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.privtune.mechanism;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -26,7 +27,11 @@ public final class DChiNoise {
 
     /** Gamma(shape, scale) radii, seeded. */
     public static float[] radii(int rows, double shape, double scale, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
+        return radii(rows, shape, scale, new SplittableRandom(seed));
+    }
+
+    /** Gamma(shape, scale) radii from {@code rnd}. */
+    static float[] radii(int rows, double shape, double scale, RandomGenerator rnd) {
         float[] r = new float[rows];
         for (int i = 0; i < rows; i++) {
             r[i] = (float) (gamma(rnd, shape) * scale);
@@ -44,7 +49,7 @@ public final class DChiNoise {
     }
 
     /** Marsaglia and Tsang (2000) for shape >= 1; boosted with U^(1/shape) below 1. */
-    static double gamma(SplittableRandom rnd, double shape) {
+    static double gamma(RandomGenerator rnd, double shape) {
         if (shape < 1) {
             double u = rnd.nextDouble();
             return gamma(rnd, shape + 1) * Math.pow(u, 1 / shape);

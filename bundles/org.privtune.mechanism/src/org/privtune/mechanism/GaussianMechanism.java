@@ -16,8 +16,8 @@ final class GaussianMechanism extends RepresentationMechanism {
 
     private final double sigma;
 
-    GaussianMechanism(MechanismSpec spec, SpecialTokens tokens, NDManager parent) {
-        super(spec, tokens, parent);
+    GaussianMechanism(MechanismSpec spec, SpecialTokens tokens, ReferenceSpace reference, NDManager parent) {
+        super(spec, tokens, reference, parent);
         double sensitivity = 2 * spec.clip();
         this.sigma = "classical".equals(spec.calibration())
                 ? GaussianCalibration.classicalSigma(spec.eps(), spec.delta(), sensitivity)
@@ -37,7 +37,7 @@ final class GaussianMechanism extends RepresentationMechanism {
     protected Noise noise(Batch b) {
         int n = b.rows();
         float[] hn = b.h().norm(new int[] {1}).toFloatArray();
-        NDArray g = TorchRandom.withSeed(b.seed(), () -> b.m().randomNormal(b.h().getShape()));
+        NDArray g = draws.normal(b.m(), b.h().getShape(), b.seed());
         float[] fz = new float[n];
         float[] fh = new float[n];
         float[] shift = new float[n];

@@ -1,6 +1,6 @@
 package org.privtune.mechanism;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -52,7 +52,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     private int[] lastOrder;
 
     HopSwapMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
-        super(spec, res.tokens(), parent);
+        super(spec, res.tokens(), res.reference(), parent);
         this.hops = hops;
         TaskRelevance source = res.relevanceFor(spec);
         TaskRelevance rel = source == null ? null : source.withPseudoCount(spec.prior());
@@ -202,7 +202,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         Shape shape = tokenIds.getShape();
         long[] ids = longIds(tokenIds);
         long[] mask = longIds(attentionMask);
-        SplittableRandom rnd = new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x5A5A5A5AL, swapCalls++));
+        RandomGenerator rnd = draws.generator(draws.callSeed(0x5A5A5A5AL, swapCalls++));
         long[] out = ids.clone();
         int[] targets = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -230,7 +230,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
         if (spec.shuffle()) {
             // the permutation has its own stream, so the substitutes are those of shuffle=0
             lastOrder = shuffleWithinRows(out, ids, mask, (int) shape.get(shape.dimension() - 1), this::isSpecial,
-                    new SplittableRandom(TorchRandom.mix(spec.seed() ^ 0x0DDBA11L, swapCalls - 1)), spec.window());
+                    draws.generator(draws.callSeed(0x0DDBA11L, swapCalls - 1)), spec.window());
             for (int i = 0; i < out.length; i++) {
                 targets[i] = targets[i] < 0 ? -1 : (int) out[i];
             }
@@ -256,7 +256,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
      * @return per flat position, the flat position whose token now stands there
      */
     static int[] shuffleWithinRows(long[] out, long[] original, long[] mask, int length,
-            java.util.function.LongPredicate special, SplittableRandom rnd, int window) {
+            java.util.function.LongPredicate special, RandomGenerator rnd, int window) {
         int[] order = new int[out.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -298,7 +298,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     @Override
     protected Noise noise(Batch b) {
         int[] targets = lastTargets != null && lastTargets.length == b.rows() ? lastTargets : null;
-        return new Noise(DChiMechanism.sample(b, spec.eps(), null), null, targets, null);
+        return new Noise(dchi(b, spec.eps(), null), null, targets, null);
     }
 
     @Override
@@ -347,7 +347,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     }
 
     /** A member of {@code pool} other than v, drawn in proportion to its weight. */
-    private static int drawWeightedOther(int[] pool, double[] cum, int v, SplittableRandom rnd) {
+    private static int drawWeightedOther(int[] pool, double[] cum, int v, RandomGenerator rnd) {
         if (pool.length < 2) {
             return v;
         }
@@ -364,7 +364,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     }
 
     /** A uniform member of {@code pool} other than v (v itself when it is the only member). */
-    private static int drawOther(int[] pool, int v, SplittableRandom rnd) {
+    private static int drawOther(int[] pool, int v, RandomGenerator rnd) {
         if (pool.length < 2) {
             return v;
         }

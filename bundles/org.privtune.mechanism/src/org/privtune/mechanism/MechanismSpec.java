@@ -27,7 +27,11 @@ import org.privtune.core.InvalidInputException;
  * @param calibration   Gaussian sigma calibration: "analytic" (Balle-Wang 2018) or "classical"
  * @param mix           privtune+: share of a token's own context residual replaced by the sentence's
  * @param subspace      privtune+: number of neighbour differences spanning its noise subspace
- * @param seed          base seed; a mechanism's output depends on it and on its call count only
+ * @param seed          null (the default): every draw comes from generators seeded by
+ *                      {@link java.security.SecureRandom}, so nothing the cloud receives lets it
+ *                      replay the noise or the shuffles; a number: a fixed seed for repeatable
+ *                      experiments and tests, whose output depends on it and on the call count only
+ *                      (labelled "fixed seed, not private" wherever it is shown or exported)
  * @param keep          privtune-swap: share of training tokens (the most label-informative types)
  *                      given the kept treatment
  * @param pool          privtune-swap: the pool most frequent other training types are substituted
@@ -57,12 +61,21 @@ import org.privtune.core.InvalidInputException;
  *                      "both" (the two sets of counts added)
  * @param window        privtune-swap with {@code shuffle=1}: the tokens are shuffled within
  *                      consecutive blocks of this many (0, the default: the whole sentence)
+ * @param specials      representation mechanisms: what the cloud receives in the rows of special
+ *                      tokens ([CLS], [SEP]), which the bottom computes from the whole clean
+ *                      sentence: "public" (the default: a fixed public vector, the reference
+ *                      representation of that token alone), "perturb" (d_chi noise at the
+ *                      mechanism's eps added, no shift) or "clean" (sent as computed; the only
+ *                      choice of {@code none})
+ * @param lengths       length hiding: when > 0, every sentence is padded with copies of its own
+ *                      tokens (drawn at random, placed before [SEP]) to the next multiple of this
+ *                      many positions, so that the attention mask tells the cloud only the bucket
  */
 public record MechanismSpec(String name, double eps, int n, int k, double rho, double tau, double alpha,
         double lambdaTarget, double lambdaAvoid, double lambdaUtility, double delta, double clip,
-        String calibration, double mix, int subspace, long seed, double keep, int pool, String kept,
+        String calibration, double mix, int subspace, Long seed, double keep, int pool, String kept,
         double prior, boolean shuffle, boolean poolCanon, int clusters, int tiers,
-        String relevance, int window) {
+        String relevance, int window, String specials, int lengths) {
 
     public static final String NONE = "none";
     public static final String DCHI = "dchi";
@@ -75,6 +88,18 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     /** Every mechanism name the factory knows. */
     public static final String PRIVTUNE_SWAP = "privtune-swap";
     public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS, PRIVTUNE_SWAP};
+
+    /** {@code specials=public}: special rows replaced by the token's public reference row. */
+    public static final String SPECIALS_PUBLIC = "public";
+    /** {@code specials=perturb}: special rows get d_chi noise at the mechanism's eps. */
+    public static final String SPECIALS_PERTURB = "perturb";
+    /** {@code specials=clean}: special rows sent as the bottom computed them. */
+    public static final String SPECIALS_CLEAN = "clean";
+
+    /** How a run with a fixed seed is labelled wherever it is shown or exported. */
+    public static final String FIXED_SEED_LABEL = "fixed seed, not private";
+    /** How a run with secret randomness is labelled. */
+    public static final String SECURE_LABEL = "secure randomness";
 
     /** {@code relevance=train}: counted on the device's own labelled training split (the default). */
     public static final String RELEVANCE_TRAIN = "train";
@@ -91,7 +116,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);
         if (PRIVTUNE_PLUS.equals(nm)) {
-            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0);
+            return new MechanismSpec(nm, 1.0, 2, 10, 30.0, 0.0, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 1.0, 8, null, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0,
+                    SPECIALS_PUBLIC, 0);
         }
         double eps = switch (nm) {
             case GAUSSIAN -> 1.0;
@@ -99,7 +125,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             case PRIVTUNE_SWAP -> 100.0;
             default -> 20.0;
         };
-        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, 1L, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0);
+        return new MechanismSpec(nm, eps, 2, 10, 10.0, 0.7, 0.5, 1.0, 0.5, 0.1, 1e-5, 12.0, "analytic", 0.5, 8, null, 0.1, 0, "send", TaskRelevance.PSEUDO_COUNT, false, false, 0, HopSwapMechanism.TIERS, RELEVANCE_TRAIN, 0,
+                NONE.equals(nm) ? SPECIALS_CLEAN : SPECIALS_PUBLIC, 0);
     }
 
     /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
@@ -144,7 +171,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "calibration" -> b.calibration = value.toLowerCase(Locale.ROOT);
                 case "mix" -> b.mix = Double.parseDouble(value);
                 case "subspace" -> b.subspace = Integer.parseInt(value);
-                case "seed" -> b.seed = Long.parseLong(value);
+                case "seed" -> b.seed = "secure".equals(value.toLowerCase(Locale.ROOT)) ? null : Long.parseLong(value);
                 case "keep" -> b.keep = Double.parseDouble(value);
                 case "pool" -> b.pool = Integer.parseInt(value);
                 case "kept" -> b.kept = value.toLowerCase(Locale.ROOT);
@@ -155,9 +182,11 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "tiers" -> b.tiers = Integer.parseInt(value);
                 case "relevance" -> b.relevance = value.toLowerCase(Locale.ROOT);
                 case "window" -> b.window = Integer.parseInt(value);
+                case "specials" -> b.specials = value.toLowerCase(Locale.ROOT);
+                case "lengths" -> b.lengths = Integer.parseInt(value);
                 default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
                         "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance window)");
+                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance window specials lengths)");
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -185,7 +214,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         private String calibration;
         private double mix;
         private int subspace;
-        private long seed;
+        private Long seed;
         private double keep;
         private int pool;
         private String kept;
@@ -196,6 +225,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         private int tiers;
         private String relevance;
         private int window;
+        private String specials;
+        private int lengths;
 
         Builder(MechanismSpec s) {
             name = s.name;
@@ -224,12 +255,14 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             tiers = s.tiers;
             relevance = s.relevance;
             window = s.window;
+            specials = s.specials;
+            lengths = s.lengths;
         }
 
         MechanismSpec build() {
             return new MechanismSpec(name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta,
                     clip, calibration, mix, subspace, seed, keep, pool, kept, prior, shuffle, poolCanon, clusters, tiers,
-                    relevance, window);
+                    relevance, window, specials, lengths);
         }
     }
 
@@ -259,19 +292,40 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
         return s;
     }
 
-    /** The same spec with another seed. */
+    /** The same spec with a fixed seed: repeatable, and therefore not private (experiments, tests). */
     public MechanismSpec withSeed(long newSeed) {
         return with("seed", Long.toString(newSeed), toString());
     }
 
-    /** The text form accepted by {@link #parse(String)}, every key written. */
+    /** The same spec with secret randomness (no seed). */
+    public MechanismSpec withSecureRandomness() {
+        return with("seed", "secure", toString());
+    }
+
+    /** True when the spec fixes a seed, so that whoever knows it can replay every draw. */
+    public boolean fixedSeed() {
+        return seed != null;
+    }
+
+    /** {@link #FIXED_SEED_LABEL} or {@link #SECURE_LABEL}. */
+    public String randomnessLabel() {
+        return fixedSeed() ? FIXED_SEED_LABEL : SECURE_LABEL;
+    }
+
+    /**
+     * The text form accepted by {@link #parse(String)}, every key written but {@code seed}, which
+     * appears only when fixed (result rows without {@code specials} were measured before that
+     * option existed, with the special rows sent clean).
+     */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT,
+        String base = String.format(Locale.ROOT,
                 "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,seed=%d,keep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s,window=%d",
+                        + "mix=%s,subspace=%d,%skeep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s,window=%d",
                 name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed, keep, pool, kept, prior, shuffle ? 1 : 0, poolCanon ? 1 : 0, clusters, tiers, relevance, window);
+                subspace, seed == null ? "" : "seed=" + seed + ",", keep, pool, kept, prior, shuffle ? 1 : 0,
+                poolCanon ? 1 : 0, clusters, tiers, relevance, window);
+        return base + ",specials=" + specials + ",lengths=" + lengths;
     }
 
     private static boolean flag(String value, String key, String source) {

@@ -32,9 +32,9 @@ public final class Mechanisms {
         validate(spec);
         return switch (spec.name()) {
             case MechanismSpec.NONE -> new NoneMechanism(spec, res.tokens(), manager);
-            case MechanismSpec.DCHI -> new DChiMechanism(spec, res.tokens(), null, manager);
-            case MechanismSpec.SAP -> new DChiMechanism(spec, res.tokens(), res.importance(), manager);
-            case MechanismSpec.GAUSSIAN -> new GaussianMechanism(spec, res.tokens(), manager);
+            case MechanismSpec.DCHI -> new DChiMechanism(spec, res.tokens(), res.reference(), null, manager);
+            case MechanismSpec.SAP -> new DChiMechanism(spec, res.tokens(), res.reference(), res.importance(), manager);
+            case MechanismSpec.GAUSSIAN -> new GaussianMechanism(spec, res.tokens(), res.reference(), manager);
             case MechanismSpec.SANTEXT -> new SanTextMechanism(spec,
                     res.textGraph() != null ? res.textGraph() : res.graph(), res.tokens(), manager);
             case MechanismSpec.PRIVTUNE -> new PrivTuneMechanism(spec, res, hops(res, spec), manager);
@@ -118,6 +118,16 @@ public final class Mechanisms {
         }
         if (s.clusters() < 0) {
             throw new InvalidInputException(src, 0, "clusters", "must be >= 0 (0: n-hop substitutes)");
+        }
+        if (!java.util.List.of(MechanismSpec.SPECIALS_PUBLIC, MechanismSpec.SPECIALS_PERTURB, MechanismSpec.SPECIALS_CLEAN)
+                .contains(s.specials())) {
+            throw new InvalidInputException(src, 0, "specials", "must be public, perturb or clean");
+        }
+        if (MechanismSpec.NONE.equals(s.name()) && !MechanismSpec.SPECIALS_CLEAN.equals(s.specials())) {
+            throw new InvalidInputException(src, 0, "specials", "none sends every row as computed (specials=clean)");
+        }
+        if (s.lengths() < 0 || s.lengths() > 512) {
+            throw new InvalidInputException(src, 0, "lengths", "must be in [0, 512] (0: lengths not hidden)");
         }
         if (s.poolCanon() && s.pool() < 2) {
             throw new InvalidInputException(src, 0, "poolcanon", "needs a pool of at least 2 types (pool=P)");

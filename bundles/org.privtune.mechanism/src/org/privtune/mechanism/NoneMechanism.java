@@ -11,7 +11,7 @@ final class NoneMechanism extends RepresentationMechanism {
     private PerturbationReport last;
 
     NoneMechanism(MechanismSpec spec, SpecialTokens tokens, NDManager parent) {
-        super(spec, tokens, parent);
+        super(spec, tokens, null, parent);
         this.tokens = tokens;
     }
 

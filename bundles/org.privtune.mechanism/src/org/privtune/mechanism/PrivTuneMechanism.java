@@ -32,7 +32,7 @@ final class PrivTuneMechanism extends RepresentationMechanism {
     private final float hCoef;
 
     PrivTuneMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NDManager parent) {
-        super(spec, res.tokens(), parent);
+        super(spec, res.tokens(), res.reference(), parent);
         ReferenceSpace r = res.reference();
         double c = spec.lambdaTarget() - spec.lambdaAvoid() + spec.lambdaUtility();
         float wa = (float) (spec.lambdaTarget() / c);
@@ -119,9 +119,9 @@ final class PrivTuneMechanism extends RepresentationMechanism {
             k[i] = b.eligible()[i] * s[i];
         }
         float[][] c = shiftCoefficients(hn, hd, b.idArr(), k);
-        NDArray g = TorchRandom.withSeed(b.seed(), () -> b.m().randomNormal(new Shape(n, d)));
+        NDArray g = draws.normal(b.m(), new Shape(n, d), b.seed());
         float[] gn = g.norm(new int[] {1}).toFloatArray();
-        float[] radius = DChiNoise.radii(n, d, 1.0 / spec.eps(), TorchRandom.mix(b.seed(), 7));
+        float[] radius = DChiNoise.radii(n, d, 1.0 / spec.eps(), draws.generator(TorchRandom.mix(b.seed(), 7)));
         float[] cz = new float[n];
         for (int i = 0; i < n; i++) {
             cz[i] = k[i] * radius[i] / Math.max(gn[i], 1e-30f);

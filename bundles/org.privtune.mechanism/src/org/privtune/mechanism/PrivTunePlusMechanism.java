@@ -1,6 +1,6 @@
 package org.privtune.mechanism;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -39,7 +39,7 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
 
     PrivTunePlusMechanism(MechanismSpec spec, MechanismResources res, HopDistances hops, NeighbourGraph graph,
             NDManager parent) {
-        super(spec, res.tokens(), parent);
+        super(spec, res.tokens(), res.reference(), parent);
         ReferenceSpace r = res.reference();
         Shape vd = new Shape(r.vocabSize(), r.dim());
         this.reference = r.toNDArray(tables);
@@ -68,7 +68,7 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
         int[] mem = hops.indirectMembers();
         int[] nb = graph.neighbours();
         int k = graph.k();
-        SplittableRandom rnd = new SplittableRandom(TorchRandom.mix(seed, 11));
+        RandomGenerator rnd = draws.generator(TorchRandom.mix(seed, 11));
         long[] target = new long[n];
         long[] subIds = new long[n * sub];
         int[] targets = new int[n];
@@ -98,10 +98,10 @@ final class PrivTunePlusMechanism extends RepresentationMechanism {
                 gather(avoidDirections, m, ids).mul(norm), spec.lambdaTarget(),
                 spec.lambdaAvoid(), spec.lambdaUtility(), spec.rho(), spec.tau());
         NDArray diffs = gather(reference, m, m.create(subIds)).reshape(n, sub, d).sub(ru.reshape(n, 1, d));
-        NDArray coef = TorchRandom.withSeed(seed, () -> m.randomNormal(new Shape(n, 1, sub)));
+        NDArray coef = draws.normal(m, new Shape(n, 1, sub), seed);
         NDArray dir = coef.batchMatMul(diffs).reshape(n, d);
         dir = dir.div(dir.norm(new int[] {1}, true).maximum(1e-30f));
-        float[] radius = DChiNoise.radii(n, sub, 1.0 / spec.eps(), TorchRandom.mix(seed, 13));
+        float[] radius = DChiNoise.radii(n, sub, 1.0 / spec.eps(), draws.generator(TorchRandom.mix(seed, 13)));
         NDArray z = dir.mul(m.create(radius, new Shape(n, 1)));
         NDArray s = gather(scaleTable, m, ids).reshape(n, 1);
         NDArray shift = mixed.sub(h).add(delta.mul(s)).muli(eligible);

@@ -1,5 +1,7 @@
 package org.privtune.mechanism;
 
+import org.privtune.model.TextTokenizer;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -23,14 +25,41 @@ abstract class RepresentationMechanism implements NoiseMechanism {
     protected final MechanismSpec spec;
     /** Owns the mechanism's tables (centroids, directions); closed by {@link #close()}. */
     protected final NDManager tables;
+    /** The mechanism's randomness: secret unless the spec fixes a seed. */
+    protected final Draws draws;
     private final boolean[] special;
+    private final LengthBuckets lengths;
     private long calls;
     private PerturbationReport last;
 
-    protected RepresentationMechanism(MechanismSpec spec, SpecialTokens tokens, NDManager parent) {
+    /** Per special id, the public row sent in its place under {@code specials=public} (else null). */
+    private final float[][] publicRows;
+
+    /**
+     * @param reference the public reference space (the row of a special token alone is what
+     *                  {@code specials=public} sends in its place); may be null only when the spec
+     *                  does not ask for public special rows
+     */
+    protected RepresentationMechanism(MechanismSpec spec, SpecialTokens tokens, ReferenceSpace reference,
+            NDManager parent) {
         this.spec = spec;
         this.tables = parent.newSubManager();
+        this.draws = Draws.of(spec);
         this.special = tokens.specialFlags();
+        this.lengths = new LengthBuckets(spec.lengths(), tokens, draws);
+        if (MechanismSpec.SPECIALS_PUBLIC.equals(spec.specials())) {
+            if (reference == null) {
+                throw new IllegalArgumentException("specials=public needs the reference space");
+            }
+            this.publicRows = new float[special.length][];
+            for (int v = 0; v < special.length; v++) {
+                if (special[v] && v < reference.vocabSize()) {
+                    publicRows[v] = reference.row(v);
+                }
+            }
+        } else {
+            this.publicRows = null;
+        }
     }
 
     /**
@@ -42,7 +71,7 @@ abstract class RepresentationMechanism implements NoiseMechanism {
      * @param idArr    the same ids in Java
      * @param eligible per row 1 where the row may be perturbed, else 0
      * @param shape    the original [B, T, d] shape (for sentence-level operations)
-     * @param seed     seed of this call
+     * @param seed     fixed-seed runs: the seed of this call (ignored by {@link Draws} otherwise)
      */
     protected record Batch(NDManager m, NDArray h, NDArray ids, long[] idArr, float[] eligible, Shape shape,
             long seed) {
@@ -81,6 +110,30 @@ abstract class RepresentationMechanism implements NoiseMechanism {
     /** The noise for one flattened batch. */
     protected abstract Noise noise(Batch batch);
 
+    /**
+     * d_chi noise for the batch's eligible rows, each row times its scale (null: 1): one normal
+     * draw, one row norm and one in-place scaling by a per-row factor that also carries the
+     * eligibility and the Gamma radius.
+     */
+    protected NDArray dchi(Batch b, double eps, float[] rowScale) {
+        int n = b.rows();
+        int d = b.dim();
+        NDArray g = draws.normal(b.m(), new Shape(n, d), b.seed());
+        float[] gn = g.norm(new int[] {1}).toFloatArray();
+        float[] r = DChiNoise.radii(n, d, 1.0 / eps, draws.generator(TorchRandom.mix(b.seed(), 7)));
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = b.eligible()[i] * (rowScale == null ? 1f : rowScale[i]) * r[i] / Math.max(gn[i], 1e-30f);
+        }
+        return g.muli(b.column(f));
+    }
+
+    /** {@code lengths=B}: pads every sentence to a multiple of B ({@link LengthBuckets}). */
+    @Override
+    public TextTokenizer.Batch hideLengths(TextTokenizer.Batch batch) {
+        return lengths.apply(batch);
+    }
+
     @Override
     public MechanismSpec spec() {
         return spec;
@@ -91,7 +144,7 @@ abstract class RepresentationMechanism implements NoiseMechanism {
         Shape shape = hidden.getShape();
         int n = (int) (shape.get(0) * shape.get(1));
         int d = (int) shape.get(2);
-        long seed = TorchRandom.mix(spec.seed(), calls++);
+        long seed = draws.callSeed(0L, calls++);
         NDManager out = hidden.getManager();
         try (NDManager m = out.newSubManager()) {
             NDArray h = hidden.reshape(n, d);
@@ -112,8 +165,11 @@ abstract class RepresentationMechanism implements NoiseMechanism {
                 perturbed += ok ? 1 : 0;
             }
             Noise z = noise(new Batch(m, h, ids, idArr, el, shape, seed));
+            // the report covers the eligible rows; special rows are handled after it
             float[] noiseNorms = z.noise().norm(new int[] {1}).toFloatArray();
-            NDArray result = z.noise().addi(h).reshape(shape);
+            NDArray sum = z.noise().addi(h);
+            protectSpecialRows(sum, h, idArr, mask, d, seed);
+            NDArray result = sum.reshape(shape);
             float[] shiftNorms = z.shiftNorms() == null ? new float[n] : z.shiftNorms();
             int[] targets = new int[n];
             for (int i = 0; i < n; i++) {
@@ -124,6 +180,56 @@ abstract class RepresentationMechanism implements NoiseMechanism {
             result.attach(out);
             return new Perturbation(result, last);
         }
+    }
+
+    /**
+     * The rows of special tokens ([CLS], [SEP]) the cloud receives: the bottom computes them from
+     * the whole clean sentence, so sent as they are they carry its bag of words past every
+     * token-level perturbation. {@code specials=public} puts the token's public reference row in
+     * their place; {@code specials=perturb} adds d_chi noise at the mechanism's eps (no shift).
+     * Only the few special rows of the batch are touched (an indexed write, no [N, d] temporary).
+     */
+    private void protectSpecialRows(NDArray sum, NDArray h, long[] idArr, long[] mask, int d, long seed) {
+        if (MechanismSpec.SPECIALS_CLEAN.equals(spec.specials())) {
+            return;
+        }
+        int count = 0;
+        for (int i = 0; i < idArr.length; i++) {
+            count += mask[i] != 0 && isSpecial(idArr[i]) ? 1 : 0;
+        }
+        if (count == 0) {
+            return;
+        }
+        long[] rows = new long[count];
+        int j = 0;
+        for (int i = 0; i < idArr.length; i++) {
+            if (mask[i] != 0 && isSpecial(idArr[i])) {
+                rows[j++] = i;
+            }
+        }
+        NDManager m = sum.getManager();
+        NDArray index = m.create(rows);
+        NDArray values;
+        if (publicRows != null) {
+            float[] v = new float[count * d];
+            for (int r = 0; r < count; r++) {
+                float[] row = publicRows[(int) idArr[(int) rows[r]]];
+                if (row != null) {
+                    System.arraycopy(row, 0, v, r * d, d);
+                }
+            }
+            values = m.create(v, new Shape(count, d));
+        } else {
+            NDArray g = draws.normal(m, new Shape(count, d), TorchRandom.mix(seed, 23));
+            float[] gn = g.norm(new int[] {1}).toFloatArray();
+            float[] radius = DChiNoise.radii(count, d, 1.0 / spec.eps(), draws.generator(TorchRandom.mix(seed, 29)));
+            float[] f = new float[count];
+            for (int r = 0; r < count; r++) {
+                f[r] = radius[r] / Math.max(gn[r], 1e-30f);
+            }
+            values = h.get(new NDIndex("{}", index)).add(g.muli(m.create(f, new Shape(count, 1))));
+        }
+        sum.set(new NDIndex("{}", index), values);
     }
 
     /** Special, padding-like or out-of-vocabulary ids: never perturbed. */

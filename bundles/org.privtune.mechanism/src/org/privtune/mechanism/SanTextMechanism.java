@@ -1,5 +1,7 @@
 package org.privtune.mechanism;
 
+import org.privtune.model.TextTokenizer;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,10 +24,14 @@ final class SanTextMechanism implements NoiseMechanism {
     private final NDArray logits;
     private final NDArray dissimilarity;
     private final NDArray specialFlags;
+    private final Draws draws;
+    private final LengthBuckets lengths;
     private long calls;
     private PerturbationReport last;
 
     SanTextMechanism(MechanismSpec spec, NeighbourGraph textGraph, SpecialTokens tokens, NDManager parent) {
+        this.draws = Draws.of(spec);
+        this.lengths = new LengthBuckets(spec.lengths(), tokens, draws);
         this.spec = spec;
         this.tables = parent.newSubManager();
         NeighbourGraph g = textGraph.truncate(Math.min(spec.k(), textGraph.k()));
@@ -68,10 +74,15 @@ final class SanTextMechanism implements NoiseMechanism {
     }
 
     @Override
+    public TextTokenizer.Batch hideLengths(TextTokenizer.Batch batch) {
+        return lengths.apply(batch);
+    }
+
+    @Override
     public NDArray beforeBottom(NDArray tokenIds, NDArray attentionMask) {
         Shape shape = tokenIds.getShape();
         int n = (int) shape.size();
-        long seed = TorchRandom.mix(spec.seed(), calls++);
+        long seed = draws.callSeed(0L, calls++);
         NDManager out = tokenIds.getManager();
         try (NDManager m = out.newSubManager()) {
             NDArray ids = tokenIds.reshape(n).toType(DataType.INT64, true);
@@ -83,7 +94,7 @@ final class SanTextMechanism implements NoiseMechanism {
             NDArray cand = RepresentationMechanism.gather(candidates, m, ids);
             NDArray logit = RepresentationMechanism.gather(logits, m, ids);
             int width = (int) cand.getShape().get(1);
-            NDArray u = TorchRandom.withSeed(seed, () -> m.randomUniform(0f, 1f, new Shape(n, width)));
+            NDArray u = draws.uniform(m, 0f, 1f, new Shape(n, width), seed);
             NDArray gumbel = u.clip(1e-12f, 1f - 1e-7f).log().neg().log().neg();
             NDArray pick = logit.add(gumbel).argMax(1).toType(DataType.INT64, false).reshape(n, 1);
             NDArray repl = cand.gather(pick, 1).reshape(n);

@@ -13,6 +13,15 @@ import ai.djl.ndarray.NDArray;
  */
 public interface DeviceTransform {
 
+    /**
+     * The first step, on the tokenised batch: length hiding pads sentences (attention mask
+     * included) so that the mask the cloud receives tells only a length bucket; identity by
+     * default. Everything after it (bottom, mechanism, what is sent) sees the returned batch.
+     */
+    default TextTokenizer.Batch hideLengths(TextTokenizer.Batch batch) {
+        return batch;
+    }
+
     /** Text-level step before the bottom model (e.g. token replacement); identity by default. */
     default NDArray beforeBottom(NDArray tokenIds, NDArray attentionMask) {
         return tokenIds;

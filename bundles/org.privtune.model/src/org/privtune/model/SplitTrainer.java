@@ -146,7 +146,7 @@ public final class SplitTrainer {
      */
     public TopModelEndpoint.StepResult step(List<LabelledText> batch, DeviceTransform transform,
             TopModelEndpoint endpoint, ParameterUpdater bottomUpdater) {
-        TextTokenizer.Batch tb = tokenizer.encode(batch.stream().map(LabelledText::text).toList());
+        TextTokenizer.Batch tb = transform.hideLengths(tokenizer.encode(batch.stream().map(LabelledText::text).toList()));
         int[] labels = batch.stream().mapToInt(LabelledText::label).toArray();
         boolean trainBottom = bottomUpdater != null;
         try (NDManager m = manager.newSubManager()) {
@@ -221,7 +221,7 @@ public final class SplitTrainer {
 
     /** Class logits [B][C] of sentences through bottom, transform and top (no training). */
     public float[][] logits(List<String> texts, DeviceTransform transform, TopModelEndpoint endpoint) {
-        TextTokenizer.Batch tb = tokenizer.encode(texts);
+        TextTokenizer.Batch tb = transform.hideLengths(tokenizer.encode(texts));
         try (NDManager m = manager.newSubManager()) {
             NDArray sent = deviceForward(m.create(tb.ids()), m.create(tb.mask()), m.create(tb.typeIds()), transform,
                     false);

@@ -38,11 +38,13 @@ public final class ExportRepresentationsCommand {
     public String usage() {
         return """
                 privtune export-representations --mechanism <spec> --out <file.safetensors> [--data sentiment]
-                    [--split 2] [--limit <sentences>] [--seed 1] [--cache <folder>]
+                    [--split 2] [--limit <sentences>] [--seed N] [--cache <folder>]
                   <spec> is a mechanism spec such as privtune:eps=8,n=2 (see the mechanism bundle).
                   The file holds the perturbed test representations, mask, true ids, which positions are
                   scored, R, the mechanism-aware attacker's table and the ids an attacker may guess; the
-                  command then prints the four A1 variants on it (releng/audit/a1_audit.py repeats them).""";
+                  command then prints the four A1 variants on it (releng/audit/a1_audit.py repeats them).
+                  Without --seed the noise is secret (SecureRandom); --seed N makes it repeatable and
+                  labels the output "fixed seed, not private".""";
     }
 
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -71,9 +73,9 @@ public final class ExportRepresentationsCommand {
             RepresentationExport.Exported ex = RepresentationExport.export(setup.path(), setup.testBatches(), spec,
                     setup, file, progress);
             ObservedRepresentations obs = ex.observed();
-            out.printf(Locale.ROOT, "wrote %s: %d sentences, %d scored tokens, d=%d, R %d x %d (%s)%n", file,
+            out.printf(Locale.ROOT, "wrote %s: %d sentences, %d scored tokens, d=%d, R %d x %d (%s; %s)%n", file,
                     obs.sentences(), obs.scoredCount(), obs.dim(), setup.reference().vocabSize(),
-                    setup.reference().dim(), spec);
+                    setup.reference().dim(), spec, spec.randomnessLabel());
             NearestNeighbourInversion.Result a1 = ex.a1();
             out.println("A1 on these representations (top-1 / top-5 over the scored tokens; compare an outside"
                     + " attack, e.g. releng/audit/a1_audit.py):");

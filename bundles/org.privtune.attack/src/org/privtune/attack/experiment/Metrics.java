@@ -37,6 +37,21 @@ public final class Metrics {
     public static final String B3_ACC = "b3_number_name_acc";
     public static final String B3_MAJORITY = "b3_number_name_majority";
     public static final String NOISE_NORM = "mean_noise_norm";
+    /** R, replay with the run's own fixed seed: what a fixed seed gives away. */
+    public static final String R_KNOWN_TOP1 = "r_known_top1";
+    /** R, replay with a wrong seed: the chance level of the replay. */
+    public static final String R_WRONG_TOP1 = "r_wrong_top1";
+    /** R against secret randomness (the product's default), replayed with the former default seed 1. */
+    public static final String R_SECRET_TOP1 = "r_secret_top1";
+    /** S, bag of words from the special rows: precision@n over all types, and the frequency prior's. */
+    public static final String S_BOW_PRECISION = "s_bow_precision";
+    public static final String S_BOW_PRIOR = "s_bow_prior";
+    /** S restricted to content words (outside the auxiliary text's 100 most frequent types). */
+    public static final String S_BOW_CONTENT = "s_bow_content_precision";
+    public static final String S_BOW_CONTENT_PRIOR = "s_bow_content_prior";
+    /** M_len, the length bucket read from the attention mask, and its majority share. */
+    public static final String M_LEN_ACC = "m_len_acc";
+    public static final String M_LEN_MAJORITY = "m_len_majority";
     public static final String SCORED_TOKENS = "scored_tokens";
     public static final String A3_SCORED_TOKENS = "a3_scored_tokens";
     public static final String TRAIN_SECONDS = "train_seconds";
@@ -47,11 +62,13 @@ public final class Metrics {
             A1_PLAIN_L2_TOP1, A1_PLAIN_L2_TOP5, A1_AWARE_COS_TOP1, A1_AWARE_COS_TOP5, A1_AWARE_L2_TOP1,
             A1_AWARE_L2_TOP5, A1_TOP1, A1_TOP5, A2_TOP1, A2_TOP5, A3_TOP1, A3_TOP5, A4_TOP1, A4_TOP5, A0_TOP1, A0_TOP5, INVERSION_ASR, B1_ACC, B1_MAJORITY,
             B2_ACC, B2_MAJORITY, B3_ACC, B3_MAJORITY, NOISE_NORM, SCORED_TOKENS, A3_SCORED_TOKENS, TRAIN_SECONDS,
-            ATTACK_SECONDS);
+            ATTACK_SECONDS, R_KNOWN_TOP1, R_WRONG_TOP1, R_SECRET_TOP1, S_BOW_PRECISION, S_BOW_PRIOR, S_BOW_CONTENT,
+            S_BOW_CONTENT_PRIOR, M_LEN_ACC, M_LEN_MAJORITY);
 
     /** The metrics shown in summary.md. */
     public static final List<String> SUMMARY = List.of(ACCURACY, A1_TOP1, A1_AWARE_COS_TOP1, A2_TOP1, A3_TOP1,
-            A4_TOP1, A0_TOP1, INVERSION_ASR, B1_ACC, B2_ACC, B3_ACC, NOISE_NORM);
+            A4_TOP1, A0_TOP1, INVERSION_ASR, B1_ACC, B2_ACC, B3_ACC, NOISE_NORM, R_SECRET_TOP1, S_BOW_CONTENT,
+            M_LEN_ACC);
 
     private Metrics() {
     }

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.privtune.attack.AttributeInference;
 import org.privtune.attack.DevicePath;
 import org.privtune.attack.LearnedInversion;
+import org.privtune.attack.MaskLengthInference;
+import org.privtune.attack.ReplayAttack;
 import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.attack.SubstitutionInversion;
 import org.privtune.attack.ObservedRepresentations;
@@ -66,6 +68,10 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
     static final int VOCAB = 30522;
     static final int BATCH = 32;
+    /** bert-base-uncased [CLS], [SEP] and "the": the replay's dummy sentences. */
+    static final long CLS = 101;
+    static final long SEP = 102;
+    static final long DUMMY = 1996;
 
     private final ExperimentConfig cfg;
     private final NDManager manager;
@@ -309,10 +315,12 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 a0 = a0Aware.top1() > a0.top1() ? a0Aware : a0;
             }
             put(m, "a0", a0);
-            // the strongest attack over those that ran (A4 only exists for text-level substitutions)
+            replay(spec, s, attackerMech, m, sm, progress);
+            // the strongest attack over those that ran (A4 only exists for text-level substitutions); the
+            // replay counts as the product runs it, with secret randomness
             double asr = 0;
             for (String k : List.of(Metrics.A0_TOP1, Metrics.A1_TOP1, Metrics.A2_TOP1, Metrics.A3_TOP1,
-                    Metrics.A4_TOP1)) {
+                    Metrics.A4_TOP1, Metrics.R_SECRET_TOP1)) {
                 Double rate = m.get(k);
                 if (rate != null) {
                     asr = Math.max(asr, rate);
@@ -321,7 +329,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             m.put(Metrics.INVERSION_ASR, asr);
 
             progress.begin("B1-B3 attribute inference", 3);
-            float[][] trainFeatures = path.observe(attackerBatches, attackerMech, progress).meanPooled();
+            ObservedRepresentations attackerObserved = path.observe(attackerBatches, attackerMech, progress);
+            float[][] trainFeatures = attackerObserved.meanPooled();
             float[][] testFeatures = observed.meanPooled();
             String[][] attrs = {{SentimentAttributes.SOURCE, Metrics.B1_ACC, Metrics.B1_MAJORITY},
                 {SentimentAttributes.LENGTH, Metrics.B2_ACC, Metrics.B2_MAJORITY},
@@ -335,9 +344,43 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 m.put(a[2], r.majorityBaseline());
                 progress.worked(1);
             }
+            MaskLengthInference.Result len = MaskLengthInference.run(attackerObserved,
+                    attributes(attackerRecords, SentimentAttributes.LENGTH), observed,
+                    attributes(testRecords, SentimentAttributes.LENGTH));
+            m.put(Metrics.M_LEN_ACC, len.accuracy());
+            m.put(Metrics.M_LEN_MAJORITY, len.majority());
             m.put(Metrics.ATTACK_SECONDS, (System.nanoTime() - t1) / 1e9);
         }
         return new SettingResult(s, spec.toString(), m);
+    }
+
+    private static List<String> attributes(List<Record> records, String attribute) {
+        return records.stream().map(r -> String.valueOf(r.attribute(attribute))).toList();
+    }
+
+    /**
+     * R, the known-seed replay, three ways on fresh victim instances (so that their first calls
+     * make the test batches, as a session's first steps would): a fixed-seed run replayed with its
+     * own seed (what a fixed seed gives away), the same run replayed with a wrong seed (chance),
+     * and the product's secret randomness replayed with the former default seed 1.
+     */
+    private void replay(MechanismSpec spec, Setting s, NoiseMechanism attackerMech, Map<String, Double> m, NDManager sm,
+            Progress progress) {
+        progress.begin("R replay of the device's randomness", 3);
+        ReplayAttack r = new ReplayAttack(resources, tokens.nonTargetFlags(), tokens.specialFlags(),
+                positionPrior(progress), CLS, SEP, DUMMY);
+        try (NoiseMechanism fixed = Mechanisms.create(spec, resources, sm)) {
+            ObservedRepresentations obs = path.observe(testBatches, fixed, progress);
+            m.put(Metrics.R_KNOWN_TOP1, r.run(obs, spec, attackerMech, sm).top1());
+            progress.worked(1);
+            m.put(Metrics.R_WRONG_TOP1, r.run(obs, spec.withSeed(s.seed() + 3_000_017L), attackerMech, sm).top1());
+            progress.worked(1);
+        }
+        try (NoiseMechanism secret = Mechanisms.create(spec.withSecureRandomness(), resources, sm)) {
+            ObservedRepresentations obs = path.observe(testBatches, secret, progress);
+            m.put(Metrics.R_SECRET_TOP1, r.run(obs, spec.withSeed(1), attackerMech, sm).top1());
+            progress.worked(1);
+        }
     }
 
     private static void put(Map<String, Double> m, String prefix, TokenRecovery r) {
