@@ -65,6 +65,22 @@ public final class ReplayAttack {
      */
     public TokenRecovery run(ObservedRepresentations observed, MechanismSpec guess, NoiseMechanism attacker,
             NDManager manager) {
+        Replayed back = replay(observed, guess, manager);
+        TokenRecovery best = NearestNeighbourInversion.run(resources.reference(), attacker, excluded, back.rows(), manager)
+                .strongest();
+        if (back.reordered() && prior != null) {
+            TokenRecovery a0 = prior.evaluate(back.rows());
+            best = a0.top1() > best.top1() ? a0 : best;
+        }
+        return best;
+    }
+
+    /** What the replay gives: the rows with the replayed noise removed, put back in replayed order. */
+    public record Replayed(ObservedRepresentations rows, boolean reordered) {
+    }
+
+    /** The received rows as the replay of {@code guess} restores them. */
+    public Replayed replay(ObservedRepresentations observed, MechanismSpec guess, NDManager manager) {
         List<ObservedRepresentations.Batch> corrected = new ArrayList<>();
         boolean reordered = false;
         try (NDManager m = manager.newSubManager(); NoiseMechanism replay = Mechanisms.create(guess, resources, m)) {
@@ -81,14 +97,7 @@ public final class ReplayAttack {
                 }
             }
         }
-        ObservedRepresentations back = new ObservedRepresentations(corrected);
-        TokenRecovery best = NearestNeighbourInversion.run(resources.reference(), attacker, excluded, back, manager)
-                .strongest();
-        if (reordered && prior != null) {
-            TokenRecovery a0 = prior.evaluate(back);
-            best = a0.top1() > best.top1() ? a0 : best;
-        }
-        return best;
+        return new Replayed(new ObservedRepresentations(corrected), reordered);
     }
 
     /** [CLS] first, [SEP] at the last unmasked position, the dummy token between, padding 0. */
