@@ -17,7 +17,8 @@ import org.privtune.model.EngineScalars;
 /**
  * The attacker's classifier: standardised input -> Linear(d, hidden) -> GELU -> Linear(hidden, C)
  * (hidden = 0: logistic regression), softmax cross-entropy, Adam. Used for the learned inversion
- * (A2, C = token types) and the attribute inference (B1-B3, C = attribute values). Inputs are
+ * (A2, C = token types), the attribute inference (B1-B3, C = attribute values) and, with soft
+ * targets, the special-row bag of words (C = token types, target: a sentence's types). Inputs are
  * standardised with the mean and standard deviation of the first training data it sees, because
  * perturbed representations can be tens of times larger than clean ones.
  */
@@ -92,7 +93,43 @@ public final class MlpClassifier implements AutoCloseable {
      * {@code random}. Returns the mean training loss.
      */
     public double trainEpoch(NDArray x, int[] y, int batchSize, Random random, Progress progress) {
-        int n = y.length;
+        return epoch(x, y.length, batchSize, random, progress, (rows, m) -> {
+            int[] labels = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                labels[i] = y[rows[i]];
+            }
+            return m.create(labels).toType(DataType.INT64, false).oneHot(classes);
+        });
+    }
+
+    /**
+     * One epoch of minibatch Adam with soft targets: the target distribution of row i is uniform
+     * over the classes {@code sets[i]} (e.g. the distinct words of a sentence, for a bag-of-words
+     * model), and the loss is the cross-entropy against it. A row with an empty set has no target
+     * and contributes nothing to the gradient; callers should leave such rows out. Shuffled by
+     * {@code random}; returns the mean training loss.
+     */
+    public double trainEpochSoft(NDArray x, int[][] sets, int batchSize, Random random, Progress progress) {
+        return epoch(x, sets.length, batchSize, random, progress, (rows, m) -> {
+            // built dense per minibatch only: n x C for the whole epoch would be n * C floats
+            float[] q = new float[rows.length * classes];
+            for (int i = 0; i < rows.length; i++) {
+                int[] set = sets[rows[i]];
+                for (int c : set) {
+                    q[i * classes + c] = 1f / set.length;
+                }
+            }
+            return m.create(q, new Shape(rows.length, classes));
+        });
+    }
+
+    /** The target distributions [rows, C] of the given training rows, in {@code m}. */
+    @FunctionalInterface
+    private interface Targets {
+        NDArray of(int[] rows, NDManager m);
+    }
+
+    private double epoch(NDArray x, int n, int batchSize, Random random, Progress progress, Targets targets) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -115,15 +152,15 @@ public final class MlpClassifier implements AutoCloseable {
             progress.checkCancelled();
             int e = Math.min(n, s + batchSize);
             long[] idx = new long[e - s];
-            int[] labels = new int[e - s];
+            int[] rows = new int[e - s];
             for (int i = s; i < e; i++) {
                 idx[i - s] = order[i];
-                labels[i - s] = y[order[i]];
+                rows[i - s] = order[i];
             }
             try (NDManager m = params.newSubManager()) {
                 NDArray xb = x.get(m.create(idx));
                 xb.attach(m);
-                NDArray gold = m.create(labels).toType(DataType.INT64, false).oneHot(classes);
+                NDArray gold = targets.of(rows, m);
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray logits = forward(xb);
                     NDArray loss = logits.logSoftmax(1).mul(gold).sum(new int[] {1}).neg().mean();
