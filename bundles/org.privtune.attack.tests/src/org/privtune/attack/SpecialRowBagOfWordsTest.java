@@ -162,7 +162,7 @@ class SpecialRowBagOfWordsTest {
                         {c, 14, 15, s, 10, p, p, p, p}},
                 new int[] {9, 9, 4})));
         SpecialRowBagOfWords.Vocabulary vocab = SpecialRowBagOfWords.Vocabulary.of(aux, Toy.specials(100), 4, 2);
-        assertArrayEquals(new long[] {10, 11, 12, 13, 14, 15}, vocab.ranking(), "by count, the tie 14/15 by id");
+        assertArrayEquals(new long[] {10, 11, 12, 13, 14, 15}, vocab.ranking(), "by sentences holding them (a masked 10 not counted), the tie 14/15 by id");
         assertEquals(4, vocab.classes());
         assertEquals(java.util.Set.of(10L, 11L), vocab.frequent());
         assertArrayEquals(new long[] {10, 11, 12, 13, 14, 15},

@@ -169,26 +169,33 @@ public final class SpecialRowBagOfWords {
     }
 
     /**
-     * The non-special types of the auxiliary text, most frequent (by occurrences) first, ties by the
-     * smaller id; the first {@code classes} of them are the model's classes, the first
-     * {@code contentCutoff} the function words ({@code frequent}).
+     * The non-special types of the auxiliary text, most frequent (by the number of sentences
+     * holding them) first, ties by the smaller id; the first {@code classes} of them are the
+     * model's classes, the first {@code contentCutoff} the function words ({@code frequent}).
      */
     record Vocabulary(long[] ranking, int classes, Set<Long> frequent) {
 
         static Vocabulary of(ObservedRepresentations auxiliary, boolean[] specialFlags, int maxClasses,
                 int contentCutoff) {
+            // sentence frequency, not occurrences: the prior guesses the types most sentences contain,
+            // the best constant guess of a sentence's bag of words (a word repeated within sentences
+            // would rank above one that more sentences hold)
             Map<Long, Integer> counts = new HashMap<>();
             for (ObservedRepresentations.Batch b : auxiliary.batches()) {
-                for (int p = 0; p < b.positions(); p++) {
-                    if (b.mask()[p] != 0 && !special(b.ids()[p], specialFlags)) {
-                        counts.merge(b.ids()[p], 1, Integer::sum);
+                for (int s = 0; s < b.sentences(); s++) {
+                    Set<Long> seen = new HashSet<>();
+                    for (int t = 0; t < b.length(); t++) {
+                        int p = s * b.length() + t;
+                        if (b.mask()[p] != 0 && !special(b.ids()[p], specialFlags) && seen.add(b.ids()[p])) {
+                            counts.merge(b.ids()[p], 1, Integer::sum);
+                        }
                     }
                 }
             }
             return of(counts, maxClasses, contentCutoff);
         }
 
-        /** From occurrence counts per non-special id. */
+        /** From counts per non-special id (sentences holding it). */
         static Vocabulary of(Map<Long, Integer> counts, int maxClasses, int contentCutoff) {
             long[] ranking = counts.keySet().stream().sorted((a, b) -> {
                 int c = Integer.compare(counts.get(b), counts.get(a));

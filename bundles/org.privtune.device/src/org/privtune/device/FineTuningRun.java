@@ -77,6 +77,11 @@ public final class FineTuningRun {
                 throw new InvalidInputException("training settings", 0, "trainLimit", "must be >= 0, got " + trainLimit);
             }
         }
+
+        /** The same request with another mechanism. */
+        public Request withMechanism(MechanismSpec m) {
+            return new Request(data, split, pooling, cfg, maxLength, m, cloud, trainLimit, out, cacheDir);
+        }
     }
 
     /**
@@ -132,6 +137,11 @@ public final class FineTuningRun {
             throw new InvalidInputException(outDir.toString(), 0, "out", "exists and is not empty; name a new folder");
         }
         Dataset data = DataCommands.defaults().load(r.data(), progress);
+        if (r.mechanism() != null && !PublicRelevance.applicable(r.mechanism(), data).equals(r.mechanism())) {
+            log.accept("public task relevance needs IMDB's labels (negative, positive); " + data.name() + " has "
+                    + data.labels() + ", so it is counted on the training split (relevance=train)");
+            r = r.withMechanism(PublicRelevance.applicable(r.mechanism(), data));
+        }
         DatasetSplit parts = data.split(SplitSpec.DEFAULT);
         List<LabelledText> train = SplitExperiment.labelled(data, parts.train());
         if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {

@@ -58,9 +58,6 @@ public final class ExportRepresentationsCommand {
     public int run(List<String> args, PrintStream out, PrintStream err, Progress progress) throws Exception {
         CommandArguments a = new CommandArguments(args, VALUED, Set.of());
         String data = a.get("data", "sentiment");
-        if (!"sentiment".equals(data)) {
-            throw new InvalidInputException("command line", 0, "--data", "only sentiment is supported, got " + data);
-        }
         MechanismSpec spec = MechanismSpec.parse(a.require("mechanism"));
         if (a.has("seed")) {
             spec = spec.withSeed(a.getInt("seed", 1));

@@ -83,6 +83,23 @@ public final class PublicRelevance {
     }
 
     /**
+     * {@code spec} as it can run on {@code victim}: relevance counted on public IMDB text
+     * ({@code relevance=imdb} or {@code both}) matches only a victim with IMDB's labels; for any
+     * other label set the spec counts it on the device's own training split ({@code relevance=train}).
+     */
+    public static MechanismSpec applicable(MechanismSpec spec, Dataset victim) {
+        if (MechanismSpec.RELEVANCE_TRAIN.equals(spec.relevance()) || labelsMatch(victim)) {
+            return spec;
+        }
+        return spec.with("relevance", MechanismSpec.RELEVANCE_TRAIN, spec.toString());
+    }
+
+    /** True when the victim's labels are IMDB's, so that public IMDB counts can rank its words. */
+    public static boolean labelsMatch(Dataset victim) {
+        return org.privtune.data.builtin.BuiltinDatasets.SENTIMENT_LABELS.equals(victim.labels());
+    }
+
+    /**
      * {@code resources} with the public table when {@code spec} asks for it ({@code relevance=imdb}
      * or {@code both}) and it is not there yet (counted now, about a minute); otherwise as given.
      */

@@ -12,6 +12,7 @@ import org.privtune.attack.DevicePath;
 import org.privtune.attack.LearnedInversion;
 import org.privtune.attack.MaskLengthInference;
 import org.privtune.attack.ReplayAttack;
+import org.privtune.attack.SpecialRowBagOfWords;
 import org.privtune.attack.NearestNeighbourInversion;
 import org.privtune.attack.SubstitutionInversion;
 import org.privtune.attack.ObservedRepresentations;
@@ -25,6 +26,7 @@ import org.privtune.data.Record;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.StableHash;
 import org.privtune.data.builtin.BuiltinDatasets;
+import org.privtune.data.commands.DataCommands;
 import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
@@ -106,7 +108,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         this.encoder = BertEncoder.fromOnnx(manager, onnx);
         this.tokenizer = TextTokenizer.miniLm(64, false);
 
-        this.victim = BuiltinDatasets.load(cfg.data(), progress);
+        this.victim = DataCommands.defaults().load(cfg.data(), progress);
         this.labels = victim.labels();
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
         TrainParts parts = trainParts(split, cfg);
@@ -234,8 +236,15 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return MechanismSpec.parse(entry.replace(';', ','));
     }
 
+    /**
+     * The setting's spec with its fixed seed (experiment rows are repeatable; {@code r_secret}
+     * measures the secret randomness the product uses). Relevance counted on public IMDB text needs
+     * IMDB's labels: for any other label set it is counted on the device's training split, and the
+     * row's spec says so.
+     */
     public MechanismSpec spec(Setting s) {
         MechanismSpec spec = parseSpec(s.mechanism()).withSeed(s.seed());
+        spec = PublicRelevance.applicable(spec, victim);
         return s.eps() > 0 ? spec.with("eps", Double.toString(s.eps()), s.key()) : spec;
     }
 
@@ -315,6 +324,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 a0 = a0Aware.top1() > a0.top1() ? a0Aware : a0;
             }
             put(m, "a0", a0);
+            specialRows(s, attackerMech, observed, m, sm, progress);
             replay(spec, s, attackerMech, m, sm, progress);
             // the strongest attack over those that ran (A4 only exists for text-level substitutions); the
             // replay counts as the product runs it, with secret randomness
@@ -336,8 +346,15 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 {SentimentAttributes.LENGTH, Metrics.B2_ACC, Metrics.B2_MAJORITY},
                 {SentimentAttributes.NUMBER_OR_NAME, Metrics.B3_ACC, Metrics.B3_MAJORITY}};
             for (String[] a : attrs) {
-                List<String> tv = attackerRecords.stream().map(r -> String.valueOf(r.attribute(a[0]))).toList();
-                List<String> ev = testRecords.stream().map(r -> String.valueOf(r.attribute(a[0]))).toList();
+                List<String> tv = attributes(attackerRecords, a[0]);
+                List<String> ev = attributes(testRecords, a[0]);
+                if (tv.contains(null) || ev.contains(null) || new java.util.HashSet<>(tv).size() < 2) {
+                    // a data set without that column (a source, for most): the attack has nothing to read
+                    m.put(a[1], Double.NaN);
+                    m.put(a[2], Double.NaN);
+                    progress.worked(1);
+                    continue;
+                }
                 AttributeInference.Result r = AttributeInference.run(a[0], trainFeatures, tv, testFeatures, ev,
                         AttributeInference.Config.defaults(), sm, progress);
                 m.put(a[1], r.accuracy());
@@ -354,8 +371,27 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         return new SettingResult(s, spec.toString(), m);
     }
 
+    /** Each record's attribute (its own column, or computed from its text); null where it has none. */
     private static List<String> attributes(List<Record> records, String attribute) {
-        return records.stream().map(r -> String.valueOf(r.attribute(attribute))).toList();
+        return records.stream().map(r -> SentimentAttributes.of(r, attribute)).toList();
+    }
+
+    /**
+     * S: the sentence's bag of words from its [CLS] and [SEP] rows, learned on the attacker's
+     * auxiliary text as its own instance of the mechanism sends it.
+     */
+    private void specialRows(Setting s, NoiseMechanism attackerMech, ObservedRepresentations observed,
+            Map<String, Double> m, NDManager sm, Progress progress) {
+        ObservedRepresentations aux = path.observe(auxiliaryBatches(progress), attackerMech, progress);
+        SpecialRowBagOfWords.Config d = SpecialRowBagOfWords.Config.defaults();
+        SpecialRowBagOfWords.Result r = SpecialRowBagOfWords.run(aux, observed, tokens.specialFlags(),
+                new SpecialRowBagOfWords.Config(d.classes(), d.contentCutoff(), d.hidden(), d.epochs(), d.batchSize(),
+                        d.learningRate(), s.seed()),
+                sm, progress);
+        m.put(Metrics.S_BOW_PRECISION, r.precisionAll());
+        m.put(Metrics.S_BOW_PRIOR, r.priorAll());
+        m.put(Metrics.S_BOW_CONTENT, r.precisionContent());
+        m.put(Metrics.S_BOW_CONTENT_PRIOR, r.priorContent());
     }
 
     /**

@@ -29,6 +29,24 @@ public final class SentimentAttributes {
     private SentimentAttributes() {
     }
 
+    /**
+     * The attribute of any record: its own value when it has one; otherwise {@value #SOURCE} from
+     * its source column, and {@value #LENGTH} and {@value #NUMBER_OR_NAME} computed from its text as
+     * for the built-in set; null when neither exists (a source the record does not have).
+     */
+    public static String of(org.privtune.data.Record r, String name) {
+        String v = r.attribute(name);
+        if (v != null) {
+            return v;
+        }
+        return switch (name) {
+            case SOURCE -> r.source();
+            case LENGTH -> lengthBucket(r.text());
+            case NUMBER_OR_NAME -> hasNumberOrCapitalisedName(r.text()) ? "yes" : "no";
+            default -> null;
+        };
+    }
+
     public static String lengthBucket(String text) {
         int words = text.strip().split("\\s+").length;
         return words <= 7 ? "short" : words <= 14 ? "medium" : "long";
