@@ -79,8 +79,12 @@ public final class HopExplorer implements AutoCloseable {
         return engine;
     }
 
-    /** One perturbation of the sentence with the spec's seed, and the attacker's guess per token. */
-    public Analysis analyse(String sentence, MechanismSpec spec) {
+    /**
+     * One perturbation of the sentence and the attacker's guess per token: with the spec's seed, or
+     * seed 1 for a spec without one (a local view of one draw, repeatable on screen).
+     */
+    public Analysis analyse(String sentence, MechanismSpec chosen) {
+        MechanismSpec spec = chosen.fixedSeed() ? chosen : chosen.withSeed(1);
         check();
         MechanismResources res = engine.resourcesFor(spec, org.privtune.core.Progress.NONE);
         HopDistances hops = Mechanisms.hops(res, spec);
@@ -109,7 +113,7 @@ public final class HopExplorer implements AutoCloseable {
                         set.length, examples(res.reference(), id, set), g, vocabulary.token(g),
                         hopDistance(hops, id, g, spec.n() + 1), norms[i]));
             }
-            return new Analysis(sentence, spec, engine.split(), rows);
+            return new Analysis(sentence, chosen, engine.split(), rows);
         }
     }
 

@@ -223,10 +223,13 @@ public final class TunerEngine implements AutoCloseable {
 
     /**
      * Evaluates a setting on the first {@code maxSentences} sample sentences (fewer sentences: faster,
-     * coarser); the mechanism is seeded by its spec, so equal calls give equal points. Calls are
-     * serialised (the views' Jobs share a rule, but a test may call from another thread).
+     * coarser). A point is a local estimate on the device's own sample (nothing is sent), so a spec
+     * without a seed is evaluated with seed 1 and equal calls give equal points; the training it
+     * chooses runs with secret randomness. Calls are serialised (the views' Jobs share a rule, but
+     * a test may call from another thread).
      */
-    public synchronized Point evaluate(MechanismSpec spec, int maxSentences, Progress progress) {
+    public synchronized Point evaluate(MechanismSpec chosen, int maxSentences, Progress progress) {
+        MechanismSpec spec = chosen.fixedSeed() ? chosen : chosen.withSeed(1);
         long t0 = System.nanoTime();
         int b = Math.max(1, Math.min(sentences, maxSentences));
         long[] at = new long[6];
@@ -310,7 +313,7 @@ public final class TunerEngine implements AutoCloseable {
             for (int i = 0; i < at.length; i++) {
                 stages[i] = (at[i] - (i == 0 ? t0 : at[i - 1])) / 1_000_000;
             }
-            return new Point(spec, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
+            return new Point(chosen, b, truth.length, Math.max(plain[0], aware[0]), Math.max(plain[1], aware[1]),
                     plain[0], aware[0], cosine, labelProbe, attribute, norms, (System.nanoTime() - t0) / 1_000_000, stages);
         }
     }
