@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 6's second goal, from an experiment's results CSV: at equal utility, is each PrivTune
+"""From an experiment's results CSV: at equal utility, is each PrivTune
 setting's A1, A2 and A3 (top-1) lower than dchi's and sap's?
 
 For every setting of a privtune* mechanism (mean over its seeds), the baselines' A1/A2/A3 are

@@ -23,7 +23,7 @@ for round in $(seq 1 "$rounds"); do
     dir="$work/$side-$round"
     args=(train --data sentiment --epochs "$epochs" "${mech[@]}" --out "$dir")
     if [ $side = cloud ]; then
-      "$root/privtune" cloud --port "$port" --max-sessions 1 > "$work/cloud.out" 2> "$work/cloud.err" &
+      "$root/privtune" cloud --port "$port" --max-sessions=1 > "$work/cloud.out" 2> "$work/cloud.err" &
       cloud_pid=$!
       for _ in $(seq 1 120); do grep -q listening "$work/cloud.out" 2>/dev/null && break; sleep 0.5; done
       args+=(--cloud "localhost:$port")

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Issue 5's remaining lever, measured: ways to get the [2048, 384] standard-normal batch of the
+ * The perturbation's largest single cost, measured: ways to get the [2048, 384] standard-normal batch of the
  * d_chi directions into an engine tensor, each timed right after a matrix product on the engine
  * (as the perturbation follows the bottom forward) together with the row norms the mechanisms
  * take next. The variants alternate inside each repetition, so they share the machine's state.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times ways of drawing the d_chi directions' normal batch (issue 5): PyTorch's sampler, a Java
+# Times ways of drawing the d_chi directions' normal batch: PyTorch's sampler, a Java
 # ziggurat and a Vector API draw, alternating after an engine matrix product. Uses the built
 # product's DJL jars; not part of the build (the Vector API module is incubating).
 #   releng/bench/draw/run.sh [repetitions per round] [rounds]

@@ -19,7 +19,7 @@ import org.privtune.model.TextTokenizer;
  * sentence length are visible to the cloud whatever the noise; this is the recovery an attacker
  * gets from them and public text alone.
  *
- * <p>Why it is measured (results.md, session 5): it is the floor of the inversion ASR. Any setting
+ * <p>Why it is measured (docs/results.md): it is the floor of the inversion ASR. Any setting
  * whose other attacks come close to it hides token identities completely, and a goal stated as an
  * ASR (the paper's 10%) has to be read against it: on the sentiment test split the most frequent
  * token alone (".") is 6.8% of the scored tokens.

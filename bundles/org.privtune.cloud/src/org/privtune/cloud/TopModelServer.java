@@ -288,13 +288,13 @@ public final class TopModelServer implements AutoCloseable {
     private static Response handle(HostedTop top, Request r) {
         TopModelEndpoint e = top.endpoint();
         return switch (r) {
-            case Open o -> throw new IllegalArgumentException("Request.open: this session is already open");
+            case Open o -> throw new IllegalArgumentException("Request.open: the session is already open");
             case TrainStep t -> {
                 checkBatch("TrainStep", top, t.representations());
                 for (int i = 0; i < t.labels().length; i++) {
                     if (t.labels()[i] < 0 || t.labels()[i] >= top.numLabels()) {
                         throw new IllegalArgumentException("TrainStep.labels[" + i + "]: " + t.labels()[i]
-                                + " is not a class of this session (0.." + (top.numLabels() - 1) + ")");
+                                + " is not a class of the session (0.." + (top.numLabels() - 1) + ")");
                     }
                 }
                 FloatTensor reps = t.representations();
@@ -337,7 +337,7 @@ public final class TopModelServer implements AutoCloseable {
         long[] s = reps.shape();
         if (s[2] != top.hidden()) {
             throw new IllegalArgumentException(message + ".representations: d = " + s[2] + " in shape "
-                    + Arrays.toString(s) + ", this session's top takes d = " + top.hidden());
+                    + Arrays.toString(s) + ", the session's top takes d = " + top.hidden());
         }
         if (s[0] == 0 || s[1] == 0) {
             throw new IllegalArgumentException(message + ".representations: empty batch " + Arrays.toString(s));

@@ -151,7 +151,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
 
     /**
      * {@code kept=canon}: the class's most frequent training type (ties: the smaller id), so that
-     * the top keeps seeing one common word per label and tier. Why (results.md, session 6): a
+     * the top keeps seeing one common word per label and tier. Why (docs/results.md): a
      * draw that does not depend on v within the class (kept=swap, freq, tier) tells the cloud only
      * the class, and so does a fixed representative; the Bayes attacker guesses the same type
      * either way (the likeliest member), but the top no longer has to learn a random word per
@@ -172,7 +172,7 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
 
     /**
      * Per kept type its relevance tier, 0 (most label-informative) to tiers - 1, each tier holding
-     * about the same share of the kept types' training occurrences. Why (results.md, session 4):
+     * about the same share of the kept types' training occurrences. Why (docs/design-notes.md):
      * kept=freq cost 17 accuracy points over kept=send, and our suspicion is that with one group
      * per label the kept set's weakly relevant frequent words (leaning a little towards one label)
      * were replaced by that label's strongly polar words, putting label signal where the sentence
@@ -244,11 +244,11 @@ final class HopSwapMechanism extends RepresentationMechanism implements TokenSub
     /**
      * {@code shuffle=1}: permutes, in place and within each row of {@code length}, the tokens at the
      * eligible positions (attention mask set, not special; specials and padding stay where they
-     * are). Why (results.md, session 5): one representation per token tells the cloud each token's
+     * are). Why (docs/results.md): one representation per token tells the cloud each token's
      * position, and position alone (A0) recovers 10.4% of the test tokens; after a shuffle both
      * the row index and the position embedding inside each representation are random. The top's
      * mean pooling ignores order, its attention layers see the shuffled positions.
-     * {@code window=W} (session 8) permutes within consecutive blocks of W eligible tokens only,
+     * {@code window=W} permutes within consecutive blocks of W eligible tokens only,
      * so that a token stays near its place: the question is whether that hides enough of the
      * positions from A0 at a smaller cost in accuracy than the whole-sentence shuffle.
      *

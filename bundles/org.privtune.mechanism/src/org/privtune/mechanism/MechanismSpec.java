@@ -110,8 +110,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
 
     /**
      * Default parameters for a mechanism name. {@code privtune+} defaults to the setting that held
-     * the learned inversion lowest at moderate noise in docs/method.md section 7.3 (eps 1 for its
-     * 8-dimensional noise, rho 30, tau 0, mix 1); its utility is not measured yet.
+     * the learned inversion lowest at moderate noise in docs/method.md section 7.2 (eps 1 for its
+     * 8-dimensional noise, rho 30, tau 0, mix 1); at that setting fine-tuning is near chance
+     * (docs/design-notes.md).
      */
     public static MechanismSpec defaults(String name) {
         String nm = name.toLowerCase(Locale.ROOT);

@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.SparseFormat;
  * the eligibility mask (attention mask 1 and not a special id), the per-call seed, and the report.
  * Subclasses only say what noise a batch of eligible rows gets.
  *
- * <p>Why the hot path looks the way it does (issue 5's 5% budget, docs/benchmarks.md): every
+ * <p>Why the hot path looks the way it does (a budget of 5% of the bottom forward, docs/benchmarks.md): every
  * fresh [N, d] tensor costs more in page faults than the arithmetic on it (glibc hands large
  * blocks back to the kernel on free), so mechanisms fold per-row factors (eligibility, importance
  * scale, radius) into Java scalars and scale their few big tensors in place; the eligibility mask
@@ -251,7 +251,7 @@ abstract class RepresentationMechanism implements NoiseMechanism {
      * Rows of {@code table} at {@code ids} [N], allocated in {@code m}. A [V, d] table with int64
      * ids goes through the engine's embedding lookup (a row-wise index_select), which gives the
      * same values as advanced indexing in about 60% of its time here (1.1 against 1.8 ms for 2,048
-     * rows of 384, docs/benchmarks.md session 7); other tables and id types use the indexing.
+     * rows of 384, docs/design-notes.md); other tables and id types use the indexing.
      */
     static NDArray gather(NDArray table, NDManager m, NDArray ids) {
         if (table.getShape().dimension() == 2 && ids.getShape().dimension() == 1

@@ -69,7 +69,7 @@ public final class TaskRelevance {
     }
 
     /**
-     * The same counts scored with another pseudo count. Why (results.md, session 5): with the
+     * The same counts scored with another pseudo count. Why (docs/design-notes.md): with the
      * default 2 and 1,500 training sentences, thousands of types seen once or twice look as
      * label-informative as "great"; a larger pseudo count shrinks them towards the prior, so that
      * the kept set is made of types whose label evidence rests on many occurrences.

@@ -14,10 +14,10 @@ import ai.djl.ndarray.types.Shape;
  * of the reference space R by spherical k-means: cosine similarity, as the graph and the attacks
  * use; k-means++ seeding (D^2 weighting on 1 - cos) from a seeded stream, then Lloyd iterations
  * whose assignment step is a batched [rows, d] x [d, K] product on the engine. Why a partition
- * (results.md, session 7): a substitute that is a function of the cluster alone tells the cloud
+ * (docs/method.md, privtune-swap): a substitute that is a function of the cluster alone tells the cloud
  * the cluster and nothing more, so the context-free Bayes attacker's best guess is the cluster's
  * likeliest member, while the top sees one word with the cluster's meaning instead of a random
- * n-hop neighbour; the sets N_n(v) overlap and cannot be used that way (docs/method.md 6.6).
+ * n-hop neighbour; the sets N_n(v) overlap and cannot be used that way.
  */
 public final class TokenClusters {
 

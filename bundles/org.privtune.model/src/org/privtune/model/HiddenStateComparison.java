@@ -6,7 +6,7 @@ package org.privtune.model;
  */
 public final class HiddenStateComparison {
 
-    /** Tolerance that issue 3 sets for the DJL encoder against the ONNX reference. */
+    /** Tolerance the DJL encoder must meet against the ONNX reference. */
     public static final double TOLERANCE = 1e-4;
 
     private HiddenStateComparison() {

@@ -249,21 +249,21 @@ class StudioWorkbenchTest {
         assertTrue(swap.shuffle());
         options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1");
         assertEquals("canon", tuner.currentSpec().kept());
-        assertTrue(tuner.currentSpec().poolCanon(), "session 6's options reach the spec");
+        assertTrue(tuner.currentSpec().poolCanon(), "poolcanon reaches the spec");
         options.setText("kept=canon, poolcanon=1");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
                 "poolcanon without a pool is refused");
         assertTrue(options.getToolTipText().contains("poolcanon") && options.getToolTipText().contains("needs a pool"),
                 options.getToolTipText());
         options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1, clusters=30, tiers=8");
-        assertEquals(30, tuner.currentSpec().clusters(), "session 7's options reach the spec");
+        assertEquals(30, tuner.currentSpec().clusters(), "clusters reach the spec");
         assertEquals(8, tuner.currentSpec().tiers());
         options.setText("pool=200, kept=canon, tiers=0");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(), "tiers=0 is refused");
         assertTrue(options.getToolTipText().contains("tiers"), options.getToolTipText());
         options.setText("pool=200, kept=canon, relevance=wiki");
         assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
-                "session 8's relevance takes train, imdb or both");
+                "relevance takes only train, imdb or both");
         assertTrue(options.getToolTipText().contains("relevance"), options.getToolTipText());
         options.setText("pool=200, kept=canon, window=3");
         assertTrue(options.getToolTipText().contains("window") && options.getToolTipText().contains("shuffle=1"),

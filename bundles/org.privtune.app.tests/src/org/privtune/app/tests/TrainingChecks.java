@@ -132,7 +132,7 @@ final class TrainingChecks {
                 // the test's own server
             }
             manager.close();
-            // the exported model is 173 MB; every build used to leave one in /tmp
+            // the exported model is 173 MB: delete it so that builds do not fill /tmp
             StudioWorkbenchTest.deleteTree(outDir);
             StudioWorkbenchTest.deleteTree(tlsDir);
         }

@@ -37,7 +37,7 @@ import org.privtune.model.TextTokenizer;
 
 /**
  * How much of the label a linear classifier reads from the bag of tokens a text-level mechanism
- * sends (docs/results.md, session 8): for each spec, every sentence of the victim's training, dev
+ * sends (docs/results.md): for each spec, every sentence of the victim's training, dev
  * and test parts (the experiment's full configuration) is mapped through the substitution law
  * (a point mass for the coded settings; a seeded draw per occurrence otherwise), turned into a
  * binary bag of sent types, and a ridge probe ({@link LinearProbe#trainTest}) fitted on the
@@ -45,7 +45,7 @@ import org.privtune.model.TextTokenizer;
  * the context-free bound of {@link SubstitutionBound}. A utility proxy to compare codes, not a
  * result of the runner: it asks whether the fine-tuned top does more with the sent tokens than a
  * linear model of their bag. Arguments: {@code none} and/or mechanism specs (';' or ',' between
- * parameters), and two options that ask where the probe's ceiling comes from (session 9):
+ * parameters), and two options that ask where the probe's ceiling comes from:
  * {@code --train-sizes 375,750} also scores probes fitted on the first n training sentences only
  * (a learning curve), and {@code --public 20000,200000} probes fitted on the training sentences plus
  * n public labelled sentences sent through the same law (IMDB sentences of 4-40 words with their

@@ -28,7 +28,7 @@ public final class Metrics {
     /** A0, the position prior: no representation read (the floor of the inversion ASR). */
     public static final String A0_TOP1 = "a0_top1";
     public static final String A0_TOP5 = "a0_top5";
-    /** Inversion ASR: the largest top-1 of A1, A2, A3 (issue 6), A0 and, where it applies, A4. */
+    /** Inversion ASR: the largest top-1 of A0, A1, A2, A3 and, where it applies, A4. */
     public static final String INVERSION_ASR = "inversion_asr";
     public static final String B1_ACC = "b1_source_acc";
     public static final String B1_MAJORITY = "b1_source_majority";

@@ -24,7 +24,7 @@ import org.privtune.model.TextTokenizer;
  * the victim's sentences (so no label of a victim sentence reaches the table, not even through the
  * other sentences of its review). Why: the device's own training split has 1,500 sentences, so the
  * relevance of every word it never saw is 0 and such a word is sent as its cluster's word even when
- * it says "great" or "awful" (docs/results.md, session 8).
+ * it says "great" or "awful" (docs/results.md).
  */
 public final class PublicRelevance {
 

@@ -192,7 +192,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      * text as the mechanism sends it (after a shuffle the clean text's typical token of a place is
      * a poor guess); null when the victim's mechanism keeps the order. The reordering is drawn by
      * a mechanism instance of its own seed, so the attacker's A2 draws are those of earlier runs.
-     * Rows before session 8 scored A0 with the clean prior only.
+     * Older rows of the published CSVs scored A0 with the clean prior only.
      */
     private PositionPrior awarePositionPrior(MechanismSpec spec, Setting s, NoiseMechanism victimMech, NDManager sm,
             Progress progress) {

@@ -41,7 +41,7 @@ public final class SubstitutionBound {
             Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
             DatasetSplit sp = d.split(SplitSpec.DEFAULT);
             // the runner's training part, so that relevance=train picks the kept set the experiments
-            // used (before session 9: the whole train split)
+            // used (not the whole train split, which includes the attacker's slice)
             List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
             MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train,
                     d.labels().size(), tok, m, Progress.NONE);

@@ -146,11 +146,11 @@ public final class MechanismBenchmark {
     static final int WARMUP = Integer.getInteger("privtune.bench.warmup", 60);
     static final int RUNS = Integer.getInteger("privtune.bench.runs", 30);
     /**
-     * Warm-up steps (bottom forward + perturbation) before the after-bottom timing. It was 3 until
-     * session 5; a profile then showed that many of the page faults attributed to the mechanisms
-     * right after a forward pass belong to the warm-up (privtune: 206-231 per call after 3 steps,
-     * 0-34 after 60 in three runs, but 206 in a fourth; docs/benchmarks.md). Training runs
-     * thousands of steps, so the steady state is what it pays.
+     * Warm-up steps (bottom forward + perturbation) before the after-bottom timing. With only 3, a
+     * profile showed that many of the page faults attributed to the mechanisms right after a
+     * forward pass belong to the warm-up (privtune: 206-231 per call after 3 steps, 0-34 after 60
+     * in three runs, but 206 in a fourth; docs/design-notes.md). Training runs thousands of steps,
+     * so the steady state is what it pays.
      */
     static final int WARMUP_AFTER = Integer.getInteger("privtune.bench.warmupAfter", WARMUP);
     /** -Dprivtune.bench.mechanisms=dchi,privtune times only those (default: every mechanism). */
@@ -171,8 +171,8 @@ public final class MechanismBenchmark {
     /**
      * Bottom forward then perturbation, RUNS times: {bottom ms, perturbation ms, minor faults per
      * perturbation, minor faults per bottom forward, then the lower quartile, median and upper
-     * quartile of the per-step ratio perturbation / bottom}. Why the per-step ratio as well (session
-     * 6): on this VM a single stall of 10-20 ms (the normal draw alone took 3.2, 8.7 and 18.5 ms in
+     * quartile of the per-step ratio perturbation / bottom}. Why the per-step ratio as well: on
+     * this VM a single stall of 10-20 ms (the normal draw alone took 3.2, 8.7 and 18.5 ms in
      * three rounds) moves the mean of 30 steps by a percentage point of the forward; each step's
      * ratio is taken against the forward pass right before it, under the same machine conditions,
      * and the median of those is not moved by a few stalls. Right after a forward pass the engine's freed buffers have gone back to the

@@ -1,0 +1,76 @@
+package org.privtune.core.tests.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.privtune.core.tests.docs.ResultsTables.Csv;
+
+/**
+ * docs/results.md shows what the result CSVs hold: its generated tables and the frontier chart
+ * are compared with what {@link ResultsTables} makes of the committed CSVs.
+ */
+class ResultsTablesTest {
+
+    private static final Path ROOT = ResultsTables.root(Path.of(""));
+
+    @Test
+    void committedTablesAndChartAreWhatTheCsvsGive() throws Exception {
+        List<String> stale = ResultsTables.stale(ROOT);
+        assertTrue(stale.isEmpty(), "docs/results.md differs from docs/results/*.csv in " + stale
+                + "; regenerate with releng/docs/results-tables.sh and commit the result");
+    }
+
+    @Test
+    void aChangedResultChangesThePageSoTheCheckCanFail() throws Exception {
+        String text = Files.readString(ROOT.resolve(ResultsTables.FULL_CSV), StandardCharsets.UTF_8);
+        Csv full = Csv.parse("full", text);
+        Csv grid = Csv.read(ROOT.resolve(ResultsTables.GRID_CSV));
+        String page = Files.readString(ROOT.resolve(ResultsTables.RESULTS_MD), StandardCharsets.UTF_8);
+        String committed = ResultsTables.apply(page, ResultsTables.blocks(full, grid));
+        assertEquals(page, committed, "the committed page is the generated one");
+
+        // one run of the paper's mechanism is measured 0.05 less accurate
+        Map<String, String> row = full.rows().stream()
+                .filter(r -> r.get("mechanism").equals("privtune") && r.get("eps").equals("16")).findFirst()
+                .orElseThrow();
+        row.put("accuracy", Double.toString(Double.parseDouble(row.get("accuracy")) - 0.05));
+        Map<String, String> changed = ResultsTables.blocks(full, grid);
+        assertNotEquals(page, ResultsTables.apply(page, changed));
+        assertNotEquals(ResultsTables.blocks(Csv.parse("full", text), grid).get("baselines-full"),
+                changed.get("baselines-full"));
+    }
+
+    @Test
+    void tablesReadMeansAndSampleDeviationsOverSeeds() {
+        Csv csv = Csv.parse("t.csv", """
+                mechanism,eps,seed,spec,accuracy,inversion_asr,a0_top1,a1_top1,a2_top1,a3_top1,a4_top1,b1_source_acc,b1_source_majority,b2_length_majority,b3_number_name_majority
+                none,0,1,"none:eps=20.0,n=2",0.90,1.0,0.1,0.98,0.9,1.0,,0.8,0.34,0.37,0.77
+                none,0,2,"none:eps=20.0,n=2",0.92,1.0,0.1,0.98,0.9,1.0,,0.8,0.34,0.37,0.77
+                privtune-swap:keep=0.3;n=3;pool=200;kept=canon;poolcanon=1;shuffle=1,100,1,"x",0.70,0.10,0.05,0.1,0.08,0.07,0.1,0.4,0.34,0.37,0.77
+                privtune-swap:keep=0.3;n=3;pool=200;kept=canon;poolcanon=1;shuffle=1,100,2,"x",0.80,0.12,0.05,0.1,0.08,0.07,0.12,0.4,0.34,0.37,0.77
+                privtune-swap:keep=0.3,100,1,"x",0.60,0.50,,0.2,0.4,0.2,0.5,0.6,0.34,0.37,0.77
+                """);
+        String table = ResultsTables.paretoTable(csv);
+        // the coded setting: mean 0.750, sample sd 0.0707; drop 16.0 points against none's 0.910
+        assertTrue(table.contains("| `coded;pool=200` | 100 | 2 | 0.750 ± 0.071 | 16.0 |"), table);
+        // keep=0.3 is less accurate and less private than the coded setting: not on the frontier
+        assertTrue(!table.contains("privtune-swap:keep=0.3`"), table);
+        assertTrue(table.contains("| `none` | - | 2 | 0.910 ± 0.014 | - |"), table);
+    }
+
+    @Test
+    void aPageWithoutTheMarkersIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResultsTables.apply("# Results\n", Map.of("pareto-full", "x\n")));
+        assertTrue(e.getMessage().contains("<!-- generated: pareto-full -->"), e.getMessage());
+    }
+}
