@@ -144,6 +144,46 @@ class WireProtectionTest {
         }
     }
 
+    /**
+     * Secret normals are drawn one batch ahead: after the first batch, requests of the same or a
+     * smaller size are served from the prepared array, and the values used are fresh each time
+     * with the right moments (a smaller batch takes a prefix of a larger prepared one).
+     */
+    @Test
+    void secretNormalsDrawnAheadAreFreshAndStandard() throws Exception {
+        int d = 384;
+        try (NDManager m = Synthetic.manager()) {
+            Draws draws = Draws.of(MechanismSpec.parse("dchi"));
+            try (draws) {
+                int[] rows = {2048, 2048, 1500, 2048, 700};
+                float[] previous = null;
+                for (int r : rows) {
+                    float[] v = draws.normal(m, new Shape(r, d), 0L).toFloatArray();
+                    assertEquals(r * d, v.length);
+                    double sum = 0;
+                    double sq = 0;
+                    for (float x : v) {
+                        sum += x;
+                        sq += (double) x * x;
+                    }
+                    double mean = sum / v.length;
+                    // sd of the mean 1/sqrt(n) <= 0.002; of the variance sqrt(2/n) <= 0.003
+                    assertEquals(0, mean, 0.01, "mean of " + r + " rows");
+                    assertEquals(1, sq / v.length - mean * mean, 0.015, "variance of " + r + " rows");
+                    if (previous != null) {
+                        assertFalse(Arrays.equals(Arrays.copyOf(previous, 1000), Arrays.copyOf(v, 1000)),
+                                "two batches share their normals");
+                    }
+                    previous = v;
+                }
+                long[] counts = draws.aheadCounts();
+                assertEquals(4, counts[0], "requests served from the prepared array");
+                assertEquals(1, counts[1], "requests drawn on the calling thread (the first)");
+                assertNull(Draws.of(MechanismSpec.parse("dchi:seed=3")).aheadCounts(), "fixed seed: engine draws");
+            }
+        }
+    }
+
     @Test
     void specialRowsArePublicOrPerturbedUnlessClean() {
         ReferenceSpace r = Synthetic.reference(V, D, 1f, 43);

@@ -3,7 +3,6 @@ package org.privtune.mechanism;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -24,17 +23,17 @@ import ai.djl.ndarray.types.Shape;
  * engine's generator, the rest from {@link SplittableRandom}). Whoever knows the seed can replay
  * the noise; such runs are labelled {@link MechanismSpec#FIXED_SEED_LABEL}.
  */
-final class Draws {
-
-    private static final String ALGORITHM = "L64X128MixRandom";
-    private static final RandomGeneratorFactory<RandomGenerator> FACTORY = RandomGeneratorFactory.of(ALGORITHM);
+final class Draws implements AutoCloseable {
 
     private final Long seed;
     private final SecureRandom entropy;
+    /** Secret runs: the large normal batches, drawn one batch ahead. */
+    private final NormalsAhead ahead;
 
     private Draws(Long seed) {
         this.seed = seed;
         this.entropy = seed == null ? new SecureRandom() : null;
+        this.ahead = seed == null ? new NormalsAhead(entropy) : null;
     }
 
     static Draws of(MechanismSpec spec) {
@@ -59,9 +58,7 @@ final class Draws {
         if (seed != null) {
             return new SplittableRandom(fixedSeed);
         }
-        byte[] b = new byte[32];
-        entropy.nextBytes(b);
-        return FACTORY.create(b);
+        return ahead.generator();
     }
 
     /** Standard normals of {@code shape} in {@code m}. */
@@ -69,12 +66,25 @@ final class Draws {
         if (seed != null) {
             return TorchRandom.withSeed(fixedSeed, () -> m.randomNormal(shape));
         }
-        RandomGenerator g = generator(0L);
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) g.nextGaussian();
+        int n = Math.toIntExact(shape.size());
+        if (n < NormalsAhead.MIN_AHEAD) {
+            return m.create(NormalsAhead.draw(generator(0L), n), shape);
         }
-        return m.create(v, shape);
+        float[] v = ahead.take(n);
+        // a prepared array may be longer than this batch: only its first n values are used
+        return m.create(java.nio.FloatBuffer.wrap(v, 0, n), shape);
+    }
+
+    /** Secret runs: {hits, misses} of the draws prepared ahead; null for a fixed seed. */
+    long[] aheadCounts() {
+        return ahead == null ? null : ahead.counts();
+    }
+
+    @Override
+    public void close() {
+        if (ahead != null) {
+            ahead.close();
+        }
     }
 
     /** Uniforms in [lo, hi) of {@code shape} in {@code m}. */

@@ -244,6 +244,7 @@ abstract class RepresentationMechanism implements NoiseMechanism {
 
     @Override
     public void close() {
+        draws.close();
         tables.close();
     }
 

@@ -135,6 +135,7 @@ final class SanTextMechanism implements NoiseMechanism {
 
     @Override
     public void close() {
+        draws.close();
         tables.close();
     }
 }
