@@ -271,8 +271,13 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
             long t1 = System.nanoTime();
             progress.begin("perturbed test representations", -1);
-            ObservedRepresentations observed = path.observe(testBatches, victimMech, progress);
-            m.put(Metrics.NOISE_NORM, meanNoiseNorm(observed, progress));
+            // the batches as padded for length hiding, so that the noise is measured against the clean
+            // bottom output of the same (padded) input
+            List<TextTokenizer.Batch> sentBatches = new ArrayList<>();
+            ObservedRepresentations observed = path.observe(testBatches, recordingPadding(victimMech, sentBatches),
+                    progress);
+            m.put(Metrics.NOISE_NORM, meanNoiseNorm(observed, spec.lengths() > 0
+                    ? path.observe(sentBatches, DeviceTransform.IDENTITY, progress) : cleanTest(progress)));
             m.put(Metrics.SCORED_TOKENS, (double) observed.scoredCount());
 
             progress.begin("A1 nearest neighbour", -1);
@@ -424,16 +429,40 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         m.put(prefix + "_top5", r.top5());
     }
 
-    /** Mean ||sent - clean|| over the scored test positions. */
-    private double meanNoiseNorm(ObservedRepresentations observed, Progress progress) {
-        if (cleanTest == null) {
-            cleanTest = path.observe(testBatches, DeviceTransform.IDENTITY, progress);
-        }
+    /** {@code mechanism} itself, but every batch it pads is also added to {@code padded}. */
+    private static DeviceTransform recordingPadding(NoiseMechanism mechanism, List<TextTokenizer.Batch> padded) {
+        return new DeviceTransform() {
+            @Override
+            public TextTokenizer.Batch hideLengths(TextTokenizer.Batch batch) {
+                TextTokenizer.Batch p = mechanism.hideLengths(batch);
+                padded.add(p);
+                return p;
+            }
+
+            @Override
+            public NDArray beforeBottom(NDArray tokenIds, NDArray attentionMask) {
+                return mechanism.beforeBottom(tokenIds, attentionMask);
+            }
+
+            @Override
+            public NDArray afterBottom(NDArray hidden, NDArray tokenIds, NDArray attentionMask) {
+                return mechanism.afterBottom(hidden, tokenIds, attentionMask);
+            }
+
+            @Override
+            public int[] lastOrder() {
+                return mechanism.lastOrder();
+            }
+        };
+    }
+
+    /** Mean ||sent - clean|| over the scored test positions; {@code clean} has the same batches and shapes. */
+    private static double meanNoiseNorm(ObservedRepresentations observed, ObservedRepresentations clean) {
         double sum = 0;
         int n = 0;
         for (int bi = 0; bi < observed.batches().size(); bi++) {
             ObservedRepresentations.Batch o = observed.batches().get(bi);
-            ObservedRepresentations.Batch c = cleanTest.batches().get(bi);
+            ObservedRepresentations.Batch c = clean.batches().get(bi);
             int d = o.dim();
             for (long p : o.scoredIndices()) {
                 double sq = 0;
