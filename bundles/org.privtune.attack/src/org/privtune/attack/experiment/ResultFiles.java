@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.privtune.core.InvalidInputException;
 import org.privtune.data.DataDirectory;
+import org.privtune.mechanism.MechanismSpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -228,8 +229,12 @@ public final class ResultFiles {
                 + "nearest-neighbour variant (plain/aware, cosine/L2), a1 aware cos the mechanism-aware cosine variant, "
                 + "a2 the learned MLP inversion, a3 the optimisation inversion (on a subsample), a4 the substitution "
                 + "inversion (text-level mechanisms only), a0 the position prior (reads no representation), inversion "
-                + "ASR the largest top-1 of A0-A4; b1-b3 attribute-inference accuracy (majority baseline in "
-                + "brackets).\n\n");
+                + "ASR the largest top-1 of A0-A4 and of the replay against secret randomness (r_secret); b1-b3 "
+                + "attribute-inference accuracy (majority baseline in brackets); s_bow content the bag of content "
+                + "words read from the special rows (precision@n; the prior's in results.csv); m_len the length "
+                + "bucket read off the attention mask.\n\n"
+                + "Randomness: every row ran with a fixed seed (" + MechanismSpec.FIXED_SEED_LABEL
+                + "), so that it can be repeated; r_secret_top1 replays the secret randomness the product uses.\n\n");
         sb.append("| setting | seeds |");
         for (String k : Metrics.SUMMARY) {
             sb.append(' ').append(k).append(" |");
