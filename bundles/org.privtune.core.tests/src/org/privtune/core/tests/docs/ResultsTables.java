@@ -43,6 +43,7 @@ public final class ResultsTables {
     public static final String RESULTS_MD = "docs/results.md";
     public static final String FULL_CSV = "docs/results/results-full.csv";
     public static final String GRID_CSV = "docs/results/results-grid-quick.csv";
+    public static final String WIRE_CSV = "docs/results/results-wire-quick.csv";
     public static final String CHART = "docs/results/frontier-full.svg";
 
     /** The paper's target: at most this accuracy drop (points) ... */
@@ -478,6 +479,34 @@ public final class ResultsTables {
         return sb.toString();
     }
 
+    /**
+     * The attacks on the rest of the wire, one row per setting: utility, the strongest token attack,
+     * the special-row bag of words against its prior, the replay three ways and the length bucket
+     * read off the mask against the majority.
+     */
+    static String wireTable(Csv wire) {
+        StringBuilder sb = new StringBuilder("| data | setting | eps | accuracy | inversion ASR | S all (prior) "
+                + "| S content (prior) | R known / wrong / secret | M_len (majority) |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, String> r : wire.rows()) {
+            sb.append("| ").append(r.getOrDefault("data", "sentiment")).append(" | `").append(label(r.get("mechanism")))
+                    .append("` | ").append(r.get("mechanism").startsWith("none") ? "-" : r.get("eps")).append(" | ")
+                    .append(f3(num(r, "accuracy"))).append(" | ").append(f3(num(r, "inversion_asr"))).append(" | ")
+                    .append(f3(num(r, "s_bow_precision"))).append(" (").append(f3(num(r, "s_bow_prior"))).append(") | ")
+                    .append(f3(num(r, "s_bow_content_precision"))).append(" (")
+                    .append(f3(num(r, "s_bow_content_prior"))).append(") | ")
+                    .append(f3(num(r, "r_known_top1"))).append(" / ").append(f3(num(r, "r_wrong_top1"))).append(" / ")
+                    .append(f3(num(r, "r_secret_top1"))).append(" | ").append(f3(num(r, "m_len_acc"))).append(" (")
+                    .append(f3(num(r, "m_len_majority"))).append(") |\n");
+        }
+        return sb.toString();
+    }
+
+    private static double num(Map<String, String> row, String column) {
+        String v = row.get(column);
+        return v == null || v.isBlank() ? Double.NaN : Double.parseDouble(v);
+    }
+
     /** Every generated block of results.md, by name, from the two CSVs. */
     public static Map<String, String> blocks(Csv full, Csv grid) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -485,6 +514,13 @@ public final class ResultsTables {
         m.put("baselines-full", baselineTable(full));
         m.put("equal-utility", equalUtilityTable(full));
         m.put("grid-quick", gridTable(grid));
+        return m;
+    }
+
+    /** {@link #blocks(Csv, Csv)} and the wire audit's table. */
+    public static Map<String, String> blocks(Csv full, Csv grid, Csv wire) {
+        Map<String, String> m = blocks(full, grid);
+        m.put("wire-quick", wireTable(wire));
         return m;
     }
 
@@ -679,7 +715,7 @@ public final class ResultsTables {
     public static List<String> stale(Path root) throws IOException {
         Csv full = Csv.read(root.resolve(FULL_CSV));
         Csv grid = Csv.read(root.resolve(GRID_CSV));
-        Map<String, String> blocks = blocks(full, grid);
+        Map<String, String> blocks = blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)));
         String page = Files.readString(root.resolve(RESULTS_MD), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> b : blocks.entrySet()) {
@@ -700,7 +736,8 @@ public final class ResultsTables {
         Csv full = Csv.read(root.resolve(FULL_CSV));
         Csv grid = Csv.read(root.resolve(GRID_CSV));
         Path md = root.resolve(RESULTS_MD);
-        Files.writeString(md, apply(Files.readString(md, StandardCharsets.UTF_8), blocks(full, grid)),
+        Files.writeString(md, apply(Files.readString(md, StandardCharsets.UTF_8),
+                blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)))),
                 StandardCharsets.UTF_8);
         Files.writeString(root.resolve(CHART), chart(full), StandardCharsets.UTF_8);
     }

@@ -35,7 +35,8 @@ class ResultsTablesTest {
         Csv full = Csv.parse("full", text);
         Csv grid = Csv.read(ROOT.resolve(ResultsTables.GRID_CSV));
         String page = Files.readString(ROOT.resolve(ResultsTables.RESULTS_MD), StandardCharsets.UTF_8);
-        String committed = ResultsTables.apply(page, ResultsTables.blocks(full, grid));
+        Csv wire = Csv.read(ROOT.resolve(ResultsTables.WIRE_CSV));
+        String committed = ResultsTables.apply(page, ResultsTables.blocks(full, grid, wire));
         assertEquals(page, committed, "the committed page is the generated one");
 
         // one run of the paper's mechanism is measured 0.05 less accurate
@@ -47,6 +48,19 @@ class ResultsTablesTest {
         assertNotEquals(page, ResultsTables.apply(page, changed));
         assertNotEquals(ResultsTables.blocks(Csv.parse("full", text), grid).get("baselines-full"),
                 changed.get("baselines-full"));
+    }
+
+    @Test
+    void theWireTableShowsEveryRowAndItsPriors() {
+        Csv wire = Csv.parse("w.csv", """
+                data,mechanism,eps,seed,spec,accuracy,inversion_asr,s_bow_precision,s_bow_prior,s_bow_content_precision,s_bow_content_prior,r_known_top1,r_wrong_top1,r_secret_top1,m_len_acc,m_len_majority
+                sentiment,none,0,1,"none",0.867,1.0,0.407,0.300,0.064,0.017,0.98,0.98,0.98,0.853,0.380
+                spam,dchi:specials=clean,16,1,"dchi",0.533,0.92,0.35,0.30,,0.02,0.985,0.505,0.535,0.853,0.380
+                """);
+        String t = ResultsTables.wireTable(wire);
+        assertTrue(t.contains("| sentiment | `none` | - | 0.867 | 1.000 | 0.407 (0.300) | 0.064 (0.017) | 0.980 / 0.980 / 0.980 | 0.853 (0.380) |"), t);
+        assertTrue(t.contains("| spam | `dchi:specials=clean` | 16 | 0.533 |"), t);
+        assertTrue(t.contains("| - (0.020) |"), "a missing value is a dash: " + t);
     }
 
     @Test
