@@ -52,6 +52,9 @@ import javax.net.ssl.SSLContext;
  */
 public final class FineTuningRun {
 
+    /** Longest wait for one answer of a remote endpoint (keepalive pings find a dead one within 20 s). */
+    public static final long ANSWER_TIMEOUT_MS = 300_000;
+
     /** Dropout before the head (the studio's fixed choice; sent to a remote top as well). */
     public static final float DROPOUT = 0.1f;
 
@@ -92,6 +95,10 @@ public final class FineTuningRun {
         public Cloud {
             RemoteTopModel.parse(endpoint); // a mistyped address fails before any work
             token = token == null ? "" : token;
+            if (!token.isEmpty() && tls == null) { // the token never crosses the network in clear
+                throw new InvalidInputException("cloud endpoint", 0, "token", "an access token is sent only over"
+                        + " TLS: give the endpoint's certificate too (--cloud-cert)");
+            }
         }
 
         public static Cloud plain(String endpoint) {
@@ -170,12 +177,13 @@ public final class FineTuningRun {
                 int total = SplitTrainer.totalSteps(train.size(), cfg);
                 TopModelEndpoint top;
                 if (r.cloud() == null) {
-                    top = InProcessTopModel.forTraining(model, manager, cfg, total);
+                    top = InProcessTopModel.forTraining(model, manager, cfg, total).seedEachStep(cfg.seed());
                 } else {
                     progress.subTask("connecting to " + r.cloud());
-                    RemoteTopModel remote = RemoteTopModel.connect(r.cloud().endpoint(),
-                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total).withAccessToken(r.cloud().token()),
-                            600_000, r.cloud().tls());
+                    RemoteTopModel remote = RemoteTopModel.connect(new RemoteTopModel.Connection(r.cloud().endpoint(),
+                            r.cloud().tls(), r.cloud().token(), ANSWER_TIMEOUT_MS,
+                            RemoteTopModel.Connection.answerBytesFor(cfg, encoder.config().hidden())),
+                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total));
                     log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
                             r.cloud(), remote.session().session(), remote.session().topParameters(),
                             remote.session().server()));
