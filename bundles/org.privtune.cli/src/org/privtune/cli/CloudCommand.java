@@ -23,6 +23,12 @@ import javax.net.ssl.SSLContext;
 /** {@code cloud}: the top-model endpoint that {@code train --cloud host:port} trains against. */
 final class CloudCommand implements CliCommand {
 
+    /**
+     * Netty's per-connection warnings (a peer that is not HTTP/2, a stream reset by a device that
+     * left) would fill the log; the endpoint logs what matters per session itself.
+     */
+    private static final java.util.logging.Logger NETTY = java.util.logging.Logger.getLogger("io.grpc.netty.shaded");
+
     /** The port used when none is given. */
     static final int DEFAULT_PORT = 8470;
 
@@ -45,6 +51,7 @@ final class CloudCommand implements CliCommand {
         return String.join("\n",
                 "./privtune cloud [--port " + DEFAULT_PORT + "] [--bind 127.0.0.1] [--max-sessions N]",
                 "                 [--tls <keystore.p12>] [--token-file <file>] [--plain-on-network]",
+                "                 [--checkpoints <folder> [--checkpoint-every " + d.checkpointEvery() + "]]",
                 "                 [--max-open N] [--max-batch " + d.maxBatch() + "] [--max-tokens " + d.maxTokens()
                         + "] [--max-labels " + d.maxLabels() + "]",
                 "  Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view)",
@@ -60,14 +67,17 @@ final class CloudCommand implements CliCommand {
                 "  Limits, refused before anything is allocated: --max-open sessions at once (default from the",
                 "  machine's memory, " + d.maxSessions() + " here), --max-batch sentences and --max-tokens tokens per"
                         + " request, --max-labels",
-                "  classes per session. Runs until Ctrl-C or SIGTERM (running steps finish, then every session",
-                "  is freed), or until N sessions have ended (--max-sessions).");
+                "  classes per session. --checkpoints keeps each session's state there (every N requests, when",
+                "  its device goes away, at shutdown; owner-only files, kept 24 h) so that a device whose",
+                "  connection was lost, or that outlived a restart of the endpoint, resumes its session.",
+                "  Runs until Ctrl-C or SIGTERM (running steps finish, sessions are checkpointed, then freed),",
+                "  or until N sessions have ended (--max-sessions).");
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Options o = Options.parse(args, Set.of("port", "bind", "max-sessions", "tls", "token-file", "max-open",
-                "max-batch", "max-tokens", "max-labels"), Set.of("plain-on-network"));
+                "max-batch", "max-tokens", "max-labels", "checkpoints", "checkpoint-every"), Set.of("plain-on-network"));
         int port = o.getInt("port", DEFAULT_PORT);
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0..65535 (0: any free port), got " + port);
@@ -88,28 +98,34 @@ final class CloudCommand implements CliCommand {
             throw new UsageException("--max-labels must be at least 2, got " + maxLabels);
         }
         TopModelServer.Settings settings = d.withMaxSessions(maxOpen).withRequestLimits(maxBatch, maxTokens, maxLabels);
+        if (o.get("checkpoints", null) != null) {
+            settings = settings.withCheckpoints(Path.of(o.get("checkpoints", null)),
+                    positive(o, "checkpoint-every", d.checkpointEvery()));
+        } else if (o.get("checkpoint-every", null) != null) {
+            throw new UsageException("--checkpoint-every needs --checkpoints <folder>");
+        }
         String bind = o.get("bind", "127.0.0.1");
         SSLContext tls = o.get("tls", null) == null ? null
                 : file("tls", () -> TransportSecurity.server(Path.of(o.get("tls", null)), password()));
         String token = o.get("token-file", null) == null ? null
                 : file("token-file", () -> TransportSecurity.readToken(Path.of(o.get("token-file", null))));
+        if (token != null && tls == null) {
+            throw new UsageException("--token-file needs --tls: devices send the token only over TLS");
+        }
         InetSocketAddress address = new InetSocketAddress(bind, port);
         if (address.isUnresolved()) {
             throw new UsageException("--bind: '" + bind + "' is not an address of this machine");
         }
         if (tls == null && !address.getAddress().isLoopbackAddress()) {
             if (!o.has("plain-on-network")) {
-                throw new UsageException("--bind " + bind + " without --tls would send the representations and labels"
-                        + (token == null ? "" : " and the token") + " across the network in the clear: add --tls"
+                throw new UsageException("--bind " + bind + " without --tls would send the representations and labels across the network in the clear: add --tls"
                         + " <keystore.p12> (./privtune cloud-keys makes one), or --plain-on-network on a network you"
                         + " trust");
-            }
-            if (token != null) {
-                throw new UsageException("--token-file needs --tls: devices send the token only over TLS");
             }
             err.println("cloud: warning: listening on " + bind + " without --tls (--plain-on-network): the"
                     + " representations and labels cross the network in the clear");
         }
+        NETTY.setLevel(java.util.logging.Level.SEVERE);
         NDManager manager = DjlRuntime.pytorch().newBaseManager();
         TopModelServer server;
         try {
@@ -141,6 +157,10 @@ final class CloudCommand implements CliCommand {
                     + " request, %d classes, requests up to %.1f MiB%n", settings.maxSessions(),
                     TopModelServer.physicalMemory() / (double) (1L << 30), settings.maxBatch(), settings.maxTokens(),
                     settings.maxLabels(), server.limits().maxRequestBytes() / (double) (1 << 20));
+            if (settings.checkpoints() != null) {
+                out.printf(Locale.ROOT, "checkpoints: every %d requests, in %s%n", settings.checkpointEvery(),
+                        settings.checkpoints().toAbsolutePath());
+            }
             out.flush();
             if (max > 0) {
                 Thread waiter = new Thread(() -> {

@@ -110,6 +110,11 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
             }
 
             @Override
+            public InProcessTopModel resumable() {
+                return top instanceof InProcessTopModel t ? t : null;
+            }
+
+            @Override
             public void close() {
                 m.close();
             }

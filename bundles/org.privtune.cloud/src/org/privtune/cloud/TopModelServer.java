@@ -3,6 +3,8 @@ package org.privtune.cloud;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +26,14 @@ import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -113,6 +117,11 @@ public final class TopModelServer implements AutoCloseable {
         /** Number of trainable values. */
         long parameters();
 
+        /** The in-process top whose training state a checkpoint holds, or null when it cannot be resumed. */
+        default InProcessTopModel resumable() {
+            return null;
+        }
+
         @Override
         void close();
     }
@@ -129,23 +138,26 @@ public final class TopModelServer implements AutoCloseable {
      * @param threads       gRPC callback threads
      */
     public record Settings(int maxSessions, int maxBatch, int maxTokens, int maxLabels, long openTimeoutMs,
-            long idleTimeoutMs, int threads) {
+            long idleTimeoutMs, int threads, Path checkpoints, int checkpointEvery) {
 
         public Settings {
             if (maxSessions < 1 || maxBatch < 1 || maxTokens < 1 || maxLabels < 2 || openTimeoutMs < 1
-                    || idleTimeoutMs < 1 || threads < 1) {
+                    || idleTimeoutMs < 1 || threads < 1 || checkpointEvery < 1) {
                 throw new IllegalArgumentException("endpoint settings must be positive (labels at least 2): "
                         + maxSessions + ", " + maxBatch + ", " + maxTokens + ", " + maxLabels + ", " + openTimeoutMs
-                        + ", " + idleTimeoutMs + ", " + threads);
+                        + ", " + idleTimeoutMs + ", " + threads + ", " + checkpointEvery);
             }
         }
 
         /** Memory one MiniLM session takes, with a step's activations at the default limits (measured, rounded up). */
         public static final long SESSION_BYTES = 400L << 20;
 
-        /** Defaults: 64 sentences of 256 tokens, 64 classes, 60 s to open, 15 min idle; sessions from memory. */
+        /**
+         * Defaults: 64 sentences of 256 tokens, 64 classes, 60 s to open, 15 min idle; sessions from
+         * memory; no checkpoints (every 20 requests once a folder is given).
+         */
         public static Settings defaults() {
-            return new Settings(sessionsForMemory(physicalMemory()), 64, 256, 64, 60_000, 900_000, 4);
+            return new Settings(sessionsForMemory(physicalMemory()), 64, 256, 64, 60_000, 900_000, 4, null, 20);
         }
 
         /** Sessions that fit in {@code bytes} of memory beside the engine and one MiniLM copy (1 GiB), 1..64. */
@@ -154,15 +166,27 @@ public final class TopModelServer implements AutoCloseable {
         }
 
         public Settings withMaxSessions(int n) {
-            return new Settings(n, maxBatch, maxTokens, maxLabels, openTimeoutMs, idleTimeoutMs, threads);
+            return new Settings(n, maxBatch, maxTokens, maxLabels, openTimeoutMs, idleTimeoutMs, threads, checkpoints,
+                    checkpointEvery);
         }
 
         public Settings withTimeouts(long openMs, long idleMs) {
-            return new Settings(maxSessions, maxBatch, maxTokens, maxLabels, openMs, idleMs, threads);
+            return new Settings(maxSessions, maxBatch, maxTokens, maxLabels, openMs, idleMs, threads, checkpoints,
+                    checkpointEvery);
         }
 
         public Settings withRequestLimits(int batch, int tokens, int labels) {
-            return new Settings(maxSessions, batch, tokens, labels, openTimeoutMs, idleTimeoutMs, threads);
+            return new Settings(maxSessions, batch, tokens, labels, openTimeoutMs, idleTimeoutMs, threads, checkpoints,
+                    checkpointEvery);
+        }
+
+        /**
+         * Sessions are checkpointed into {@code dir} every {@code every} requests that change them,
+         * when their device goes away and at shutdown, and can be resumed from there.
+         */
+        public Settings withCheckpoints(Path dir, int every) {
+            return new Settings(maxSessions, maxBatch, maxTokens, maxLabels, openTimeoutMs, idleTimeoutMs, threads, dir,
+                    every);
         }
     }
 
@@ -177,6 +201,9 @@ public final class TopModelServer implements AutoCloseable {
         }
         return 4L << 30;
     }
+
+    /** How long the checkpoint of a session whose device went away is kept. */
+    public static final Duration CHECKPOINT_RETENTION = Duration.ofHours(24);
 
     /** The service name health checks ask about (besides the server as a whole, ""). */
     public static final String SERVICE = SplitTrainingGrpc.SERVICE_NAME;
@@ -194,8 +221,9 @@ public final class TopModelServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong openedCount = new AtomicLong();
     private final boolean tls;
+    private final SessionCheckpoints store;
     private long closedSessions;
     private volatile boolean closing;
 
@@ -207,6 +235,16 @@ public final class TopModelServer implements AutoCloseable {
         this.tls = tls != null;
         this.limits = new Limits(settings.maxBatch(), settings.maxTokens(), 0, factory.maxHidden(),
                 settings.maxLabels(), 0);
+        if (settings.checkpoints() != null) {
+            this.store = new SessionCheckpoints(settings.checkpoints());
+            int old = store.removeOlderThan(CHECKPOINT_RETENTION);
+            if (old > 0) {
+                log.accept("removed " + old + " session checkpoint(s) older than " + CHECKPOINT_RETENTION.toHours()
+                        + " h from " + store.dir());
+            }
+        } else {
+            this.store = null;
+        }
         this.callbacks = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemons("privtune-grpc"));
         this.engine = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -216,7 +254,8 @@ public final class TopModelServer implements AutoCloseable {
         this.timer = t;
         this.boss = new NioEventLoopGroup(1, daemons("privtune-accept"));
         this.workers = new NioEventLoopGroup(2, daemons("privtune-io"));
-        ServerServiceDefinition service = ServerInterceptors.intercept(new Service(), REMEMBER_PEER);
+        ServerServiceDefinition service = ServerInterceptors.intercept(tolerant(new Service().bindService()),
+                REMEMBER_PEER);
         if (token != null && !token.isEmpty()) {
             service = ServerInterceptors.intercept(service, GrpcTransport.requireToken(token, log));
         }
@@ -303,7 +342,7 @@ public final class TopModelServer implements AutoCloseable {
 
     /** Sessions opened since the start. */
     public long sessionsOpened() {
-        return opened.get();
+        return openedCount.get();
     }
 
     /** Sessions open now. */
@@ -326,6 +365,45 @@ public final class TopModelServer implements AutoCloseable {
     private synchronized void sessionEnded() {
         closedSessions++;
         notifyAll();
+    }
+
+    /** What the service gets for a message that is not a Request: it answers with the reason. */
+    private static final org.privtune.protocol.v1.Request UNREADABLE = org.privtune.protocol.v1.Request.newBuilder()
+            .setSequence(Long.MIN_VALUE).build();
+
+    /**
+     * The service with a request marshaller that hands {@link #UNREADABLE} to the session instead
+     * of failing the call from inside gRPC (which logs a stack trace and ends the call UNKNOWN): a
+     * session refuses such a message naming it and goes on.
+     */
+    @SuppressWarnings("unchecked")
+    private static ServerServiceDefinition tolerant(ServerServiceDefinition generated) {
+        MethodDescriptor<org.privtune.protocol.v1.Request, org.privtune.protocol.v1.Response> m =
+                SplitTrainingGrpc.getSessionMethod();
+        MethodDescriptor.Marshaller<org.privtune.protocol.v1.Request> strict = m.getRequestMarshaller();
+        MethodDescriptor<org.privtune.protocol.v1.Request, org.privtune.protocol.v1.Response> lenient = m.toBuilder()
+                .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
+                    @Override
+                    public java.io.InputStream stream(org.privtune.protocol.v1.Request value) {
+                        return strict.stream(value);
+                    }
+
+                    @Override
+                    public org.privtune.protocol.v1.Request parse(java.io.InputStream stream) {
+                        try {
+                            return strict.parse(stream);
+                        } catch (RuntimeException e) {
+                            return UNREADABLE;
+                        }
+                    }
+                }).build();
+        ServerCallHandler<org.privtune.protocol.v1.Request, org.privtune.protocol.v1.Response> handler =
+                (ServerCallHandler<org.privtune.protocol.v1.Request, org.privtune.protocol.v1.Response>) generated
+                        .getMethod(m.getFullMethodName()).getServerCallHandler();
+        ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(SplitTrainingGrpc.SERVICE_NAME)
+                .setSchemaDescriptor(SplitTrainingGrpc.getServiceDescriptor().getSchemaDescriptor()).addMethod(lenient)
+                .build();
+        return ServerServiceDefinition.builder(descriptor).addMethod(lenient, handler).build();
     }
 
     /** The device's address, for log lines. */
@@ -370,9 +448,13 @@ public final class TopModelServer implements AutoCloseable {
         private Limits sessionLimits = limits;
         private HostedTop top;
         private String id;
+        private Open opened;
         private long steps;
+        private long applied;
+        private org.privtune.protocol.v1.Response lastAnswer;
         private ScheduledFuture<?> timeout;
         private boolean ended;
+        private boolean finished;
 
         Session(ServerCallStreamObserver<org.privtune.protocol.v1.Response> call) {
             this.call = call;
@@ -412,9 +494,26 @@ public final class TopModelServer implements AutoCloseable {
             end("lost: " + Status.fromThrowable(t), null);
         }
 
+        /** The device half-closed: answer what is queued, then complete the call and free the top. */
         @Override
         public void onCompleted() {
-            end(null, null);
+            try {
+                engine.execute(() -> {
+                    synchronized (this) {
+                        finished = true;
+                        if (!ended) {
+                            try {
+                                call.onCompleted();
+                            } catch (IllegalStateException e) {
+                                // cancelled meanwhile
+                            }
+                        }
+                    }
+                    end(null, null);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                fail(Status.UNAVAILABLE.withDescription("the endpoint is shutting down"));
+            }
         }
 
         /** Runs on the engine thread. */
@@ -426,6 +525,9 @@ public final class TopModelServer implements AutoCloseable {
             }
             Request r;
             try {
+                if (m == UNREADABLE) {
+                    throw new ProtocolException("Request: not a valid protobuf message of privtune.split.v1");
+                }
                 r = SplitProtocol.fromWire(m, sessionLimits);
             } catch (ProtocolException e) {
                 if (top == null) {
@@ -440,10 +542,27 @@ public final class TopModelServer implements AutoCloseable {
                 open(r);
                 return;
             }
+            long seq = m.getSequence();
+            if (SplitProtocol.changesSession(r) && seq > 0 && seq != applied + 1) {
+                if (seq == applied && lastAnswer != null) { // its answer was lost: the same answer, not a second step
+                    replyWire(lastAnswer);
+                } else {
+                    reply(new Failure("Request.sequence: " + seq + ", this session has applied " + applied
+                            + " and takes " + (applied + 1) + " next"));
+                }
+                return;
+            }
             Response resp;
             try {
                 resp = serve(top, r);
                 steps += r instanceof TrainStep ? 1 : 0;
+                if (SplitProtocol.changesSession(r)) {
+                    applied++;
+                    lastAnswer = SplitProtocol.toWire(resp);
+                    if (store != null && applied % settings.checkpointEvery() == 0) {
+                        checkpoint();
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 resp = new Failure(e.getMessage());
             } catch (RuntimeException e) {
@@ -479,8 +598,14 @@ public final class TopModelServer implements AutoCloseable {
             if (o.protocolVersion() != SplitProtocol.VERSION) {
                 refusal = "OpenSession.protocol_version: " + o.protocolVersion() + " is not spoken here (this server"
                         + " speaks " + SplitProtocol.VERSION + ")";
-            } else if (!o.resume().isEmpty()) {
-                refusal = "OpenSession.resume: this endpoint keeps no checkpoints of session '" + o.resume() + "'";
+            } else if (!o.resume().isEmpty() && store == null) {
+                refusal = "OpenSession.resume: this endpoint keeps no checkpoints (./privtune cloud --checkpoints)";
+            } else if (!o.resume().isEmpty() && !SessionCheckpoints.isId(o.resume())) {
+                refusal = "OpenSession.resume: not a session id of this endpoint";
+            } else if (!o.resume().isEmpty() && sessions.stream().anyMatch(x -> o.resume().equals(x.id))) {
+                fail(Status.UNAVAILABLE.withDescription("session " + o.resume() + " is still open here (its old"
+                        + " connection has not timed out yet); try again"));
+                return;
             } else if (closing) {
                 fail(Status.UNAVAILABLE.withDescription("the endpoint is shutting down"));
                 return;
@@ -492,10 +617,16 @@ public final class TopModelServer implements AutoCloseable {
                 return;
             } else {
                 try {
-                    top = factory.open(o);
+                    refusal = o.resume().isEmpty() ? build(o) : resume(o);
                 } catch (Exception e) {
-                    open.decrementAndGet();
                     refusal = e instanceof IllegalArgumentException ? e.getMessage() : "cannot build the top: " + e;
+                }
+                if (refusal != null) {
+                    if (top != null) {
+                        top.close();
+                        top = null;
+                    }
+                    open.decrementAndGet();
                 }
             }
             if (refusal != null) {
@@ -510,22 +641,74 @@ public final class TopModelServer implements AutoCloseable {
                 return;
             }
             sessionLimits = limits.forSession(top.hidden(), top.numLabels());
-            id = "s" + opened.incrementAndGet();
-            log.accept("session " + id + " opened by " + peer + ": " + o.baseModel() + " split " + o.splitLayer()
-                    + ", " + o.labels().size() + " labels, " + top.parameters() + " trainable values, "
-                    + o.totalSteps() + " steps");
+            openedCount.incrementAndGet();
+            log.accept("session " + id + (o.resume().isEmpty() ? " opened" : " resumed at request " + applied)
+                    + " by " + peer + ": " + o.baseModel() + " split " + o.splitLayer() + ", " + o.labels().size()
+                    + " labels, " + top.parameters() + " trainable values, " + o.totalSteps() + " steps");
+            boolean resumable = store != null && top.resumable() != null;
             reply(new Opened(id, top.parameters(), "PrivTune cloud endpoint, protocol " + SplitProtocol.VERSION,
-                    top.hidden()));
+                    top.hidden(), (int) applied, resumable ? settings.checkpointEvery() : 0));
+        }
+
+        /** A new session's top; null, or why not. */
+        private String build(Open o) throws Exception {
+            top = factory.open(o);
+            this.opened = o;
+            id = SessionCheckpoints.newId();
+            return null;
+        }
+
+        /** The top of a session resumed from its checkpoint; null, or why not. */
+        private String resume(Open o) throws Exception {
+            SessionCheckpoints.Saved saved = store.load(o.resume(), limits);
+            if (saved == null) {
+                return "OpenSession.resume: no checkpoint of that session here (it ended, or its checkpoint is older"
+                        + " than " + CHECKPOINT_RETENTION.toHours() + " h)";
+            }
+            if (!saved.open().resuming("").equals(o.resuming(""))) {
+                return "OpenSession: not the request session " + o.resume() + " was opened with";
+            }
+            top = factory.open(saved.open());
+            InProcessTopModel state = top.resumable();
+            if (state == null) {
+                return "OpenSession.resume: this endpoint's tops cannot be resumed";
+            }
+            state.restore(saved.state());
+            this.opened = saved.open();
+            id = o.resume();
+            applied = saved.applied();
+            steps = saved.state().steps();
+            lastAnswer = saved.lastAnswer() == null ? null
+                    : org.privtune.protocol.v1.Response.parseFrom(saved.lastAnswer());
+            return null;
         }
 
         private void reply(Response r) {
+            replyWire(SplitProtocol.toWire(r));
+        }
+
+        private void replyWire(org.privtune.protocol.v1.Response r) {
             synchronized (this) {
                 if (ended) {
                     return;
                 }
-                call.onNext(SplitProtocol.toWire(r));
+                call.onNext(r);
             }
             next();
+        }
+
+        /** Writes this session's checkpoint (engine thread); a failure is logged, the session goes on. */
+        private void checkpoint() {
+            InProcessTopModel state = top == null ? null : top.resumable();
+            if (state == null || store == null) {
+                return;
+            }
+            try {
+                store.save(id, new SessionCheckpoints.Saved(opened, applied,
+                        lastAnswer == null ? null : lastAnswer.toByteArray(), state.snapshot()));
+            } catch (IOException | RuntimeException e) {
+                log.accept(who() + ": checkpoint not written: " + e);
+            }
         }
 
         /** Asks for the next request and starts the idle clock. */
@@ -578,6 +761,17 @@ public final class TopModelServer implements AutoCloseable {
         synchronized void free() {
             sessions.remove(this);
             if (top != null) {
+                if (store != null && top.resumable() != null) {
+                    if (finished) {
+                        try {
+                            store.delete(id);
+                        } catch (IOException e) {
+                            log.accept(who() + ": checkpoint not removed: " + e);
+                        }
+                    } else { // the device went away (or the endpoint stops): it may come back
+                        checkpoint();
+                    }
+                }
                 top.close();
                 top = null;
                 open.decrementAndGet();
@@ -604,9 +798,10 @@ public final class TopModelServer implements AutoCloseable {
                 FloatTensor reps = t.representations();
                 TopModelEndpoint.StepResult s = e.trainStep(reps.data(), reps.shape(), t.mask(), t.labels(),
                         t.wantGradient());
-                if (!Float.isFinite(s.loss())) {
-                    throw new IllegalArgumentException("TrainStep: the loss is " + s.loss() + " on these"
-                            + " representations (the top's weights may no longer be finite)");
+                if (!Float.isFinite(s.loss()) || !Float.isFinite(s.gradientNorm())) {
+                    throw new IllegalArgumentException("TrainStep: the " + (Float.isFinite(s.loss()) ? "gradient norm is "
+                            + s.gradientNorm() : "loss is " + s.loss()) + " on these representations; the step was not"
+                            + " applied");
                 }
                 yield new Step(s.loss(), s.correct(), s.gradientNorm(),
                         s.representationGradient() == null ? null

@@ -55,6 +55,9 @@ public final class FineTuningRun {
     /** Longest wait for one answer of a remote endpoint (keepalive pings find a dead one within 20 s). */
     public static final long ANSWER_TIMEOUT_MS = 300_000;
 
+    /** How long a lost connection to an endpoint that checkpoints sessions is retried (then resumed). */
+    public static final long RECONNECT_MS = 300_000;
+
     /** Dropout before the head (the studio's fixed choice; sent to a remote top as well). */
     public static final float DROPOUT = 0.1f;
 
@@ -135,6 +138,9 @@ public final class FineTuningRun {
     public static Result run(Request r, Progress progress, Consumer<String> log, StepListener steps)
             throws IOException {
         Path outDir = r.out().toAbsolutePath();
+        for (Path gone : removeLeftovers(outDir)) {
+            log.accept("removed " + gone + ", a partial export of a run that was killed");
+        }
         if (isTaken(outDir)) {
             throw new InvalidInputException(outDir.toString(), 0, "out", "exists and is not empty; name a new folder");
         }
@@ -182,7 +188,7 @@ public final class FineTuningRun {
                     progress.subTask("connecting to " + r.cloud());
                     RemoteTopModel remote = RemoteTopModel.connect(new RemoteTopModel.Connection(r.cloud().endpoint(),
                             r.cloud().tls(), r.cloud().token(), ANSWER_TIMEOUT_MS,
-                            RemoteTopModel.Connection.answerBytesFor(cfg, encoder.config().hidden())),
+                            RemoteTopModel.Connection.answerBytesFor(cfg, encoder.config().hidden()), RECONNECT_MS),
                             RemoteTopModel.openRequest(model, cfg, DROPOUT, total));
                     log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
                             r.cloud(), remote.session().session(), remote.session().topParameters(),
@@ -210,6 +216,10 @@ public final class FineTuningRun {
                         model.setTopWeights(remote.topWeights());
                         requests = remote.requests();
                         sent = remote.bytesSent();
+                        if (remote.resumes() > 0) {
+                            log.accept(String.format(Locale.ROOT, "the connection was lost and the session resumed %d"
+                                    + " time(s); %d request(s) sent again", remote.resumes(), remote.requestsRedone()));
+                        }
                         log.accept(String.format(Locale.ROOT,
                                 "fetched the trained top from the cloud; %d requests, %.1f MB sent", requests, sent / 1e6));
                     }
@@ -278,6 +288,37 @@ public final class FineTuningRun {
         } finally {
             deleteTree(partial);
         }
+    }
+
+    /**
+     * Removes the folders an export to {@code out} leaves when its process is killed before the
+     * rename ({@code OUT.partial-PID} beside it, of a process that is no longer running); returns them.
+     */
+    public static List<Path> removeLeftovers(Path out) throws IOException {
+        Path abs = out.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        String prefix = abs.getFileName() + ".partial-";
+        List<Path> removed = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                long pid;
+                try {
+                    pid = Long.parseLong(p.getFileName().toString().substring(prefix.length()));
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (pid == ProcessHandle.current().pid()
+                        || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // an export under way
+                }
+                deleteTree(p);
+                removed.add(p);
+            }
+        }
+        return removed;
     }
 
     /** True when {@code out} exists and is not an empty folder: an export must not go there. */

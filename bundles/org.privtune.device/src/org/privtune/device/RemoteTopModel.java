@@ -2,6 +2,7 @@ package org.privtune.device;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,8 +86,16 @@ public final class RemoteTopModel implements TopModelEndpoint {
      * @param token           the endpoint's access token, or null/empty; refused without {@code tls}
      * @param answerTimeoutMs longest wait for one answer (a step on a busy endpoint can take seconds)
      * @param maxAnswerBytes  largest answer accepted (the trainer's largest gradient or a weights piece)
+     * @param reconnectMs     how long to try to reconnect and resume the session when the connection is lost
+     *                        and the endpoint checkpoints sessions (0: never)
      */
-    public record Connection(String hostPort, SSLContext tls, String token, long answerTimeoutMs, int maxAnswerBytes) {
+    public record Connection(String hostPort, SSLContext tls, String token, long answerTimeoutMs, int maxAnswerBytes,
+            long reconnectMs) {
+
+        /** Reconnects for up to 2 minutes. */
+        public Connection(String hostPort, SSLContext tls, String token, long answerTimeoutMs, int maxAnswerBytes) {
+            this(hostPort, tls, token, answerTimeoutMs, maxAnswerBytes, 120_000);
+        }
 
         public Connection {
             parse(hostPort);
@@ -95,8 +104,9 @@ public final class RemoteTopModel implements TopModelEndpoint {
                 throw new InvalidInputException("cloud endpoint", 0, "token", "an access token is sent only over TLS:"
                         + " give the endpoint's certificate too (--cloud-cert)");
             }
-            if (answerTimeoutMs < 1 || maxAnswerBytes < 1 << 16) {
-                throw new IllegalArgumentException("answer timeout and size must be positive (size at least 64 KiB)");
+            if (answerTimeoutMs < 1 || maxAnswerBytes < 1 << 16 || reconnectMs < 0) {
+                throw new IllegalArgumentException("answer timeout and size must be positive (size at least 64 KiB),"
+                        + " the reconnection time at least 0");
             }
         }
 
@@ -120,50 +130,84 @@ public final class RemoteTopModel implements TopModelEndpoint {
     }
 
     private final Connection connection;
-    private final ManagedChannel channel;
-    private final StreamObserver<org.privtune.protocol.v1.Request> requests;
-    private final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+    private Link link;
+    private Open open;
     private Opened opened;
     private long bytesSent;
     private long requestCount;
-    private boolean broken;
+    private long applied;
+    private final ArrayDeque<org.privtune.protocol.v1.Request> journal = new ArrayDeque<>();
+    private int resumes;
+    private long redone;
 
     private static final Object END = new Object();
 
+    /** One gRPC call (and its channel): the session's current connection. */
+    private final class Link {
+        private final ManagedChannel channel;
+        private final StreamObserver<org.privtune.protocol.v1.Request> requests;
+        private final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        private boolean broken;
+
+        Link() {
+            Connection c = connection;
+            InetSocketAddress addr = parse(c.hostPort());
+            NettyChannelBuilder b = NettyChannelBuilder.forAddress(addr.getHostString(), addr.getPort())
+                    .maxInboundMessageSize(c.maxAnswerBytes()).maxInboundMetadataSize(16 << 10)
+                    .keepAliveTime(KEEPALIVE_MS, TimeUnit.MILLISECONDS)
+                    .keepAliveTimeout(KEEPALIVE_MS, TimeUnit.MILLISECONDS).keepAliveWithoutCalls(true)
+                    .directExecutor().disableRetry();
+            if (c.tls() != null) {
+                b.sslContext(GrpcTransport.clientTls(c.tls()));
+            } else {
+                b.usePlaintext();
+            }
+            this.channel = b.build();
+            SplitTrainingGrpc.SplitTrainingStub stub = SplitTrainingGrpc.newStub(channel);
+            if (!c.token().isEmpty()) {
+                stub = stub.withCallCredentials(GrpcTransport.bearer(c.token()));
+            }
+            this.requests = stub.session(new StreamObserver<>() {
+                @Override
+                public void onNext(org.privtune.protocol.v1.Response r) {
+                    answers.add(r);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    answers.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    answers.add(END);
+                }
+            });
+        }
+
+        void close() {
+            try {
+                if (!broken) {
+                    requests.onCompleted();
+                }
+            } catch (RuntimeException e) {
+                // the call is gone already
+            }
+            channel.shutdown();
+            try {
+                if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private RemoteTopModel(Connection c) {
         this.connection = c;
-        InetSocketAddress addr = parse(c.hostPort());
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress(addr.getHostString(), addr.getPort())
-                .maxInboundMessageSize(c.maxAnswerBytes()).maxInboundMetadataSize(16 << 10)
-                .keepAliveTime(KEEPALIVE_MS, TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(KEEPALIVE_MS, TimeUnit.MILLISECONDS).keepAliveWithoutCalls(true)
-                .directExecutor().disableRetry();
-        if (c.tls() != null) {
-            b.sslContext(GrpcTransport.clientTls(c.tls()));
-        } else {
-            b.usePlaintext();
-        }
-        this.channel = b.build();
-        SplitTrainingGrpc.SplitTrainingStub stub = SplitTrainingGrpc.newStub(channel);
-        if (!c.token().isEmpty()) {
-            stub = stub.withCallCredentials(GrpcTransport.bearer(c.token()));
-        }
-        this.requests = stub.session(new StreamObserver<>() {
-            @Override
-            public void onNext(org.privtune.protocol.v1.Response r) {
-                answers.add(r);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answers.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answers.add(END);
-            }
-        });
+        this.link = new Link();
     }
 
     /** The {@link Open} request that asks for the same top as {@code model} trained with {@code cfg}. */
@@ -195,7 +239,8 @@ public final class RemoteTopModel implements TopModelEndpoint {
     public static RemoteTopModel connect(Connection c, Open open) {
         RemoteTopModel remote = new RemoteTopModel(c);
         try {
-            remote.opened = remote.expect(open, Opened.class);
+            remote.open = open;
+            remote.opened = remote.exchange(SplitProtocol.toWire(open), open, Opened.class);
             return remote;
         } catch (RuntimeException e) {
             remote.close();
@@ -281,17 +326,40 @@ public final class RemoteTopModel implements TopModelEndpoint {
         expect(new Checkpoint(true), Ack.class);
     }
 
+    /** Times the session was resumed after its connection was lost. */
+    public synchronized int resumes() {
+        return resumes;
+    }
+
+    /** Requests sent again after a resume because the endpoint's checkpoint was older than them. */
+    public synchronized long requestsRedone() {
+        return redone;
+    }
+
     @Override
     public synchronized Map<String, float[]> topWeights() {
-        send(new FetchWeights());
+        while (true) {
+            try {
+                return fetchWeights();
+            } catch (RemoteEndpointException e) {
+                if (!e.connectionLost() || !resumable()) {
+                    throw e;
+                }
+                reconnect(e);
+            }
+        }
+    }
+
+    private Map<String, float[]> fetchWeights() {
+        FetchWeights req = new FetchWeights();
+        send(SplitProtocol.toWire(req), req);
         SplitProtocol.WeightsAssembler pieces = new SplitProtocol.WeightsAssembler(
                 Math.max(1, opened == null ? 1 : opened.topParameters()));
         try {
             while (true) {
-                org.privtune.protocol.v1.Response r = answer(new FetchWeights());
+                org.privtune.protocol.v1.Response r = answer(req);
                 if (!r.hasWeights()) {
-                    Response other = SplitProtocol.fromWire(r);
-                    throw unexpected(new FetchWeights(), other);
+                    throw unexpected(req, SplitProtocol.fromWire(r));
                 }
                 if (pieces.add(r.getWeights())) {
                     requestCount++;
@@ -299,19 +367,116 @@ public final class RemoteTopModel implements TopModelEndpoint {
                 }
             }
         } catch (ProtocolException e) {
-            broken = true;
+            link.broken = true;
             throw new RemoteEndpointException(connection.hostPort() + " answered FetchWeights with what this device"
                     + " cannot read: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Sends {@code req} and returns its answer. Requests that change the session are numbered and
+     * kept (the last checkpointEvery + 1 of them) so that, when the connection is lost and the
+     * endpoint checkpoints sessions, the session is resumed and what its checkpoint lacks is sent again.
+     */
     private synchronized <T extends Response> T expect(Request req, Class<T> type) {
-        send(req);
+        boolean changes = SplitProtocol.changesSession(req);
+        org.privtune.protocol.v1.Request m = changes ? SplitProtocol.toWire(req, applied + 1) : SplitProtocol.toWire(req);
+        if (changes && resumable()) {
+            journal.addLast(m);
+            while (journal.size() > opened.checkpointEvery() + 1) {
+                journal.removeFirst();
+            }
+        }
+        while (true) {
+            try {
+                T r = exchange(m, req, type);
+                if (changes) {
+                    applied++;
+                }
+                return r;
+            } catch (RemoteEndpointException e) {
+                if (!e.connectionLost() || !resumable()) {
+                    if (changes && !journal.isEmpty() && journal.peekLast() == m) {
+                        journal.removeLast(); // refused: not applied
+                    }
+                    throw e;
+                }
+                reconnect(e);
+            }
+        }
+    }
+
+    private boolean resumable() {
+        return opened != null && opened.checkpointEvery() > 0 && connection.reconnectMs() > 0;
+    }
+
+    /**
+     * Opens a new connection and resumes the session from the endpoint's checkpoint, with back-off
+     * (0.5 s, doubling up to 30 s) for at most {@link Connection#reconnectMs}; sends again the
+     * requests the checkpoint lacks.
+     */
+    private void reconnect(RemoteEndpointException cause) {
+        long deadline = System.nanoTime() + connection.reconnectMs() * 1_000_000L;
+        long wait = 500;
+        RemoteEndpointException last = cause;
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(Math.min(wait, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RemoteEndpointException("interrupted while reconnecting to " + connection.hostPort(), e);
+            }
+            wait = Math.min(wait * 2, 30_000);
+            link.broken = true;
+            link.close();
+            link = new Link();
+            Open again = open.resuming(opened.session());
+            try {
+                Opened o = exchange(SplitProtocol.toWire(again), again, Opened.class);
+                long at = o.step();
+                long oldest = journal.isEmpty() ? applied + 1 : journal.peekFirst().getSequence();
+                if (at > applied + 1 || at + 1 < oldest) {
+                    throw new RemoteEndpointException("cannot resume the session with " + connection.hostPort()
+                            + ": its checkpoint is at request " + at + ", this device has had " + applied
+                            + " answered and keeps requests " + oldest + " on", null);
+                }
+                for (org.privtune.protocol.v1.Request j : journal) {
+                    if (j.getSequence() > at && j.getSequence() <= applied) {
+                        exchange(j, requestOf(j), Response.class);
+                        redone++;
+                    }
+                }
+                resumes++;
+                return;
+            } catch (RemoteEndpointException e) {
+                if (!e.connectionLost()) {
+                    throw new RemoteEndpointException("cannot resume the session with " + connection.hostPort() + ": "
+                            + e.getMessage(), e);
+                }
+                last = e;
+            }
+        }
+        throw new RemoteEndpointException(cause.getMessage() + "; the session could not be resumed within "
+                + connection.reconnectMs() / 1000 + " s (last: " + last.getMessage() + ")", cause, true);
+    }
+
+    /** A journal entry as a request again (this device wrote it: only for names in messages). */
+    private static Request requestOf(org.privtune.protocol.v1.Request m) {
+        try {
+            return SplitProtocol.fromWire(m, new SplitProtocol.Limits(1 << 20, 1 << 20, 0, 1 << 20, 1 << 16, 0));
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("a request this device wrote does not read back: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends {@code m} on the current connection and reads its answer as {@code type}. */
+    private <T extends Response> T exchange(org.privtune.protocol.v1.Request m, Request req, Class<T> type) {
+        send(m, req);
         Response r;
         try {
             r = SplitProtocol.fromWire(answer(req));
         } catch (ProtocolException e) {
-            broken = true;
+            link.broken = true;
             throw new RemoteEndpointException(connection.hostPort() + " answered " + name(req) + " with what this"
                     + " device cannot read: " + e.getMessage(), e);
         }
@@ -329,20 +494,19 @@ public final class RemoteTopModel implements TopModelEndpoint {
             return new RemoteEndpointException(connection.hostPort() + " refused "
                     + (req instanceof Open ? "the session" : name(req)) + ": " + f.message(), null);
         }
-        broken = true;
+        link.broken = true;
         return new RemoteEndpointException(connection.hostPort() + " answered " + name(req) + " with "
                 + r.getClass().getSimpleName(), null);
     }
 
-    private void send(Request req) {
-        if (broken) {
+    private void send(org.privtune.protocol.v1.Request m, Request req) {
+        if (link.broken) {
             throw new RemoteEndpointException("the session with " + connection.hostPort() + " has ended", null, true);
         }
-        org.privtune.protocol.v1.Request m = SplitProtocol.toWire(req);
         try {
-            requests.onNext(m);
+            link.requests.onNext(m);
         } catch (RuntimeException e) {
-            broken = true;
+            link.broken = true;
             throw new RemoteEndpointException("connection to the cloud endpoint " + connection.hostPort()
                     + " failed during " + name(req) + ": " + e.getMessage(), e, true);
         }
@@ -353,16 +517,16 @@ public final class RemoteTopModel implements TopModelEndpoint {
     private org.privtune.protocol.v1.Response answer(Request req) {
         Object a;
         try {
-            a = answers.poll(connection.answerTimeoutMs(), TimeUnit.MILLISECONDS);
+            a = link.answers.poll(connection.answerTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            broken = true;
-            throw new RemoteEndpointException("interrupted while waiting for " + connection.hostPort(), e, true);
+            link.broken = true;
+            throw new RemoteEndpointException("interrupted while waiting for " + connection.hostPort(), e);
         }
         if (a instanceof org.privtune.protocol.v1.Response r) {
             return r;
         }
-        broken = true;
+        link.broken = true;
         if (a == null) {
             throw new RemoteEndpointException("no answer from the cloud endpoint " + connection.hostPort() + " to "
                     + name(req) + " within " + connection.answerTimeoutMs() / 1000.0 + " s", null, true);
@@ -415,24 +579,9 @@ public final class RemoteTopModel implements TopModelEndpoint {
         return r.getClass().getSimpleName();
     }
 
-    /** Ends the session; the endpoint frees its top. */
+    /** Ends the session; the endpoint frees its top (and forgets its checkpoint). */
     @Override
-    public void close() {
-        try {
-            if (!broken) {
-                requests.onCompleted();
-            }
-        } catch (RuntimeException e) {
-            // the call is gone already
-        }
-        channel.shutdown();
-        try {
-            if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            channel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+    public synchronized void close() {
+        link.close();
     }
 }

@@ -63,6 +63,33 @@ public final class InProcessTopModel implements TopModelEndpoint {
         return (int) (z ^ (z >>> 31));
     }
 
+    /**
+     * Everything that a training of this top has changed: its weights, the remembered best
+     * weights, the optimiser's state and the step count (which, with {@link #seedEachStep}, is all
+     * of its randomness).
+     */
+    public record Snapshot(Map<String, float[]> weights, Map<String, float[]> best, ParameterUpdater.State optimizer,
+            int steps) {
+    }
+
+    /** A copy of this top's training state. */
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(topWeights(), new java.util.LinkedHashMap<>(checkpoint), updater.state(), steps);
+    }
+
+    /** Puts back a {@link #snapshot()} of a top of the same shape: training goes on exactly from there. */
+    public synchronized void restore(Snapshot s) {
+        if (!s.weights().keySet().equals(model.topParameters().keySet())) {
+            throw new IllegalArgumentException("snapshot: parameters " + s.weights().keySet() + " are not this top's "
+                    + model.topParameters().keySet());
+        }
+        restore(model.topParameters(), s.weights());
+        checkpoint.clear();
+        checkpoint.putAll(s.best());
+        updater.restore(s.optimizer());
+        steps = s.steps();
+    }
+
     /** The top's optimiser (e.g. to observe gradients). */
     public ParameterUpdater updater() {
         return updater;
@@ -103,8 +130,15 @@ public final class InProcessTopModel implements TopModelEndpoint {
                     grad = g.toFloatArray();
                 }
             }
-            double norm = updater.step();
-            steps++;
+            if (!Float.isFinite(loss)) {
+                // not applied: the weights stay finite (the caller sees the loss and decides)
+                ParameterUpdater.zeroGradients(model.topParameters());
+                return new StepResult(loss, correct, Float.NaN, grad);
+            }
+            double norm = updater.step(); // not applied either when the gradient is not finite
+            if (Double.isFinite(norm)) {
+                steps++;
+            }
             return new StepResult(loss, correct, (float) norm, grad);
         }
     }

@@ -34,8 +34,11 @@ public final class SplitProtocol {
     /** The {@code protocol_version} this side speaks (1 was length-framed messages over plain TCP). */
     public static final int VERSION = 2;
 
-    /** Values of a parameter per {@code Weights} piece: 1 Mi floats, 4 MiB. */
-    public static final int WEIGHT_PIECE_VALUES = 1 << 20;
+    /**
+     * Values per {@code Weights} piece: 512 Ki floats, 2 MiB, so that a piece fits the 4 MiB that
+     * gRPC clients accept by default.
+     */
+    public static final int WEIGHT_PIECE_VALUES = 1 << 19;
 
     /** Longest string accepted in an {@code OpenSession} (model name, class names, pooling). */
     public static final int MAX_NAME_CHARS = 256;
@@ -209,12 +212,14 @@ public final class SplitProtocol {
     }
 
     /**
-     * @param step training steps the session has done (more than 0 when it was resumed)
+     * @param step            requests the session has applied (more than 0 when it was resumed)
+     * @param checkpointEvery the endpoint checkpoints the session every this many requests (0: never)
      */
-    public record Opened(String session, long topParameters, String server, int hidden, int step) implements Response {
+    public record Opened(String session, long topParameters, String server, int hidden, int step,
+            int checkpointEvery) implements Response {
 
         public Opened(String session, long topParameters, String server, int hidden) {
-            this(session, topParameters, server, hidden, 0);
+            this(session, topParameters, server, hidden, 0, 0);
         }
     }
 
@@ -272,6 +277,16 @@ public final class SplitProtocol {
 
     // ---------------------------------------------------------------- to the wire
 
+    /** True for the requests that change a session (they carry a {@code sequence} number). */
+    public static boolean changesSession(Request r) {
+        return r instanceof TrainStep || r instanceof Checkpoint;
+    }
+
+    /** The generated message of a request that changes the session, numbered {@code sequence}. */
+    public static org.privtune.protocol.v1.Request toWire(Request r, long sequence) {
+        return toWire(r).toBuilder().setSequence(sequence).build();
+    }
+
     /** The generated message of a request. */
     public static org.privtune.protocol.v1.Request toWire(Request r) {
         var b = org.privtune.protocol.v1.Request.newBuilder();
@@ -306,7 +321,8 @@ public final class SplitProtocol {
         var b = org.privtune.protocol.v1.Response.newBuilder();
         switch (r) {
             case Opened o -> b.setOpened(SessionOpened.newBuilder().setSession(o.session())
-                    .setTopParameters(o.topParameters()).setServer(o.server()).setHidden(o.hidden()).setStep(o.step()));
+                    .setTopParameters(o.topParameters()).setServer(o.server()).setHidden(o.hidden()).setStep(o.step())
+                    .setCheckpointEvery(o.checkpointEvery()));
             case Step s -> {
                 var m = StepResult.newBuilder().setLoss(s.loss()).setCorrect(s.correct())
                         .setGradientNorm(s.gradientNorm());
@@ -557,7 +573,8 @@ public final class SplitProtocol {
         return switch (m.getBodyCase()) {
             case OPENED -> {
                 var o = m.getOpened();
-                yield new Opened(o.getSession(), o.getTopParameters(), o.getServer(), o.getHidden(), o.getStep());
+                yield new Opened(o.getSession(), o.getTopParameters(), o.getServer(), o.getHidden(), o.getStep(),
+                        o.getCheckpointEvery());
             }
             case STEP -> {
                 var s = m.getStep();

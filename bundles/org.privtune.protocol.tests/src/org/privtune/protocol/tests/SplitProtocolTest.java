@@ -76,7 +76,7 @@ class SplitProtocolTest {
         for (Request r : requests) {
             assertEquals(r, roundTrip(r, SESSION), r.getClass().getSimpleName());
         }
-        List<Response> responses = List.of(new Opened("s7", 1_234_567_890_123L, "server 1", 384, 17),
+        List<Response> responses = List.of(new Opened("s7", 1_234_567_890_123L, "server 1", 384, 17, 20),
                 new Step(0.6931f, 17, 2.5f, ramp(2, 3, 4)), new Step(Float.NaN, 0, 0f, null),
                 new Logits(ramp(2, 2)), new Ack(), new Failure("TrainStep.labels[3]: 9"));
         for (Response r : responses) {
