@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 
@@ -64,15 +63,21 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
         }
     }
 
+    @Override
+    public int maxHidden() {
+        return BertConfig.MINI_LM_L6.hidden();
+    }
+
     /**
      * The in-process endpoint that trains {@code model}'s top with the session's AdamW schedule, as
-     * {@link InProcessTopModel#forTraining} does on the device; the engine's generator is seeded
-     * as SplitTrainer.train seeds it before the first step, so dropout masks follow from the seed.
+     * {@link InProcessTopModel#forTraining} does on the device; each step's dropout is seeded from
+     * the session's seed and the step's number ({@link InProcessTopModel#seedEachStep}), as the
+     * device seeds its in-process top, so the session's results depend on nothing else.
      */
     public static InProcessTopModel trainer(SplitModel model, NDManager m, Open o) {
-        Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
         return new InProcessTopModel(model, m, new LinearWarmupDecay(o.learningRate(),
-                Math.round(o.warmupFraction() * o.totalSteps()), o.totalSteps()), o.weightDecay(), o.clipNorm());
+                Math.round(o.warmupFraction() * o.totalSteps()), o.totalSteps()), o.weightDecay(), o.clipNorm())
+                .seedEachStep(o.seed());
     }
 
     /** A session's top: {@code endpoint} trains {@code model}'s top; closing it frees {@code m}. */
@@ -102,6 +107,11 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
             @Override
             public long parameters() {
                 return n;
+            }
+
+            @Override
+            public InProcessTopModel resumable() {
+                return top instanceof InProcessTopModel t ? t : null;
             }
 
             @Override

@@ -52,6 +52,12 @@ import javax.net.ssl.SSLContext;
  */
 public final class FineTuningRun {
 
+    /** Longest wait for one answer of a remote endpoint (keepalive pings find a dead one within 20 s). */
+    public static final long ANSWER_TIMEOUT_MS = 300_000;
+
+    /** How long a lost connection to an endpoint that checkpoints sessions is retried (then resumed). */
+    public static final long RECONNECT_MS = 300_000;
+
     /** Dropout before the head (the studio's fixed choice; sent to a remote top as well). */
     public static final float DROPOUT = 0.1f;
 
@@ -97,6 +103,10 @@ public final class FineTuningRun {
         public Cloud {
             RemoteTopModel.parse(endpoint); // a mistyped address fails before any work
             token = token == null ? "" : token;
+            if (!token.isEmpty() && tls == null) { // the token never crosses the network in clear
+                throw new InvalidInputException("cloud endpoint", 0, "token", "an access token is sent only over"
+                        + " TLS: give the endpoint's certificate too (--cloud-cert)");
+            }
         }
 
         public static Cloud plain(String endpoint) {
@@ -133,6 +143,9 @@ public final class FineTuningRun {
     public static Result run(Request r, Progress progress, Consumer<String> log, StepListener steps)
             throws IOException {
         Path outDir = r.out().toAbsolutePath();
+        for (Path gone : removeLeftovers(outDir)) {
+            log.accept("removed " + gone + ", a partial export of a run that was killed");
+        }
         if (isTaken(outDir)) {
             throw new InvalidInputException(outDir.toString(), 0, "out", "exists and is not empty; name a new folder");
         }
@@ -181,12 +194,13 @@ public final class FineTuningRun {
                 int total = SplitTrainer.totalSteps(train.size(), cfg);
                 TopModelEndpoint top;
                 if (r.cloud() == null) {
-                    top = InProcessTopModel.forTraining(model, manager, cfg, total);
+                    top = InProcessTopModel.forTraining(model, manager, cfg, total).seedEachStep(cfg.seed());
                 } else {
                     progress.subTask("connecting to " + r.cloud());
-                    RemoteTopModel remote = RemoteTopModel.connect(r.cloud().endpoint(),
-                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total).withAccessToken(r.cloud().token()),
-                            600_000, r.cloud().tls());
+                    RemoteTopModel remote = RemoteTopModel.connect(new RemoteTopModel.Connection(r.cloud().endpoint(),
+                            r.cloud().tls(), r.cloud().token(), ANSWER_TIMEOUT_MS,
+                            RemoteTopModel.Connection.answerBytesFor(cfg, encoder.config().hidden()), RECONNECT_MS),
+                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total));
                     log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
                             r.cloud(), remote.session().session(), remote.session().topParameters(),
                             remote.session().server()));
@@ -213,6 +227,10 @@ public final class FineTuningRun {
                         model.setTopWeights(remote.topWeights());
                         requests = remote.requests();
                         sent = remote.bytesSent();
+                        if (remote.resumes() > 0) {
+                            log.accept(String.format(Locale.ROOT, "the connection was lost and the session resumed %d"
+                                    + " time(s); %d request(s) sent again", remote.resumes(), remote.requestsRedone()));
+                        }
                         log.accept(String.format(Locale.ROOT,
                                 "fetched the trained top from the cloud; %d requests, %.1f MB sent", requests, sent / 1e6));
                     }
@@ -282,6 +300,37 @@ public final class FineTuningRun {
         } finally {
             deleteTree(partial);
         }
+    }
+
+    /**
+     * Removes the folders an export to {@code out} leaves when its process is killed before the
+     * rename ({@code OUT.partial-PID} beside it, of a process that is no longer running); returns them.
+     */
+    public static List<Path> removeLeftovers(Path out) throws IOException {
+        Path abs = out.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        String prefix = abs.getFileName() + ".partial-";
+        List<Path> removed = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                long pid;
+                try {
+                    pid = Long.parseLong(p.getFileName().toString().substring(prefix.length()));
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (pid == ProcessHandle.current().pid()
+                        || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // an export under way
+                }
+                deleteTree(p);
+                removed.add(p);
+            }
+        }
+        return removed;
     }
 
     /** True when {@code out} exists and is not an empty folder: an export must not go there. */

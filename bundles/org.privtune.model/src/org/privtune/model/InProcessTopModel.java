@@ -23,6 +23,8 @@ public final class InProcessTopModel implements TopModelEndpoint {
     private final NDManager manager;
     private final ParameterUpdater updater;
     private final Map<String, float[]> checkpoint = new HashMap<>();
+    private Long stepSeed;
+    private int steps;
 
     public InProcessTopModel(SplitModel model, NDManager manager, LinearWarmupDecay schedule, float weightDecay,
             float clipNorm) {
@@ -34,6 +36,58 @@ public final class InProcessTopModel implements TopModelEndpoint {
     /** A top that is only asked for predictions (its optimiser never runs). */
     public static InProcessTopModel forInference(SplitModel model, NDManager manager) {
         return new InProcessTopModel(model, manager, new LinearWarmupDecay(0f, 0, 1), 0f, 0f);
+    }
+
+    /**
+     * Makes the dropout of every training step depend only on {@code seed} and the step's number:
+     * the engine's generator (process-wide) is seeded from both before each step. A cloud endpoint
+     * serving several sessions uses it so that a session's results do not depend on what the other
+     * sessions drew in between, and a run with a noise mechanism on the device (which seeds the
+     * same generator for its draws) gets the same top whether it trains in process or remotely.
+     */
+    public synchronized InProcessTopModel seedEachStep(long seed) {
+        this.stepSeed = seed;
+        return this;
+    }
+
+    /** Training steps taken so far. */
+    public synchronized int steps() {
+        return steps;
+    }
+
+    /** The seed {@link #seedEachStep} gives the engine before step {@code step} (0-based). */
+    public static int stepSeed(long seed, int step) {
+        long z = seed + 0x9E3779B97F4A7C15L * (step + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (int) (z ^ (z >>> 31));
+    }
+
+    /**
+     * Everything that a training of this top has changed: its weights, the remembered best
+     * weights, the optimiser's state and the step count (which, with {@link #seedEachStep}, is all
+     * of its randomness).
+     */
+    public record Snapshot(Map<String, float[]> weights, Map<String, float[]> best, ParameterUpdater.State optimizer,
+            int steps) {
+    }
+
+    /** A copy of this top's training state. */
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(topWeights(), new java.util.LinkedHashMap<>(checkpoint), updater.state(), steps);
+    }
+
+    /** Puts back a {@link #snapshot()} of a top of the same shape: training goes on exactly from there. */
+    public synchronized void restore(Snapshot s) {
+        if (!s.weights().keySet().equals(model.topParameters().keySet())) {
+            throw new IllegalArgumentException("snapshot: parameters " + s.weights().keySet() + " are not this top's "
+                    + model.topParameters().keySet());
+        }
+        restore(model.topParameters(), s.weights());
+        checkpoint.clear();
+        checkpoint.putAll(s.best());
+        updater.restore(s.optimizer());
+        steps = s.steps();
     }
 
     /** The top's optimiser (e.g. to observe gradients). */
@@ -58,6 +112,9 @@ public final class InProcessTopModel implements TopModelEndpoint {
                 reps.setRequiresGradient(true);
             }
             NDArray maskArr = m.create(mask);
+            if (stepSeed != null) {
+                Engine.getEngine("PyTorch").setRandomSeed(stepSeed(stepSeed, steps));
+            }
             float loss;
             int correct;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -73,7 +130,15 @@ public final class InProcessTopModel implements TopModelEndpoint {
                     grad = g.toFloatArray();
                 }
             }
-            double norm = updater.step();
+            if (!Float.isFinite(loss)) {
+                // not applied: the weights stay finite (the caller sees the loss and decides)
+                ParameterUpdater.zeroGradients(model.topParameters());
+                return new StepResult(loss, correct, Float.NaN, grad);
+            }
+            double norm = updater.step(); // not applied either when the gradient is not finite
+            if (Double.isFinite(norm)) {
+                steps++;
+            }
             return new StepResult(loss, correct, (float) norm, grad);
         }
     }

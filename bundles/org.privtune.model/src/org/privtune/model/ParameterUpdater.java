@@ -37,7 +37,10 @@ public final class ParameterUpdater {
         this.gradientObserver = observer;
     }
 
-    /** Clips, updates and zeroes the gradients; returns the global gradient norm before clipping. */
+    /**
+     * Clips, updates and zeroes the gradients; returns the global gradient norm before clipping.
+     * When that norm is not finite the gradients are zeroed and nothing is updated.
+     */
     public double step() {
         if (gradientObserver != null) {
             gradientObserver.accept(gradients(parameters));
@@ -53,6 +56,11 @@ public final class ParameterUpdater {
             }
         }
         double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            // a non-finite gradient would make every weight NaN: the step is not applied
+            zeroGradients(parameters);
+            return norm;
+        }
         float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
@@ -69,6 +77,82 @@ public final class ParameterUpdater {
             }
         }
         return norm;
+    }
+
+    /**
+     * The optimiser's state: AdamW's first and second moments per parameter, how often each was
+     * updated, and the optimiser's update count. With the weights it is all a training needs to go
+     * on exactly where it stopped.
+     */
+    public record State(Map<String, float[]> means, Map<String, float[]> variances, Map<String, Integer> counts,
+            int numUpdate) {
+    }
+
+    /** A copy of the optimiser's state (read from DJL's AdamW, which does not expose it). */
+    @SuppressWarnings("unchecked")
+    public State state() {
+        try {
+            Map<String, float[]> means = new java.util.LinkedHashMap<>();
+            Map<String, float[]> variances = new java.util.LinkedHashMap<>();
+            copyMoments((Map<String, Map<ai.djl.Device, NDArray>>) field(optimizer.getClass(), "means").get(optimizer),
+                    means);
+            copyMoments((Map<String, Map<ai.djl.Device, NDArray>>) field(optimizer.getClass(), "variances")
+                    .get(optimizer), variances);
+            Map<String, Integer> counts = new java.util.LinkedHashMap<>(
+                    (Map<String, Integer>) field(Optimizer.class, "updateCounts").get(optimizer));
+            return new State(means, variances, counts, field(Optimizer.class, "numUpdate").getInt(optimizer));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the optimiser's state: " + e, e);
+        }
+    }
+
+    /** Puts back a state of {@link #state()} (of an updater of the same parameters). */
+    @SuppressWarnings("unchecked")
+    public void restore(State s) {
+        try {
+            setMoments((Map<String, Map<ai.djl.Device, NDArray>>) field(optimizer.getClass(), "means").get(optimizer),
+                    s.means());
+            setMoments((Map<String, Map<ai.djl.Device, NDArray>>) field(optimizer.getClass(), "variances")
+                    .get(optimizer), s.variances());
+            Map<String, Integer> counts = (Map<String, Integer>) field(Optimizer.class, "updateCounts").get(optimizer);
+            counts.clear();
+            counts.putAll(s.counts());
+            field(Optimizer.class, "numUpdate").setInt(optimizer, s.numUpdate());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot restore the optimiser's state: " + e, e);
+        }
+    }
+
+    private static java.lang.reflect.Field field(Class<?> c, String name) throws NoSuchFieldException {
+        java.lang.reflect.Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    private static void copyMoments(Map<String, Map<ai.djl.Device, NDArray>> from, Map<String, float[]> into) {
+        for (Map.Entry<String, Map<ai.djl.Device, NDArray>> e : new java.util.TreeMap<>(from).entrySet()) {
+            for (NDArray a : e.getValue().values()) { // one device (CPU)
+                into.put(e.getKey(), a.toFloatArray());
+            }
+        }
+    }
+
+    private void setMoments(Map<String, Map<ai.djl.Device, NDArray>> into, Map<String, float[]> from) {
+        for (Map<ai.djl.Device, NDArray> old : into.values()) {
+            old.values().forEach(NDArray::close);
+        }
+        into.clear();
+        for (Map.Entry<String, float[]> e : from.entrySet()) {
+            Parameter p = parameters.get(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("optimiser state: no parameter '" + e.getKey() + "'");
+            }
+            NDArray w = p.getArray();
+            NDArray m = w.getManager().create(e.getValue(), w.getShape());
+            Map<ai.djl.Device, NDArray> byDevice = new java.util.concurrent.ConcurrentHashMap<>();
+            byDevice.put(w.getDevice(), m);
+            into.put(e.getKey(), byDevice);
+        }
     }
 
     /** Copies of the current gradients of the trainable parameters, by name. */
@@ -88,8 +172,16 @@ public final class ParameterUpdater {
     public static void zeroGradients(Map<String, Parameter> parameters) {
         for (Parameter p : parameters.values()) {
             if (p.requiresGradient()) {
-                try (NDArray g = p.getArray().getGradient()) {
-                    g.subi(g);
+                try (NDArray g = p.getArray().getGradient(); NDArray nan = g.isNaN(); NDArray inf = g.isInfinite();
+                        NDArray either = nan.logicalOr(inf); NDArray any = either.any()) {
+                    if (!any.getBoolean()) {
+                        g.subi(g);
+                    } else {
+                        // g - g stays NaN where g is; the engine's zero_() on the parameter's own gradient
+                        // does not (and g.set(buffer) would hand the gradient a Java buffer that is freed
+                        // with g, under the parameter)
+                        ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getArray());
+                    }
                 }
             }
         }

@@ -1,10 +1,6 @@
 package org.privtune.protocol;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -14,30 +10,77 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
+import com.google.protobuf.UnsafeByteOperations;
+
+import org.privtune.protocol.v1.NamedTensor;
+import org.privtune.protocol.v1.OpenSession;
+import org.privtune.protocol.v1.SessionOpened;
+import org.privtune.protocol.v1.StepResult;
+import org.privtune.protocol.v1.Tensor;
 
 /**
  * The device-cloud messages of split fine-tuning ({@code proto/privtune_split.proto}, package
- * {@code privtune.split.v1}) as Java records, and their protobuf encoding with varint length
- * framing. Reading validates what a peer could get wrong (tensor sizes, shapes that do not fit
- * together, a frame larger than {@link #MAX_MESSAGE_BYTES}) and says which field is at fault.
- *
- * <p>Why hand-written field codecs on protobuf's streams rather than protoc output: the Tycho build
- * takes every dependency from Maven Central as OSGi bundles and runs no code generator; the
- * messages are few and flat, and the tests check the bytes with protobuf's own generic parser.
+ * {@code privtune.split.v1}) as Java records, and their conversion to and from the classes protoc
+ * generates from that file ({@code org.privtune.protocol.v1}). Reading a request checks it against
+ * the session's {@link Limits} before it allocates anything sized by the message (a shape is
+ * checked against the bytes that are there and against the limits first), and checks every value
+ * the top would train on (finite representations, a mask of 0 and 1, labels of the session); a
+ * refusal is a {@link ProtocolException} whose message starts with the field at fault.
  */
 public final class SplitProtocol {
 
-    /** The {@code protocol_version} this side speaks. */
-    public static final int VERSION = 1;
+    /** The {@code protocol_version} this side speaks (1 was length-framed messages over plain TCP). */
+    public static final int VERSION = 2;
 
-    /** Largest frame accepted (the top's weights of MiniLM split at layer 0 are about 90 MB). */
-    public static final int MAX_MESSAGE_BYTES = 256 << 20;
+    /**
+     * Values per {@code Weights} piece: 512 Ki floats, 2 MiB, so that a piece fits the 4 MiB that
+     * gRPC clients accept by default.
+     */
+    public static final int WEIGHT_PIECE_VALUES = 1 << 19;
+
+    /** Longest string accepted in an {@code OpenSession} (model name, class names, pooling). */
+    public static final int MAX_NAME_CHARS = 256;
 
     private SplitProtocol() {
+    }
+
+    /**
+     * What one session may send, checked before anything is allocated.
+     *
+     * @param maxBatch  sentences per TrainStep or Predict
+     * @param maxTokens tokens per sentence (T)
+     * @param hidden    d of the session's top (0 before the session is open: any d up to maxHidden)
+     * @param maxHidden largest d any top of the endpoint takes
+     * @param maxLabels classes an OpenSession may ask for
+     * @param numLabels the session's classes (0 before it is open)
+     */
+    public record Limits(int maxBatch, int maxTokens, int hidden, int maxHidden, int maxLabels, int numLabels) {
+
+        public Limits {
+            if (maxBatch < 1 || maxTokens < 1 || maxHidden < 1 || maxLabels < 2 || hidden < 0 || hidden > maxHidden
+                    || numLabels < 0 || numLabels > maxLabels) {
+                throw new IllegalArgumentException("limits must be positive and fit together: " + maxBatch + ", "
+                        + maxTokens + ", " + hidden + "/" + maxHidden + ", " + numLabels + "/" + maxLabels);
+            }
+        }
+
+        /** The limits of a session whose top takes {@code d} and has {@code classes} classes. */
+        public Limits forSession(int d, int classes) {
+            return new Limits(maxBatch, maxTokens, d, maxHidden, maxLabels, classes);
+        }
+
+        /**
+         * Bytes of the largest legal request (a full TrainStep with labels) plus room for framing:
+         * the endpoint's maximum inbound message size.
+         */
+        public int maxRequestBytes() {
+            long values = (long) maxBatch * maxTokens;
+            long bytes = values * maxHidden * 4 + values * 8 + maxBatch * 6L + 4096;
+            long names = (long) (maxLabels + 2) * (MAX_NAME_CHARS * 4 + 8);
+            return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(bytes, names + 4096));
+        }
     }
 
     /** A dense row-major float32 tensor. */
@@ -81,17 +124,21 @@ public final class SplitProtocol {
     public sealed interface Response permits Opened, Step, Logits, Ack, Weights, Failure {
     }
 
-    /** First request of a session: which top to build and how to train it. */
+    /**
+     * First request of a session: which top to build and how to train it.
+     *
+     * @param resume the session to resume from its last checkpoint on the endpoint ("" for a new one)
+     */
     public record Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
             float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
-            int totalSteps, String accessToken) implements Request {
+            int totalSteps, String resume) implements Request {
 
         public Open {
             labels = List.copyOf(labels);
-            accessToken = accessToken == null ? "" : accessToken;
+            resume = resume == null ? "" : resume;
         }
 
-        /** Without an access token (an endpoint that requires none). */
+        /** A new session. */
         public Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
                 float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
                 int totalSteps) {
@@ -99,17 +146,16 @@ public final class SplitProtocol {
                     weightDecay, clipNorm, totalSteps, "");
         }
 
-        /** The same request carrying {@code token}. */
-        public Open withAccessToken(String token) {
+        /** The same request, asking to resume {@code session}. */
+        public Open resuming(String session) {
             return new Open(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate,
-                    warmupFraction, weightDecay, clipNorm, totalSteps, token);
+                    warmupFraction, weightDecay, clipNorm, totalSteps, session);
         }
 
-        /** Never prints the token (requests end up in logs and error messages). */
         @Override
         public String toString() {
             return "Open[" + baseModel + ", split " + splitLayer + ", labels " + labels + ", " + pooling + ", "
-                    + totalSteps + " steps, protocol " + protocolVersion + (accessToken.isEmpty() ? "" : ", token set")
+                    + totalSteps + " steps, protocol " + protocolVersion + (resume.isEmpty() ? "" : ", resume " + resume)
                     + "]";
         }
     }
@@ -165,7 +211,16 @@ public final class SplitProtocol {
     public record FetchWeights() implements Request {
     }
 
-    public record Opened(String session, long topParameters, String server, int hidden) implements Response {
+    /**
+     * @param step            requests the session has applied (more than 0 when it was resumed)
+     * @param checkpointEvery the endpoint checkpoints the session every this many requests (0: never)
+     */
+    public record Opened(String session, long topParameters, String server, int hidden, int step,
+            int checkpointEvery) implements Response {
+
+        public Opened(String session, long topParameters, String server, int hidden) {
+            this(session, topParameters, server, hidden, 0, 0);
+        }
     }
 
     public record Step(float loss, int correct, float gradientNorm, FloatTensor gradient) implements Response {
@@ -189,7 +244,7 @@ public final class SplitProtocol {
     public record Failure(String message) implements Response {
     }
 
-    /** A frame that is not a valid message of this protocol. */
+    /** A message that is not a valid message of this protocol, or breaks a limit. */
     public static final class ProtocolException extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -220,594 +275,403 @@ public final class SplitProtocol {
         }
     }
 
-    // ---------------------------------------------------------------- framing
+    // ---------------------------------------------------------------- to the wire
 
-    /** Writes one request, length-prefixed, and flushes; returns the bytes written. */
-    public static int write(Request r, OutputStream out) throws IOException {
-        return frame(encode(r), out);
+    /** True for the requests that change a session (they carry a {@code sequence} number). */
+    public static boolean changesSession(Request r) {
+        return r instanceof TrainStep || r instanceof Checkpoint;
     }
 
-    /** Writes one response, length-prefixed, and flushes; returns the bytes written. */
-    public static int write(Response r, OutputStream out) throws IOException {
-        return frame(encode(r), out);
+    /** The generated message of a request that changes the session, numbered {@code sequence}. */
+    public static org.privtune.protocol.v1.Request toWire(Request r, long sequence) {
+        return toWire(r).toBuilder().setSequence(sequence).build();
     }
 
-    /** The next request, or null when the peer closed the connection between messages. */
-    public static Request readRequest(InputStream in) throws IOException {
-        byte[] b = readFrame(in);
-        return b == null ? null : decodeRequest(b);
-    }
-
-    /** The next response; the connection must not end before it. */
-    public static Response readResponse(InputStream in) throws IOException {
-        byte[] b = readFrame(in);
-        if (b == null) {
-            throw new EOFException("the cloud endpoint closed the connection before answering");
-        }
-        return decodeResponse(b);
-    }
-
-    private static int frame(byte[] body, OutputStream out) throws IOException {
-        CodedOutputStream c = CodedOutputStream.newInstance(out, 64);
-        c.writeUInt32NoTag(body.length);
-        c.flush();
-        out.write(body);
-        out.flush();
-        return CodedOutputStream.computeUInt32SizeNoTag(body.length) + body.length;
-    }
-
-    private static byte[] readFrame(InputStream in) throws IOException {
-        int first = in.read();
-        if (first == -1) {
-            return null;
-        }
-        int len;
-        try {
-            len = CodedInputStream.readRawVarint32(first, in);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("frame length: " + e.getMessage(), e);
-        }
-        if (len < 0 || len > MAX_MESSAGE_BYTES) {
-            throw new ProtocolException("frame length: " + Integer.toUnsignedString(len) + " bytes is more than the "
-                    + MAX_MESSAGE_BYTES + " accepted");
-        }
-        byte[] b = in.readNBytes(len);
-        if (b.length < len) {
-            throw new ProtocolException("connection ended inside a message (" + b.length + " of " + len + " bytes)");
-        }
-        return b;
-    }
-
-    // ---------------------------------------------------------------- encoding
-
-    /** The message bytes of a request (without the length prefix). */
-    public static byte[] encode(Request r) throws IOException {
-        Out o = new Out();
+    /** The generated message of a request. */
+    public static org.privtune.protocol.v1.Request toWire(Request r) {
+        var b = org.privtune.protocol.v1.Request.newBuilder();
         switch (r) {
-            case Open p -> o.message(1, encodeOpen(p));
+            case Open o -> b.setOpen(OpenSession.newBuilder().setProtocolVersion(o.protocolVersion())
+                    .setBaseModel(o.baseModel()).setSplitLayer(o.splitLayer()).addAllLabels(o.labels())
+                    .setPooling(o.pooling()).setDropout(o.dropout()).setSeed(o.seed())
+                    .setLearningRate(o.learningRate()).setWarmupFraction(o.warmupFraction())
+                    .setWeightDecay(o.weightDecay()).setClipNorm(o.clipNorm()).setTotalSteps(o.totalSteps())
+                    .setResume(o.resume()));
             case TrainStep t -> {
-                Out s = new Out();
-                s.message(1, tensor(t.representations()));
-                s.message(2, mask(t.mask()));
-                s.packedInt32(3, t.labels());
-                if (t.wantGradient()) {
-                    s.c.writeBool(4, true);
+                var s = org.privtune.protocol.v1.TrainStep.newBuilder().setRepresentations(tensor(t.representations()))
+                        .setAttentionMask(mask(t.mask())).setWantGradient(t.wantGradient());
+                for (int l : t.labels()) {
+                    s.addLabels(l);
                 }
-                o.message(2, s.done());
+                b.setTrainStep(s);
             }
-            case Predict p -> {
-                Out s = new Out();
-                s.message(1, tensor(p.representations()));
-                s.message(2, mask(p.mask()));
-                o.message(3, s.done());
-            }
-            case Checkpoint k -> {
-                Out s = new Out();
-                if (k.restore()) {
-                    s.c.writeBool(1, true);
-                }
-                o.message(4, s.done());
-            }
-            case FetchWeights f -> o.message(5, new byte[0]);
+            case Predict p -> b.setPredict(org.privtune.protocol.v1.Predict.newBuilder()
+                    .setRepresentations(tensor(p.representations())).setAttentionMask(mask(p.mask())));
+            case Checkpoint k -> b.setCheckpoint(org.privtune.protocol.v1.Checkpoint.newBuilder().setRestore(k.restore()));
+            case FetchWeights f -> b.setFetchWeights(org.privtune.protocol.v1.FetchWeights.getDefaultInstance());
         }
-        return o.done();
+        return b.build();
     }
 
-    /** The message bytes of a response (without the length prefix). */
-    public static byte[] encode(Response r) throws IOException {
-        Out o = new Out();
+    /**
+     * The generated message of a response other than {@link Weights} (which goes in pieces:
+     * {@link #weightPieces}).
+     */
+    public static org.privtune.protocol.v1.Response toWire(Response r) {
+        var b = org.privtune.protocol.v1.Response.newBuilder();
         switch (r) {
-            case Opened p -> {
-                Out s = new Out();
-                s.string(1, p.session());
-                s.c.writeInt64(2, p.topParameters());
-                s.string(3, p.server());
-                s.c.writeInt32(4, p.hidden());
-                o.message(1, s.done());
-            }
-            case Step t -> {
-                Out s = new Out();
-                s.c.writeFloat(1, t.loss());
-                s.c.writeInt32(2, t.correct());
-                s.c.writeFloat(3, t.gradientNorm());
-                if (t.gradient() != null) {
-                    s.message(4, tensor(t.gradient()));
+            case Opened o -> b.setOpened(SessionOpened.newBuilder().setSession(o.session())
+                    .setTopParameters(o.topParameters()).setServer(o.server()).setHidden(o.hidden()).setStep(o.step())
+                    .setCheckpointEvery(o.checkpointEvery()));
+            case Step s -> {
+                var m = StepResult.newBuilder().setLoss(s.loss()).setCorrect(s.correct())
+                        .setGradientNorm(s.gradientNorm());
+                if (s.gradient() != null) {
+                    m.setRepresentationGradient(tensor(s.gradient()));
                 }
-                o.message(2, s.done());
+                b.setStep(m);
             }
-            case Logits l -> {
-                Out s = new Out();
-                s.message(1, tensor(l.logits()));
-                o.message(3, s.done());
-            }
-            case Ack a -> o.message(4, new byte[0]);
+            case Logits l -> b.setLogits(org.privtune.protocol.v1.Logits.newBuilder().setLogits(tensor(l.logits())));
+            case Ack a -> b.setAck(org.privtune.protocol.v1.Ack.getDefaultInstance());
             case Weights w -> {
-                Out s = new Out();
-                for (Map.Entry<String, FloatTensor> e : w.tensors().entrySet()) {
-                    Out n = new Out();
-                    n.string(1, e.getKey());
-                    n.message(2, tensor(e.getValue()));
-                    s.message(1, n.done());
+                List<org.privtune.protocol.v1.Response> pieces = weightPieces(w, Integer.MAX_VALUE - 8);
+                if (pieces.size() != 1) {
+                    throw new IllegalArgumentException("Weights go in pieces: use weightPieces");
                 }
-                o.message(5, s.done());
+                return pieces.get(0);
             }
-            case Failure f -> {
-                Out s = new Out();
-                s.string(1, f.message());
-                o.message(6, s.done());
-            }
+            case Failure f -> b.setError(org.privtune.protocol.v1.Error.newBuilder().setMessage(f.message()));
         }
-        return o.done();
+        return b.build();
     }
 
-    private static byte[] encodeOpen(Open p) throws IOException {
-        Out s = new Out();
-        s.c.writeUInt32(1, p.protocolVersion());
-        s.string(2, p.baseModel());
-        s.c.writeInt32(3, p.splitLayer());
-        for (String l : p.labels()) {
-            s.c.writeString(4, l);
+    /**
+     * The top's weights as a sequence of {@code Weights} responses holding at most
+     * {@code pieceValues} values each (a parameter larger than that is cut into pieces); the last
+     * one has {@code last} set.
+     */
+    public static List<org.privtune.protocol.v1.Response> weightPieces(Weights w, int pieceValues) {
+        if (pieceValues < 1) {
+            throw new IllegalArgumentException("pieceValues must be positive, got " + pieceValues);
         }
-        s.string(5, p.pooling());
-        s.c.writeFloat(6, p.dropout());
-        s.c.writeInt64(7, p.seed());
-        s.c.writeFloat(8, p.learningRate());
-        s.c.writeFloat(9, p.warmupFraction());
-        s.c.writeFloat(10, p.weightDecay());
-        s.c.writeFloat(11, p.clipNorm());
-        s.c.writeInt32(12, p.totalSteps());
-        s.string(13, p.accessToken());
-        return s.done();
+        List<org.privtune.protocol.v1.Response> out = new ArrayList<>();
+        var current = org.privtune.protocol.v1.Weights.newBuilder();
+        long inCurrent = 0;
+        for (Map.Entry<String, FloatTensor> e : w.tensors().entrySet()) {
+            float[] data = e.getValue().data();
+            int offset = 0;
+            do {
+                if (inCurrent >= pieceValues) {
+                    out.add(org.privtune.protocol.v1.Response.newBuilder().setWeights(current).build());
+                    current = org.privtune.protocol.v1.Weights.newBuilder();
+                    inCurrent = 0;
+                }
+                int n = (int) Math.min(data.length - offset, pieceValues - inCurrent);
+                current.addTensors(NamedTensor.newBuilder().setName(e.getKey()).setOffset(offset).setSize(data.length)
+                        .setTensor(Tensor.newBuilder().addShape(n).setFloat32Le(floats(data, offset, n))));
+                offset += n;
+                inCurrent += n;
+            } while (offset < data.length);
+        }
+        out.add(org.privtune.protocol.v1.Response.newBuilder().setWeights(current.setLast(true)).build());
+        return out;
     }
 
-    private static byte[] tensor(FloatTensor t) throws IOException {
-        Out s = new Out();
-        s.packedInt64(1, t.shape());
-        ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(t.data());
-        s.c.writeByteArray(2, b.array());
-        return s.done();
+    /** The message bytes of a request. */
+    public static byte[] encode(Request r) {
+        return toWire(r).toByteArray();
     }
 
-    private static byte[] mask(long[][] mask) throws IOException {
+    private static Tensor tensor(FloatTensor t) {
+        var b = Tensor.newBuilder();
+        for (long s : t.shape()) {
+            b.addShape(s);
+        }
+        return b.setFloat32Le(floats(t.data(), 0, t.data().length)).build();
+    }
+
+    private static ByteString floats(float[] data, int from, int n) {
+        ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data, from, n);
+        return UnsafeByteOperations.unsafeWrap(b.array());
+    }
+
+    private static Tensor mask(long[][] mask) {
         int rows = mask.length;
         int cols = rows == 0 ? 0 : mask[0].length;
-        Out s = new Out();
-        s.packedInt64(1, new long[] {rows, cols});
         ByteBuffer b = ByteBuffer.allocate(8 * rows * cols).order(ByteOrder.LITTLE_ENDIAN);
         for (long[] row : mask) {
             b.asLongBuffer().put(row);
             b.position(b.position() + 8 * row.length);
         }
-        s.c.writeByteArray(3, b.array());
-        return s.done();
+        return Tensor.newBuilder().addShape(rows).addShape(cols).setInt64Le(UnsafeByteOperations.unsafeWrap(b.array()))
+                .build();
     }
 
-    /** A nested-message writer: each submessage is encoded to bytes first, then length-prefixed. */
-    private static final class Out {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final CodedOutputStream c = CodedOutputStream.newInstance(bytes);
+    // ---------------------------------------------------------------- from the wire
 
-        void message(int field, byte[] body) throws IOException {
-            c.writeByteArray(field, body);
+    /** Parses and checks the message bytes of a request (for tests and tools; the endpoint gets parsed messages). */
+    public static Request decodeRequest(byte[] b, Limits limits) throws ProtocolException {
+        if (b.length > limits.maxRequestBytes()) {
+            throw new ProtocolException("Request: " + b.length + " bytes, more than the " + limits.maxRequestBytes()
+                    + " a request of this endpoint may have");
         }
-
-        void string(int field, String s) throws IOException {
-            if (s != null && !s.isEmpty()) {
-                c.writeString(field, s);
-            }
-        }
-
-        void packedInt64(int field, long[] v) throws IOException {
-            if (v.length == 0) {
-                return;
-            }
-            int size = 0;
-            for (long x : v) {
-                size += CodedOutputStream.computeInt64SizeNoTag(x);
-            }
-            c.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            c.writeUInt32NoTag(size);
-            for (long x : v) {
-                c.writeInt64NoTag(x);
-            }
-        }
-
-        void packedInt32(int field, int[] v) throws IOException {
-            if (v.length == 0) {
-                return;
-            }
-            int size = 0;
-            for (int x : v) {
-                size += CodedOutputStream.computeInt32SizeNoTag(x);
-            }
-            c.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            c.writeUInt32NoTag(size);
-            for (int x : v) {
-                c.writeInt32NoTag(x);
-            }
-        }
-
-        byte[] done() throws IOException {
-            c.flush();
-            return bytes.toByteArray();
+        try {
+            return fromWire(org.privtune.protocol.v1.Request.parseFrom(b), limits);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("Request: not a valid protobuf message (" + e.getMessage() + ")", e);
         }
     }
 
-    // ---------------------------------------------------------------- decoding
-
-    /** Parses the message bytes of a request. */
-    public static Request decodeRequest(byte[] b) throws ProtocolException {
-        return parse("Request", () -> {
-            CodedInputStream in = CodedInputStream.newInstance(b);
-            Request r = null;
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                switch (tag) {
-                    case 10 -> r = decodeOpen(in.readByteArray());
-                    case 18 -> r = decodeTrainStep(in.readByteArray());
-                    case 26 -> r = decodePredict(in.readByteArray());
-                    case 34 -> {
-                        CodedInputStream k = CodedInputStream.newInstance(in.readByteArray());
-                        boolean restore = false;
-                        int t;
-                        while ((t = k.readTag()) != 0) {
-                            if (t == 8) {
-                                restore = k.readBool();
-                            } else {
-                                k.skipField(t);
-                            }
-                        }
-                        r = new Checkpoint(restore);
-                    }
-                    case 42 -> {
-                        in.readByteArray();
-                        r = new FetchWeights();
-                    }
-                    default -> in.skipField(tag);
+    /**
+     * The request {@code m} holds, checked against {@code limits}: shapes fit the limits and the
+     * session before anything is allocated; representations are finite, the mask is 0 or 1 with at
+     * least one token per sentence, labels are classes of the session.
+     */
+    public static Request fromWire(org.privtune.protocol.v1.Request m, Limits limits) throws ProtocolException {
+        return switch (m.getBodyCase()) {
+            case OPEN -> open(m.getOpen(), limits);
+            case TRAIN_STEP -> {
+                var t = m.getTrainStep();
+                FloatTensor reps = representations("TrainStep", t.hasRepresentations() ? t.getRepresentations() : null,
+                        limits);
+                int b = (int) reps.shape()[0];
+                long[][] mask = attentionMask("TrainStep", t.hasAttentionMask() ? t.getAttentionMask() : null, b,
+                        (int) reps.shape()[1]);
+                if (t.getLabelsCount() != b) {
+                    throw new ProtocolException("TrainStep.labels: " + t.getLabelsCount() + " labels for " + b
+                            + " sentences");
                 }
-            }
-            if (r == null) {
-                throw new ProtocolException("Request.body: no request this side knows (protocol version "
-                        + VERSION + ")");
-            }
-            return r;
-        });
-    }
-
-    /** Parses the message bytes of a response. */
-    public static Response decodeResponse(byte[] b) throws ProtocolException {
-        return parse("Response", () -> {
-            CodedInputStream in = CodedInputStream.newInstance(b);
-            Response r = null;
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                switch (tag) {
-                    case 10 -> {
-                        CodedInputStream s = CodedInputStream.newInstance(in.readByteArray());
-                        String session = "";
-                        long params = 0;
-                        String server = "";
-                        int hidden = 0;
-                        int t;
-                        while ((t = s.readTag()) != 0) {
-                            switch (t) {
-                                case 10 -> session = s.readString();
-                                case 16 -> params = s.readInt64();
-                                case 26 -> server = s.readString();
-                                case 32 -> hidden = s.readInt32();
-                                default -> s.skipField(t);
-                            }
-                        }
-                        r = new Opened(session, params, server, hidden);
+                int[] labels = new int[b];
+                for (int i = 0; i < b; i++) {
+                    labels[i] = t.getLabels(i);
+                    if (limits.numLabels() > 0 && (labels[i] < 0 || labels[i] >= limits.numLabels())) {
+                        throw new ProtocolException("TrainStep.labels[" + i + "]: " + labels[i]
+                                + " is not a class of this session (0.." + (limits.numLabels() - 1) + ")");
                     }
-                    case 18 -> {
-                        CodedInputStream s = CodedInputStream.newInstance(in.readByteArray());
-                        float loss = 0;
-                        int correct = 0;
-                        float norm = 0;
-                        FloatTensor g = null;
-                        int t;
-                        while ((t = s.readTag()) != 0) {
-                            switch (t) {
-                                case 13 -> loss = s.readFloat();
-                                case 16 -> correct = s.readInt32();
-                                case 29 -> norm = s.readFloat();
-                                case 34 -> g = decodeTensor(s.readByteArray(), "StepResult.representation_gradient");
-                                default -> s.skipField(t);
-                            }
-                        }
-                        r = new Step(loss, correct, norm, g);
-                    }
-                    case 26 -> {
-                        CodedInputStream s = CodedInputStream.newInstance(in.readByteArray());
-                        FloatTensor l = null;
-                        int t;
-                        while ((t = s.readTag()) != 0) {
-                            if (t == 10) {
-                                l = decodeTensor(s.readByteArray(), "Logits.logits");
-                            } else {
-                                s.skipField(t);
-                            }
-                        }
-                        if (l == null || l.shape().length != 2) {
-                            throw new ProtocolException("Logits.logits: missing or not [B, C]");
-                        }
-                        r = new Logits(l);
-                    }
-                    case 34 -> {
-                        in.readByteArray();
-                        r = new Ack();
-                    }
-                    case 42 -> r = decodeWeights(in.readByteArray());
-                    case 50 -> {
-                        CodedInputStream s = CodedInputStream.newInstance(in.readByteArray());
-                        String msg = "";
-                        int t;
-                        while ((t = s.readTag()) != 0) {
-                            if (t == 10) {
-                                msg = s.readString();
-                            } else {
-                                s.skipField(t);
-                            }
-                        }
-                        r = new Failure(msg);
-                    }
-                    default -> in.skipField(tag);
                 }
+                yield new TrainStep(reps, mask, labels, t.getWantGradient());
             }
-            if (r == null) {
-                throw new ProtocolException("Response.body: no response this side knows (protocol version "
-                        + VERSION + ")");
+            case PREDICT -> {
+                var p = m.getPredict();
+                FloatTensor reps = representations("Predict", p.hasRepresentations() ? p.getRepresentations() : null,
+                        limits);
+                yield new Predict(reps, attentionMask("Predict", p.hasAttentionMask() ? p.getAttentionMask() : null,
+                        (int) reps.shape()[0], (int) reps.shape()[1]));
             }
-            return r;
-        });
+            case CHECKPOINT -> new Checkpoint(m.getCheckpoint().getRestore());
+            case FETCH_WEIGHTS -> new FetchWeights();
+            case BODY_NOT_SET -> throw new ProtocolException("Request.body: no request this side knows (protocol version "
+                    + VERSION + ")");
+        };
     }
 
-    private static Open decodeOpen(byte[] b) throws IOException {
-        CodedInputStream s = CodedInputStream.newInstance(b);
-        int version = 0;
-        String model = "";
-        int split = 0;
-        List<String> labels = new ArrayList<>();
-        String pooling = "";
-        float dropout = 0;
-        long seed = 0;
-        float lr = 0;
-        float warmup = 0;
-        float decay = 0;
-        float clip = 0;
-        int steps = 0;
-        String token = "";
-        int t;
-        while ((t = s.readTag()) != 0) {
-            switch (t) {
-                case 8 -> version = s.readUInt32();
-                case 18 -> model = s.readString();
-                case 24 -> split = s.readInt32();
-                case 34 -> labels.add(s.readString());
-                case 42 -> pooling = s.readString();
-                case 53 -> dropout = s.readFloat();
-                case 56 -> seed = s.readInt64();
-                case 69 -> lr = s.readFloat();
-                case 77 -> warmup = s.readFloat();
-                case 85 -> decay = s.readFloat();
-                case 93 -> clip = s.readFloat();
-                case 96 -> steps = s.readInt32();
-                case 106 -> token = s.readString();
-                default -> s.skipField(t);
-            }
+    private static Open open(OpenSession o, Limits limits) throws ProtocolException {
+        if (o.getLabelsCount() > limits.maxLabels()) {
+            throw new ProtocolException("OpenSession.labels: " + o.getLabelsCount() + " classes, this endpoint serves"
+                    + " at most " + limits.maxLabels());
         }
-        return new Open(version, model, split, labels, pooling, dropout, seed, lr, warmup, decay, clip, steps, token);
+        name("OpenSession.base_model", o.getBaseModel());
+        name("OpenSession.pooling", o.getPooling());
+        name("OpenSession.resume", o.getResume());
+        for (int i = 0; i < o.getLabelsCount(); i++) {
+            name("OpenSession.labels[" + i + "]", o.getLabels(i));
+        }
+        return new Open(o.getProtocolVersion(), o.getBaseModel(), o.getSplitLayer(), o.getLabelsList(), o.getPooling(),
+                o.getDropout(), o.getSeed(), o.getLearningRate(), o.getWarmupFraction(), o.getWeightDecay(),
+                o.getClipNorm(), o.getTotalSteps(), o.getResume());
     }
 
-    private static TrainStep decodeTrainStep(byte[] b) throws IOException {
-        CodedInputStream s = CodedInputStream.newInstance(b);
-        FloatTensor reps = null;
-        long[][] mask = null;
-        List<Integer> labels = new ArrayList<>();
-        boolean grad = false;
-        int t;
-        while ((t = s.readTag()) != 0) {
-            switch (t) {
-                case 10 -> reps = decodeTensor(s.readByteArray(), "TrainStep.representations");
-                case 18 -> mask = decodeMask(s.readByteArray(), "TrainStep.attention_mask");
-                case 24 -> labels.add(s.readInt32());
-                case 26 -> {
-                    int limit = s.pushLimit(s.readRawVarint32());
-                    while (s.getBytesUntilLimit() > 0) {
-                        labels.add(s.readInt32());
-                    }
-                    s.popLimit(limit);
-                }
-                case 32 -> grad = s.readBool();
-                default -> s.skipField(t);
-            }
+    private static void name(String field, String s) throws ProtocolException {
+        if (s.length() > MAX_NAME_CHARS) {
+            throw new ProtocolException(field + ": " + s.length() + " characters, at most " + MAX_NAME_CHARS);
         }
-        if (reps == null || mask == null) {
-            throw new ProtocolException("TrainStep." + (reps == null ? "representations" : "attention_mask")
-                    + ": missing");
-        }
-        FloatTensor r = reps;
-        long[][] m = mask;
-        int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
-        boolean g = grad;
-        return checked(() -> new TrainStep(r, m, l, g));
     }
 
-    private static Predict decodePredict(byte[] b) throws IOException {
-        CodedInputStream s = CodedInputStream.newInstance(b);
-        FloatTensor reps = null;
-        long[][] mask = null;
-        int t;
-        while ((t = s.readTag()) != 0) {
-            switch (t) {
-                case 10 -> reps = decodeTensor(s.readByteArray(), "Predict.representations");
-                case 18 -> mask = decodeMask(s.readByteArray(), "Predict.attention_mask");
-                default -> s.skipField(t);
-            }
+    private static FloatTensor representations(String message, Tensor t, Limits l) throws ProtocolException {
+        String field = message + ".representations";
+        if (t == null) {
+            throw new ProtocolException(field + ": missing");
         }
-        if (reps == null || mask == null) {
-            throw new ProtocolException("Predict." + (reps == null ? "representations" : "attention_mask")
-                    + ": missing");
+        if (t.getShapeCount() != 3) {
+            throw new ProtocolException(field + ": shape " + t.getShapeList() + " is not [B, T, d]");
         }
-        FloatTensor r = reps;
-        long[][] m = mask;
-        return checked(() -> new Predict(r, m));
-    }
-
-    private static Weights decodeWeights(byte[] b) throws IOException {
-        CodedInputStream s = CodedInputStream.newInstance(b);
-        Map<String, FloatTensor> out = new LinkedHashMap<>();
-        int t;
-        while ((t = s.readTag()) != 0) {
-            if (t != 10) {
-                s.skipField(t);
-                continue;
-            }
-            CodedInputStream n = CodedInputStream.newInstance(s.readByteArray());
-            String name = null;
-            FloatTensor tensor = null;
-            int u;
-            while ((u = n.readTag()) != 0) {
-                switch (u) {
-                    case 10 -> name = n.readString();
-                    case 18 -> tensor = decodeTensor(n.readByteArray(), "Weights.tensors[" + out.size() + "].tensor");
-                    default -> n.skipField(u);
-                }
-            }
-            if (name == null || tensor == null) {
-                throw new ProtocolException("Weights.tensors[" + out.size() + "]: name or tensor missing");
-            }
-            if (out.put(name, tensor) != null) {
-                throw new ProtocolException("Weights.tensors: '" + name + "' twice");
-            }
+        long b = t.getShape(0);
+        long tokens = t.getShape(1);
+        long d = t.getShape(2);
+        if (b < 1 || b > l.maxBatch()) {
+            throw new ProtocolException(field + ": B = " + b + " in shape " + t.getShapeList() + ", this endpoint takes"
+                    + " 1.." + l.maxBatch() + " sentences per request");
         }
-        return new Weights(out);
-    }
-
-    /** Shape, float32 data and int64 data of a Tensor message, checked against each other. */
-    private record RawTensor(long[] shape, byte[] f32, byte[] i64) {
-    }
-
-    private static RawTensor raw(byte[] b, String field) throws IOException {
-        CodedInputStream s = CodedInputStream.newInstance(b);
-        List<Long> shape = new ArrayList<>();
-        byte[] f32 = null;
-        byte[] i64 = null;
-        int t;
-        while ((t = s.readTag()) != 0) {
-            switch (t) {
-                case 8 -> shape.add(s.readInt64());
-                case 10 -> {
-                    int limit = s.pushLimit(s.readRawVarint32());
-                    while (s.getBytesUntilLimit() > 0) {
-                        shape.add(s.readInt64());
-                    }
-                    s.popLimit(limit);
-                }
-                case 18 -> f32 = s.readByteArray();
-                case 26 -> i64 = s.readByteArray();
-                default -> s.skipField(t);
-            }
+        if (tokens < 1 || tokens > l.maxTokens()) {
+            throw new ProtocolException(field + ": T = " + tokens + " in shape " + t.getShapeList()
+                    + ", this endpoint takes 1.." + l.maxTokens() + " tokens per sentence");
         }
-        long[] sh = shape.stream().mapToLong(Long::longValue).toArray();
-        long n = 1;
-        for (long d : sh) {
-            if (d < 0 || d > Integer.MAX_VALUE) {
-                throw new ProtocolException(field + ": dimension " + d + " in shape " + Arrays.toString(sh));
-            }
-            n *= d;
-            if (n > Integer.MAX_VALUE) {
-                throw new ProtocolException(field + ": shape " + Arrays.toString(sh) + " is too large");
-            }
+        if (l.hidden() > 0 ? d != l.hidden() : d < 1 || d > l.maxHidden()) {
+            throw new ProtocolException(field + ": d = " + d + " in shape " + t.getShapeList() + ", this session's top"
+                    + " takes d = " + (l.hidden() > 0 ? l.hidden() : "1.." + l.maxHidden()));
         }
-        byte[] data = f32 != null ? f32 : i64;
-        int width = f32 != null ? 4 : 8;
-        long have = data == null ? 0 : data.length;
-        if (have != n * width) {
-            throw new ProtocolException(field + ": shape " + Arrays.toString(sh) + " needs " + n + " values, got "
-                    + have + " bytes" + (data == null ? " (no data)" : " (" + (have / width) + " values)"));
-        }
-        return new RawTensor(sh, f32, i64);
-    }
-
-    private static FloatTensor decodeTensor(byte[] b, String field) throws IOException {
-        RawTensor r = raw(b, field);
-        if (r.f32() == null && r.i64() != null) {
+        if (!t.getInt64Le().isEmpty()) {
             throw new ProtocolException(field + ": int64 data where float32 is expected");
         }
-        float[] data = new float[r.f32() == null ? 0 : r.f32().length / 4];
-        if (r.f32() != null) {
-            ByteBuffer.wrap(r.f32()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        long n = b * tokens * d;
+        if (t.getFloat32Le().size() != n * 4) {
+            throw new ProtocolException(field + ": shape " + t.getShapeList() + " needs " + n + " values, got "
+                    + t.getFloat32Le().size() + " bytes");
         }
-        return new FloatTensor(r.shape(), data);
-    }
-
-    private static long[][] decodeMask(byte[] b, String field) throws IOException {
-        RawTensor r = raw(b, field);
-        if (r.shape().length != 2) {
-            throw new ProtocolException(field + ": shape " + Arrays.toString(r.shape()) + " is not [B, T]");
-        }
-        if (r.i64() == null && r.f32() != null) {
-            throw new ProtocolException(field + ": float32 data where int64 is expected");
-        }
-        int rows = (int) r.shape()[0];
-        int cols = (int) r.shape()[1];
-        long[][] m = new long[rows][cols];
-        if (r.i64() != null) {
-            var lb = ByteBuffer.wrap(r.i64()).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-            for (long[] row : m) {
-                lb.get(row);
+        float[] data = new float[(int) n];
+        t.getFloat32Le().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                int per = (int) (tokens * d);
+                throw new ProtocolException(field + ": " + data[i] + " at sentence " + (i / per) + ", token "
+                        + (i % per) / d + ", dimension " + (i % d) + " (values must be finite)");
             }
         }
-        return m;
+        return new FloatTensor(new long[] {b, tokens, d}, data);
     }
 
-    private interface Parse<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T parse(String what, Parse<T> p) throws ProtocolException {
-        try {
-            return p.run();
-        } catch (ProtocolException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ProtocolException(what + ": not a valid protobuf message (" + e.getMessage() + ")", e);
+    private static long[][] attentionMask(String message, Tensor t, int b, int tokens) throws ProtocolException {
+        String field = message + ".attention_mask";
+        if (t == null) {
+            throw new ProtocolException(field + ": missing");
         }
+        if (t.getShapeCount() != 2 || t.getShape(0) != b || t.getShape(1) != tokens) {
+            throw new ProtocolException(field + ": shape " + t.getShapeList() + ", the representations need [" + b
+                    + ", " + tokens + "]");
+        }
+        if (!t.getFloat32Le().isEmpty() || t.getInt64Le().size() != (long) b * tokens * 8) {
+            throw new ProtocolException(field + ": shape [" + b + ", " + tokens + "] needs " + (long) b * tokens
+                    + " int64 values, got " + t.getInt64Le().size() + " bytes of int64"
+                    + (t.getFloat32Le().isEmpty() ? "" : " and float32 data"));
+        }
+        var in = t.getInt64Le().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        long[][] mask = new long[b][tokens];
+        for (int i = 0; i < b; i++) {
+            in.get(mask[i]);
+            boolean any = false;
+            for (int j = 0; j < tokens; j++) {
+                if (mask[i][j] != 0 && mask[i][j] != 1) {
+                    throw new ProtocolException(field + ": " + mask[i][j] + " at sentence " + i + ", token " + j
+                            + " (0 or 1)");
+                }
+                any |= mask[i][j] == 1;
+            }
+            if (!any) {
+                throw new ProtocolException(field + ": sentence " + i + " has no token (a row of zeros)");
+            }
+        }
+        return mask;
     }
 
-    private interface Make<T> {
-        T run();
+    /**
+     * The response {@code m} holds, its tensors checked against their shapes (the device reads what
+     * the endpoint it chose sends; sizes are bounded by its inbound message limit). The
+     * {@code Weights} pieces are put together by a {@link WeightsAssembler}.
+     */
+    public static Response fromWire(org.privtune.protocol.v1.Response m) throws ProtocolException {
+        return switch (m.getBodyCase()) {
+            case OPENED -> {
+                var o = m.getOpened();
+                yield new Opened(o.getSession(), o.getTopParameters(), o.getServer(), o.getHidden(), o.getStep(),
+                        o.getCheckpointEvery());
+            }
+            case STEP -> {
+                var s = m.getStep();
+                yield new Step(s.getLoss(), s.getCorrect(), s.getGradientNorm(), s.hasRepresentationGradient()
+                        ? anyFloats(s.getRepresentationGradient(), "StepResult.representation_gradient") : null);
+            }
+            case LOGITS -> {
+                FloatTensor l = anyFloats(m.getLogits().getLogits(), "Logits.logits");
+                if (l.shape().length != 2) {
+                    throw new ProtocolException("Logits.logits: shape " + Arrays.toString(l.shape()) + " is not [B, C]");
+                }
+                yield new Logits(l);
+            }
+            case ACK -> new Ack();
+            case WEIGHTS -> throw new ProtocolException("Weights: pieces are read with a WeightsAssembler");
+            case ERROR -> new Failure(m.getError().getMessage());
+            case BODY_NOT_SET -> throw new ProtocolException("Response.body: no response this side knows (protocol"
+                    + " version " + VERSION + ")");
+        };
     }
 
-    /** Record constructors check how fields fit together; their refusal becomes a protocol error. */
-    private static <T> T checked(Make<T> m) throws ProtocolException {
-        try {
-            return m.run();
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(e.getMessage(), e);
+    private static FloatTensor anyFloats(Tensor t, String field) throws ProtocolException {
+        long n = 1;
+        for (long d : t.getShapeList()) {
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new ProtocolException(field + ": dimension " + d + " in shape " + t.getShapeList());
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE / 4) {
+                throw new ProtocolException(field + ": shape " + t.getShapeList() + " is too large");
+            }
+        }
+        if (t.getFloat32Le().size() != n * 4) {
+            throw new ProtocolException(field + ": shape " + t.getShapeList() + " needs " + n + " values, got "
+                    + t.getFloat32Le().size() + " bytes of float32");
+        }
+        float[] data = new float[(int) n];
+        t.getFloat32Le().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        return new FloatTensor(t.getShapeList().stream().mapToLong(Long::longValue).toArray(), data);
+    }
+
+    /** Puts the {@code Weights} pieces of one FetchWeights back together, checking that they fit. */
+    public static final class WeightsAssembler {
+        private final long maxValues;
+        private final Map<String, float[]> tensors = new LinkedHashMap<>();
+        private final Map<String, Integer> filled = new LinkedHashMap<>();
+        private long total;
+        private boolean done;
+
+        /** @param maxValues most values the whole top may have (bounds what the device allocates) */
+        public WeightsAssembler(long maxValues) {
+            this.maxValues = maxValues;
+        }
+
+        /** Adds a piece; true when it was the last one. */
+        public boolean add(org.privtune.protocol.v1.Weights w) throws ProtocolException {
+            if (done) {
+                throw new ProtocolException("Weights: a piece after the last one");
+            }
+            for (NamedTensor t : w.getTensorsList()) {
+                String field = "Weights.tensors['" + t.getName() + "']";
+                float[] into = tensors.get(t.getName());
+                if (into == null) {
+                    if (t.getSize() < 1 || total + t.getSize() > maxValues) {
+                        throw new ProtocolException(field + ": size " + t.getSize() + " (the top may have at most "
+                                + maxValues + " values)");
+                    }
+                    into = new float[(int) t.getSize()];
+                    total += t.getSize();
+                    tensors.put(t.getName(), into);
+                    filled.put(t.getName(), 0);
+                }
+                FloatTensor piece = anyFloats(t.getTensor(), field);
+                int at = filled.get(t.getName());
+                if (t.getSize() != into.length || t.getOffset() != at || at + piece.data().length > into.length) {
+                    throw new ProtocolException(field + ": piece at " + t.getOffset() + " of " + piece.data().length
+                            + " values does not follow the " + at + " of " + into.length + " received");
+                }
+                System.arraycopy(piece.data(), 0, into, at, piece.data().length);
+                filled.put(t.getName(), at + piece.data().length);
+            }
+            done = w.getLast();
+            return done;
+        }
+
+        /** The whole top, once the last piece is in. */
+        public Map<String, float[]> weights() throws ProtocolException {
+            if (!done) {
+                throw new ProtocolException("Weights: the last piece has not arrived");
+            }
+            for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+                if (filled.get(e.getKey()) != e.getValue().length) {
+                    throw new ProtocolException("Weights.tensors['" + e.getKey() + "']: " + filled.get(e.getKey())
+                            + " of " + e.getValue().length + " values received");
+                }
+            }
+            return Collections.unmodifiableMap(tensors);
         }
     }
 }

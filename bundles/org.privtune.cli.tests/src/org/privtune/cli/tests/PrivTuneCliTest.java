@@ -100,6 +100,26 @@ class PrivTuneCliTest {
     }
 
     @Test
+    void aPlainEndpointStaysOnLoopbackAndNoTokenTravelsWithoutTls(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("cloud", "--bind", "0.0.0.0", "--port", "0"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("without --tls would send the representations and labels across the network in the"
+                + " clear"), e);
+        err.reset();
+        Path token = Files.writeString(dir.resolve("token.txt"), "a-token-of-the-test\n");
+        assertEquals(2, run("cloud", "--port", "0", "--token-file", token.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--token-file needs --tls"), err.toString(
+                StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
+                "localhost:8470", "--cloud-token-file", token.toString()));
+        e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("field 'token'") && e.contains("sent only over TLS"), e);
+        assertFalse(e.contains("a-token-of-the-test"), "the token is never printed");
+        assertFalse(Files.exists(dir.resolve("m")), "nothing was written");
+    }
+
+    @Test
     void predictNamesAMissingModelFolder(@TempDir Path dir) {
         assertEquals(1, run("predict", "--model", dir.resolve("absent").toString(), "great film"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("absent: not a model folder"), err.toString(StandardCharsets.UTF_8));

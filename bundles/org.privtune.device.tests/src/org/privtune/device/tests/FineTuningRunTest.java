@@ -1,6 +1,7 @@
 package org.privtune.device.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,10 +74,18 @@ class FineTuningRunTest {
     void aFolderThatHoldsFilesIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
         Path out = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(out.resolve("keep.txt"), "precious");
+        // what an export killed before its rename left behind (its process is gone), and one that is running
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        Path leftover = Files.createDirectories(dir.resolve("taken.partial-" + done.pid()));
+        Files.writeString(leftover.resolve("model.safetensors"), "half");
+        Path running = Files.createDirectories(dir.resolve("taken.partial-" + ProcessHandle.current().pid()));
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> FineTuningRun.run(request(out, dir.resolve("cache"), null), Progress.NONE, l -> { }, null));
         assertEquals("out", e.field());
         assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+        assertFalse(Files.exists(leftover), "the dead export's partial folder was removed at the next start");
+        assertTrue(Files.isDirectory(running), "a running export's folder is left alone");
         InvalidInputException badAddress = assertThrows(InvalidInputException.class,
                 () -> FineTuningRun.Cloud.plain("no-port-here"));
         assertEquals("endpoint", badAddress.field());

@@ -20,6 +20,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.Test;
 import org.privtune.cloud.MiniLmTops;
@@ -43,6 +54,7 @@ import org.privtune.model.TrainingConfig;
 import org.privtune.model.TrainingReport;
 import org.privtune.protocol.SplitProtocol;
 import org.privtune.protocol.SplitProtocol.Open;
+import org.privtune.protocol.v1.SplitTrainingGrpc;
 
 /**
  * The device connector against a real cloud endpoint on the loopback interface, with a tiny
@@ -212,11 +224,12 @@ class RemoteTopModelTest {
             SplitModel device = tiny(manager, 1);
             Open good = RemoteTopModel.openRequest(device, CFG, 0f, 10);
             RemoteEndpointException e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(at,
-                    new Open(1, good.baseModel(), 1, good.labels(), "max", 0f, 1, 1e-3f, 0.1f, 0f, 1f, 10), 30_000));
+                    new Open(SplitProtocol.VERSION, good.baseModel(), 1, good.labels(), "max", 0f, 1, 1e-3f, 0.1f, 0f, 1f,
+                            10), 30_000));
             assertTrue(e.getMessage().contains("refused the session: OpenSession.pooling: 'max'"), e.getMessage());
             e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(at,
-                    new Open(2, good.baseModel(), 1, good.labels(), "mean", 0f, 1, 1e-3f, 0.1f, 0f, 1f, 10), 30_000));
-            assertTrue(e.getMessage().contains("OpenSession.protocol_version: 2"), e.getMessage());
+                    new Open(3, good.baseModel(), 1, good.labels(), "mean", 0f, 1, 1e-3f, 0.1f, 0f, 1f, 10), 30_000));
+            assertTrue(e.getMessage().contains("OpenSession.protocol_version: 3"), e.getMessage());
 
             try (RemoteTopModel cloud = RemoteTopModel.connect(at, good, 30_000)) {
                 e = assertThrows(RemoteEndpointException.class, () -> cloud.trainStep(new float[10],
@@ -259,23 +272,47 @@ class RemoteTopModelTest {
         assertTrue(e.getMessage().startsWith("cannot open a session at localhost:" + free), e.getMessage());
 
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        try (TopModelServer server = server(tinyTops(null), log)) {
+        TopModelServer.Settings quick = TopModelServer.Settings.defaults().withTimeouts(300, 300);
+        try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                tinyTops(null), log::add, null, null, quick)) {
             try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
                 raw.getOutputStream().write(new byte[] {3, (byte) 0xff, (byte) 0xff, (byte) 0xff});
                 raw.getOutputStream().flush();
                 raw.setSoTimeout(10_000);
-                InputStream in = raw.getInputStream();
-                assertEquals(-1, in.read(), "the server ends a session that sends no protocol message");
+                assertTrue(readsToTheEnd(raw.getInputStream()), "the server closes a connection that is not HTTP/2");
             }
-            awaitLog(log, "ended: Request: not a valid protobuf message");
-            // a connection that never says anything is closed, and its thread freed
-            server.setTimeouts(300, 300);
+            // a connection that never says anything is closed, and so is a call that sends no OpenSession
             try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
                 silent.setSoTimeout(10_000);
-                assertEquals(-1, silent.getInputStream().read(), "the server closed the silent connection");
+                assertTrue(readsToTheEnd(silent.getInputStream()), "the server closed the silent connection");
             }
-            awaitLog(log, "timed out: silent for 300 ms");
-            server.setTimeouts(30_000, 30_000);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+            try {
+                BlockingQueue<Throwable> ended = new LinkedBlockingQueue<>();
+                SplitTrainingGrpc.newStub(channel).session(new StreamObserver<>() {
+                    @Override
+                    public void onNext(org.privtune.protocol.v1.Response r) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.add(new AssertionError("completed"));
+                    }
+                });
+                Throwable t = ended.poll(10, TimeUnit.SECONDS);
+                assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(t).getCode(), String.valueOf(t));
+                awaitLog(log, "timed out: sent no OpenSession within 300 ms");
+                // the standard health service answers, without a session
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.newBuilder().setService(TopModelServer.SERVICE).build()).getStatus());
+            } finally {
+                channel.shutdownNow();
+            }
             // and still serves the next device
             SplitModel device = tiny(manager, 1);
             try (RemoteTopModel cloud = RemoteTopModel.connect("localhost:" + server.port(),
@@ -283,6 +320,18 @@ class RemoteTopModelTest {
                 assertFalse(cloud.topWeights().isEmpty());
             }
         }
+    }
+
+    /** True when the stream ends (the peer closed the connection) within the socket's timeout. */
+    static boolean readsToTheEnd(InputStream in) throws IOException {
+        byte[] b = new byte[4096];
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (in.read(b) == -1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void awaitLog(List<String> log, String part) throws InterruptedException {

@@ -14,6 +14,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privtune.cloud.TopModelServer;
@@ -22,7 +29,9 @@ import org.privtune.device.RemoteTopModel.RemoteEndpointException;
 import org.privtune.model.SplitModel;
 import org.privtune.model.TopModelEndpoint;
 import org.privtune.protocol.SplitProtocol.Open;
+import org.privtune.core.InvalidInputException;
 import org.privtune.protocol.EndpointKeys;
+import org.privtune.protocol.GrpcTransport;
 import org.privtune.protocol.TransportSecurity;
 
 /** TLS 1.3 with a pinned certificate and the access token, against a real endpoint on localhost. */
@@ -70,7 +79,8 @@ class TransportSecurityTest {
             Open open = RemoteTopModel.openRequest(device, RemoteTopModelTest.CFG, 0f, 10);
             var trusted = TransportSecurity.client(cloud[1], new char[0]);
 
-            try (RemoteTopModel remote = RemoteTopModel.connect(at, open.withAccessToken(TOKEN), 30_000, trusted)) {
+            try (RemoteTopModel remote = RemoteTopModel.connect(new RemoteTopModel.Connection(at, trusted, TOKEN,
+                    30_000, 1 << 20), open)) {
                 float[] reps = new float[64];
                 for (int i = 0; i < reps.length; i++) {
                     reps[i] = (float) Math.cos(i);
@@ -80,17 +90,21 @@ class TransportSecurityTest {
                 assertTrue(Float.isFinite(r.loss()), "a step over TLS");
                 assertEquals(1, remote.predict(reps, new long[] {1, 2, 32}, new long[][] {{1, 1}}).length);
             }
-            RemoteEndpointException e = assertThrows(RemoteEndpointException.class,
-                    () -> RemoteTopModel.connect(at, open.withAccessToken("guess"), 30_000, trusted));
-            assertTrue(e.getMessage().contains("OpenSession.access_token: not this endpoint's token"), e.getMessage());
+            RemoteEndpointException e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(
+                    new RemoteTopModel.Connection(at, trusted, "guess", 30_000, 1 << 20), open));
+            assertTrue(e.getMessage().contains("refused the session: access token: not this endpoint's token"),
+                    e.getMessage());
             e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(at, open, 30_000, trusted));
-            assertTrue(e.getMessage().contains("OpenSession.access_token: this endpoint requires one"), e.getMessage());
-            e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(at, open.withAccessToken(TOKEN),
-                    30_000, TransportSecurity.client(other[1], new char[0])));
+            assertTrue(e.getMessage().contains("access token: this endpoint requires one"), e.getMessage());
+            e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(new RemoteTopModel.Connection(
+                    at, TransportSecurity.client(other[1], new char[0]), TOKEN, 30_000, 1 << 20), open));
             assertTrue(e.getMessage().startsWith("TLS handshake with " + at + " failed"), e.getMessage());
-            e = assertThrows(RemoteEndpointException.class,
-                    () -> RemoteTopModel.connect(at, open.withAccessToken(TOKEN), 30_000));
+            e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(at, open, 30_000));
             assertTrue(e.getMessage().contains("needs TLS on the device too"), e.getMessage());
+            // the device never sends the token without TLS: refused before connecting ...
+            InvalidInputException clear = assertThrows(InvalidInputException.class,
+                    () -> new RemoteTopModel.Connection(at, null, TOKEN, 30_000, 1 << 20));
+            assertEquals("token", clear.field());
             assertEquals(1, server.sessionsOpened(), "only the session with the right certificate and token opened");
         }
         synchronized (log) {
@@ -114,6 +128,18 @@ class TransportSecurityTest {
             assertTrue(e.getMessage().startsWith("TLS handshake with localhost:" + server.port() + " failed"),
                     e.getMessage());
             assertEquals(0, server.sessionsOpened());
+            // the call credentials themselves refuse to travel on a plain channel
+            ManagedChannel plain = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+            try {
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                        () -> HealthGrpc.newBlockingStub(plain).withCallCredentials(GrpcTransport.bearer(TOKEN))
+                                .check(HealthCheckRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+                assertTrue(refused.getStatus().getDescription().contains("sent only over TLS"),
+                        refused.getStatus().getDescription());
+            } finally {
+                plain.shutdownNow();
+            }
         }
     }
 }

@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.privtune.protocol.SplitProtocol.Checkpoint;
 import org.privtune.protocol.SplitProtocol.Failure;
 import org.privtune.protocol.SplitProtocol.FetchWeights;
 import org.privtune.protocol.SplitProtocol.FloatTensor;
+import org.privtune.protocol.SplitProtocol.Limits;
 import org.privtune.protocol.SplitProtocol.Logits;
 import org.privtune.protocol.SplitProtocol.Open;
 import org.privtune.protocol.SplitProtocol.Opened;
@@ -37,8 +37,9 @@ import org.privtune.protocol.SplitProtocol.Step;
 import org.privtune.protocol.SplitProtocol.TrainStep;
 import org.privtune.protocol.SplitProtocol.Weights;
 import org.privtune.protocol.TransportSecurity;
+import org.privtune.protocol.v1.OpenSession;
+import org.privtune.protocol.v1.Tensor;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
 
 class SplitProtocolTest {
@@ -57,33 +58,76 @@ class SplitProtocolTest {
 
     static final long[][] MASK = {{1, 1, 1}, {1, 1, 0}};
 
-    static final Open OPEN = new Open(1, "sentence-transformers/all-MiniLM-L6-v2", 2, List.of("neg", "pos"), "mean",
-            0.1f, -42L, 5e-5f, 0.1f, 0.01f, 1f, 1234);
+    static final Open OPEN = new Open(SplitProtocol.VERSION, "sentence-transformers/all-MiniLM-L6-v2", 2,
+            List.of("neg", "pos"), "mean", 0.1f, -42L, 5e-5f, 0.1f, 0.01f, 1f, 1234);
+
+    /** An open session of d = 4 and 2 classes, at most 8 sentences of 16 tokens. */
+    static final Limits SESSION = new Limits(8, 16, 4, 384, 16, 2);
+
+    static Request roundTrip(Request r, Limits l) throws ProtocolException {
+        return SplitProtocol.decodeRequest(SplitProtocol.encode(r), l);
+    }
 
     @Test
     void everyMessageSurvivesTheRoundTrip() throws IOException {
-        List<Request> requests = List.of(OPEN, new TrainStep(ramp(2, 3, 4), MASK, new int[] {1, 0}, true),
-                new TrainStep(ramp(2, 3, 4), MASK, new int[] {0, 300}, false), new Predict(ramp(2, 3, 4), MASK),
+        List<Request> requests = List.of(OPEN, OPEN.resuming("s3"), new TrainStep(ramp(2, 3, 4), MASK, new int[] {1, 0},
+                true), new TrainStep(ramp(2, 3, 4), MASK, new int[] {0, 1}, false), new Predict(ramp(2, 3, 4), MASK),
                 new Checkpoint(false), new Checkpoint(true), new FetchWeights());
         for (Request r : requests) {
-            assertEquals(r, SplitProtocol.decodeRequest(SplitProtocol.encode(r)), r.getClass().getSimpleName());
+            assertEquals(r, roundTrip(r, SESSION), r.getClass().getSimpleName());
         }
-        Map<String, FloatTensor> w = new LinkedHashMap<>();
-        w.put("encoder.layer.2.attention.self.query.weight", ramp(4, 4));
-        w.put("head.bias", ramp(2));
-        List<Response> responses = List.of(new Opened("s7", 1_234_567_890_123L, "server 1", 384),
+        List<Response> responses = List.of(new Opened("s7", 1_234_567_890_123L, "server 1", 384, 17, 20),
                 new Step(0.6931f, 17, 2.5f, ramp(2, 3, 4)), new Step(Float.NaN, 0, 0f, null),
-                new Logits(ramp(2, 2)), new Ack(), new Weights(w), new Failure("TrainStep.labels[3]: 9"));
+                new Logits(ramp(2, 2)), new Ack(), new Failure("TrainStep.labels[3]: 9"));
         for (Response r : responses) {
-            Response back = SplitProtocol.decodeResponse(SplitProtocol.encode(r));
-            if (r instanceof Step s && Float.isNaN(s.loss())) {
+            Response back = SplitProtocol.fromWire(org.privtune.protocol.v1.Response.parseFrom(
+                    SplitProtocol.toWire(r).toByteArray()));
+            if (r instanceof Step st && Float.isNaN(st.loss())) {
                 assertTrue(Float.isNaN(((Step) back).loss()), "NaN loss reaches the device as NaN");
                 continue;
             }
             assertEquals(r, back, r.getClass().getSimpleName());
         }
-        assertEquals(List.copyOf(w.keySet()), List.copyOf(((Weights) SplitProtocol.decodeResponse(
-                SplitProtocol.encode(new Weights(w)))).tensors().keySet()), "parameter order is kept");
+    }
+
+    @Test
+    void weightsTravelInPiecesAndComeBackWhole() throws IOException {
+        Map<String, FloatTensor> w = new LinkedHashMap<>();
+        w.put("encoder.layer.2.attention.self.query.weight", ramp(5, 5));
+        w.put("head.bias", ramp(2));
+        w.put("head.weight", ramp(2, 3));
+        List<org.privtune.protocol.v1.Response> pieces = SplitProtocol.weightPieces(new Weights(w), 7);
+        assertEquals(5, pieces.size(), "33 values in pieces of at most 7");
+        for (int i = 0; i < pieces.size(); i++) {
+            int values = pieces.get(i).getWeights().getTensorsList().stream()
+                    .mapToInt(t -> t.getTensor().getFloat32Le().size() / 4).sum();
+            assertTrue(values <= 7, "piece " + i + " holds " + values);
+            assertEquals(i == pieces.size() - 1, pieces.get(i).getWeights().getLast(), "only the last piece says so");
+        }
+        SplitProtocol.WeightsAssembler a = new SplitProtocol.WeightsAssembler(33);
+        for (var p : pieces) {
+            a.add(org.privtune.protocol.v1.Response.parseFrom(p.toByteArray()).getWeights());
+        }
+        Map<String, float[]> back = a.weights();
+        assertEquals(List.copyOf(w.keySet()), List.copyOf(back.keySet()), "parameter order is kept");
+        for (var e : w.entrySet()) {
+            assertArrayEquals(e.getValue().data(), back.get(e.getKey()), e.getKey());
+        }
+        // a top larger than the session announced is refused before it is allocated
+        SplitProtocol.WeightsAssembler small = new SplitProtocol.WeightsAssembler(30);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> {
+            for (var p : pieces) {
+                small.add(p.getWeights());
+            }
+        });
+        assertTrue(e.getMessage().startsWith("Weights.tensors['head.weight']: size 6 (the top may have at most 30"), e.getMessage());
+        // pieces out of order are refused
+        SplitProtocol.WeightsAssembler shuffled = new SplitProtocol.WeightsAssembler(33);
+        e = assertThrows(ProtocolException.class, () -> {
+            shuffled.add(pieces.get(1).getWeights());
+            shuffled.add(pieces.get(0).getWeights());
+        });
+        assertTrue(e.getMessage().contains("does not follow"), e.getMessage());
     }
 
     /** The bytes follow privtune_split.proto, read by protobuf's own generic parser. */
@@ -110,95 +154,90 @@ class SplitProtocolTest {
 
         UnknownFieldSet open = UnknownFieldSet.parseFrom(
                 UnknownFieldSet.parseFrom(SplitProtocol.encode(OPEN)).getField(1).getLengthDelimitedList().get(0));
-        assertEquals(List.of(1L), open.getField(1).getVarintList(), "protocol_version = 1");
+        assertEquals(List.of((long) SplitProtocol.VERSION), open.getField(1).getVarintList(), "protocol_version = 1");
         assertEquals(2, open.getField(4).getLengthDelimitedList().size(), "labels = 4, one entry per class");
         assertEquals(List.of(1234L), open.getField(12).getVarintList(), "total_steps = 12");
         assertEquals(List.of(Float.floatToIntBits(5e-5f)), open.getField(8).getFixed32List(), "learning_rate = 8");
     }
 
     @Test
-    void framesFollowEachOtherAndEndCleanly() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int n1 = SplitProtocol.write(OPEN, out);
-        int n2 = SplitProtocol.write(new Predict(ramp(2, 3, 4), MASK), out);
-        int n3 = SplitProtocol.write(new Checkpoint(true), out);
-        assertEquals(out.size(), n1 + n2 + n3, "write reports the bytes of each frame");
-        assertEquals(5, n3, "length 4, then 0x22 0x02 0x08 0x01");
-        ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
-        assertEquals(OPEN, SplitProtocol.readRequest(in));
-        assertEquals(new Predict(ramp(2, 3, 4), MASK), SplitProtocol.readRequest(in));
-        assertEquals(new Checkpoint(true), SplitProtocol.readRequest(in));
-        assertNull(SplitProtocol.readRequest(in), "end of stream between frames is the end of the session");
-    }
-
-    @Test
-    void truncatedAndOversizedFramesAreRefused() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SplitProtocol.write(new Predict(ramp(2, 3, 4), MASK), out);
-        byte[] all = out.toByteArray();
-        byte[] cut = java.util.Arrays.copyOf(all, all.length - 10);
-        ProtocolException e = assertThrows(ProtocolException.class,
-                () -> SplitProtocol.readRequest(new ByteArrayInputStream(cut)));
-        assertTrue(e.getMessage().contains("connection ended inside a message"), e.getMessage());
-
-        ByteArrayOutputStream big = new ByteArrayOutputStream();
-        CodedOutputStream c = CodedOutputStream.newInstance(big);
-        c.writeUInt32NoTag(SplitProtocol.MAX_MESSAGE_BYTES + 1);
-        c.flush();
-        e = assertThrows(ProtocolException.class,
-                () -> SplitProtocol.readRequest(new ByteArrayInputStream(big.toByteArray())));
-        assertTrue(e.getMessage().contains("frame length"), e.getMessage());
-
-        assertThrows(java.io.EOFException.class,
-                () -> SplitProtocol.readResponse(new ByteArrayInputStream(new byte[0])));
-    }
-
-    @Test
-    void malformedMessagesNameTheField() throws IOException {
-        // a TrainStep whose tensor holds 5 floats for shape [1, 2, 3]
-        byte[] tensor = rawTensor(new long[] {1, 2, 3}, 2, 20);
-        byte[] mask = rawTensor(new long[] {1, 2}, 3, 16);
-        byte[] step = message(c -> {
-            c.writeByteArray(1, tensor);
-            c.writeByteArray(2, mask);
-            c.writeInt32(3, 0);
-        });
-        assertMessage("TrainStep.representations: shape [1, 2, 3] needs 6 values", request(2, step));
-
-        byte[] goodTensor = SplitProtocol.encode(new Predict(ramp(1, 2, 3), new long[][] {{1, 1}}));
-        byte[] reps = UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(goodTensor).getField(3)
-                .getLengthDelimitedList().get(0).toByteArray()).getField(1).getLengthDelimitedList().get(0)
-                .toByteArray();
-        byte[] noLabels = message(c -> {
-            c.writeByteArray(1, reps);
-            c.writeByteArray(2, mask);
-        });
-        assertMessage("TrainStep.labels: 0 labels for 1 sentences", request(2, noLabels));
-
-        byte[] wideMask = rawTensor(new long[] {1, 3}, 3, 24);
-        byte[] badMask = message(c -> {
-            c.writeByteArray(1, reps);
-            c.writeByteArray(2, wideMask);
-        });
-        assertMessage("Predict.attention_mask: row 0 has 3 entries, representations have 2 tokens", request(3, badMask));
-        assertMessage("Predict.attention_mask: missing", request(3, message(c -> c.writeByteArray(1, reps))));
-        assertMessage("Request.body: no request this side knows", new byte[0]);
-        assertMessage("Request: not a valid protobuf message", new byte[] {10, 50, 1});
-    }
-
-    @Test
-    void theAccessTokenTravelsInField13AndIsNeverPrinted() throws IOException {
-        Open withToken = OPEN.withAccessToken("tok-123");
-        assertEquals(withToken, SplitProtocol.decodeRequest(SplitProtocol.encode(withToken)));
-        UnknownFieldSet open = UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(SplitProtocol.encode(withToken))
-                .getField(1).getLengthDelimitedList().get(0));
-        assertEquals("tok-123", open.getField(13).getLengthDelimitedList().get(0).toStringUtf8());
-        assertTrue(UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(SplitProtocol.encode(OPEN)).getField(1)
-                .getLengthDelimitedList().get(0)).getField(13).getLengthDelimitedList().isEmpty(), "no token: no field");
-        assertFalse(withToken.toString().contains("tok-123"), withToken.toString());
+    void theAccessTokenIsInNoMessage() {
+        assertNull(OpenSession.getDescriptor().findFieldByNumber(13), "field 13 (the old access_token) is reserved");
+        for (var m : org.privtune.protocol.v1.PrivtuneSplitProto.getDescriptor().getMessageTypes()) {
+            for (var f : m.getFields()) {
+                assertFalse(f.getName().contains("token"), m.getName() + "." + f.getName());
+            }
+        }
         assertTrue(TransportSecurity.sameToken("tok-123", "tok-123"));
         assertFalse(TransportSecurity.sameToken("tok-123", "tok-124"));
         assertFalse(TransportSecurity.sameToken("tok-123", null));
+    }
+
+    @Test
+    void shapesBeyondTheLimitsAreRefusedBeforeAnythingIsAllocated() throws IOException {
+        // a 20-byte mask that declares [2^26, 0]: refused from its shape, no row is made
+        Tensor hugeMask = Tensor.newBuilder().addShape(1L << 26).addShape(0).build();
+        Tensor reps = Tensor.newBuilder().addShape(1).addShape(2).addShape(4).setFloat32Le(bytes(8 * 4)).build();
+        assertRefused("TrainStep.attention_mask: shape [67108864, 0], the representations need [1, 2]",
+                trainStep(reps, hugeMask, 0));
+        // and no representations may declare more than the limits, whatever bytes follow
+        assertRefused("TrainStep.representations: B = 67108864", trainStep(Tensor.newBuilder().addShape(1L << 26)
+                .addShape(2).addShape(4).build(), hugeMask, 0));
+        assertRefused("TrainStep.representations: T = 17", trainStep(Tensor.newBuilder().addShape(1).addShape(17)
+                .addShape(4).build(), hugeMask, 0));
+        assertRefused("TrainStep.representations: d = 5", trainStep(Tensor.newBuilder().addShape(1).addShape(2)
+                .addShape(5).build(), hugeMask, 0));
+        assertRefused("Predict.representations: shape [1, 8] is not [B, T, d]", org.privtune.protocol.v1.Request
+                .newBuilder().setPredict(org.privtune.protocol.v1.Predict.newBuilder().setRepresentations(
+                        Tensor.newBuilder().addShape(1).addShape(8).setFloat32Le(bytes(32)))).build().toByteArray());
+        assertRefused("TrainStep.representations: shape [1, 2, 4] needs 8 values, got 28 bytes",
+                trainStep(reps.toBuilder().setFloat32Le(bytes(28)).build(), hugeMask, 0));
+        // before a session is open (d unknown) d is bounded by the endpoint's largest top
+        Limits preOpen = new Limits(8, 16, 0, 384, 16, 0);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> SplitProtocol.decodeRequest(
+                trainStep(Tensor.newBuilder().addShape(1).addShape(2).addShape(385).build(), hugeMask, 0), preOpen));
+        assertTrue(e.getMessage().startsWith("TrainStep.representations: d = 385"), e.getMessage());
+        // a message longer than the largest legal request is refused before it is parsed
+        byte[] big = new byte[SESSION.maxRequestBytes() + 1];
+        e = assertThrows(ProtocolException.class, () -> SplitProtocol.decodeRequest(big, SESSION));
+        assertTrue(e.getMessage().startsWith("Request: " + big.length + " bytes, more than"), e.getMessage());
+        assertTrue(SESSION.maxRequestBytes() >= SplitProtocol.encode(new TrainStep(ramp(8, 16, 384),
+                new long[8][16], new int[8], true)).length, "the largest legal request fits");
+        // an OpenSession with more classes than the endpoint serves, or an endless name
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            many.add("c" + i);
+        }
+        assertRefused("OpenSession.labels: 17 classes, this endpoint serves at most 16", SplitProtocol.encode(
+                new Open(SplitProtocol.VERSION, "m", 1, many, "mean", 0f, 1, 1e-3f, 0f, 0f, 1f, 10)));
+        assertRefused("OpenSession.labels[1]: 300 characters", SplitProtocol.encode(new Open(SplitProtocol.VERSION,
+                "m", 1, List.of("a", "x".repeat(300)), "mean", 0f, 1, 1e-3f, 0f, 0f, 1f, 10)));
+    }
+
+    @Test
+    void valuesTheTopWouldTrainOnAreChecked() throws IOException {
+        FloatTensor reps = ramp(2, 3, 4);
+        reps.data()[13] = Float.NaN;
+        assertRefused("TrainStep.representations: NaN at sentence 1, token 0, dimension 1",
+                SplitProtocol.encode(new TrainStep(reps, MASK, new int[] {0, 1}, false)));
+        reps.data()[13] = Float.NEGATIVE_INFINITY;
+        assertRefused("Predict.representations: -Infinity at sentence 1", SplitProtocol.encode(new Predict(reps, MASK)));
+        assertRefused("TrainStep.attention_mask: -1 at sentence 1, token 2 (0 or 1)", SplitProtocol.encode(
+                new TrainStep(ramp(2, 3, 4), new long[][] {{1, 1, 1}, {1, 1, -1}}, new int[] {0, 1}, false)));
+        assertRefused("Predict.attention_mask: 2 at sentence 0, token 0", SplitProtocol.encode(
+                new Predict(ramp(2, 3, 4), new long[][] {{2, 1, 1}, {1, 1, 0}})));
+        assertRefused("Predict.attention_mask: sentence 1 has no token", SplitProtocol.encode(
+                new Predict(ramp(2, 3, 4), new long[][] {{1, 1, 1}, {0, 0, 0}})));
+        assertRefused("TrainStep.labels[1]: 2 is not a class of this session (0..1)", SplitProtocol.encode(
+                new TrainStep(ramp(2, 3, 4), MASK, new int[] {0, 2}, false)));
+        assertRefused("TrainStep.labels[0]: -1 is not a class", SplitProtocol.encode(
+                new TrainStep(ramp(2, 3, 4), MASK, new int[] {-1, 0}, false)));
+        assertRefused("TrainStep.attention_mask: missing", org.privtune.protocol.v1.Request.newBuilder()
+                .setTrainStep(org.privtune.protocol.v1.TrainStep.newBuilder().setRepresentations(
+                        SplitProtocol.toWire(new Predict(ramp(1, 2, 4), new long[][] {{1, 1}})).getPredict()
+                                .getRepresentations())).build().toByteArray());
+        assertRefused("Request.body: no request this side knows", new byte[0]);
+        assertRefused("Request: not a valid protobuf message", new byte[] {10, 50, 1});
     }
 
     @Test
@@ -218,36 +257,17 @@ class SplitProtocolTest {
         assertTrue(e.getMessage().startsWith(notP12 + ": "), e.getMessage());
     }
 
-    private static void assertMessage(String expected, byte[] request) {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> SplitProtocol.decodeRequest(request));
+    private static void assertRefused(String expected, byte[] request) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> SplitProtocol.decodeRequest(request, SESSION));
         assertTrue(e.getMessage().startsWith(expected), "got: " + e.getMessage());
     }
 
-    private interface Writer {
-        void write(CodedOutputStream c) throws IOException;
+    private static com.google.protobuf.ByteString bytes(int n) {
+        return com.google.protobuf.ByteString.copyFrom(new byte[n]);
     }
 
-    private static byte[] message(Writer w) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        CodedOutputStream c = CodedOutputStream.newInstance(b);
-        w.write(c);
-        c.flush();
-        return b.toByteArray();
-    }
-
-    /** A Tensor message written by hand: packed shape, then {@code bytes} zero bytes in {@code dataField}. */
-    private static byte[] rawTensor(long[] shape, int dataField, int bytes) throws IOException {
-        return message(c -> {
-            c.writeTag(1, 2);
-            c.writeUInt32NoTag(shape.length); // each dimension below 128 takes one byte
-            for (long d : shape) {
-                c.writeInt64NoTag(d);
-            }
-            c.writeByteArray(dataField, new byte[bytes]);
-        });
-    }
-
-    private static byte[] request(int field, byte[] body) throws IOException {
-        return message(c -> c.writeByteArray(field, body));
+    private static byte[] trainStep(Tensor reps, Tensor mask, int label) {
+        return org.privtune.protocol.v1.Request.newBuilder().setTrainStep(org.privtune.protocol.v1.TrainStep
+                .newBuilder().setRepresentations(reps).setAttentionMask(mask).addLabels(label)).build().toByteArray();
     }
 }
