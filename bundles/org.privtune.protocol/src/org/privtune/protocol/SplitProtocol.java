@@ -447,7 +447,7 @@ public final class SplitProtocol {
                     labels[i] = t.getLabels(i);
                     if (limits.numLabels() > 0 && (labels[i] < 0 || labels[i] >= limits.numLabels())) {
                         throw new ProtocolException("TrainStep.labels[" + i + "]: " + labels[i]
-                                + " is not a class of this session (0.." + (limits.numLabels() - 1) + ")");
+                                + " is not a class of the session (0.." + (limits.numLabels() - 1) + ")");
                     }
                 }
                 yield new TrainStep(reps, mask, labels, t.getWantGradient());
@@ -508,7 +508,7 @@ public final class SplitProtocol {
                     + ", this endpoint takes 1.." + l.maxTokens() + " tokens per sentence");
         }
         if (l.hidden() > 0 ? d != l.hidden() : d < 1 || d > l.maxHidden()) {
-            throw new ProtocolException(field + ": d = " + d + " in shape " + t.getShapeList() + ", this session's top"
+            throw new ProtocolException(field + ": d = " + d + " in shape " + t.getShapeList() + ", the session's top"
                     + " takes d = " + (l.hidden() > 0 ? l.hidden() : "1.." + l.maxHidden()));
         }
         if (!t.getInt64Le().isEmpty()) {

@@ -63,7 +63,7 @@ class PythonInteropTest {
             assertEquals(0, p.exitValue(), out);
             assertTrue(out.contains("health: SERVING"), out);
             assertTrue(out.contains("step 3: loss "), out);
-            assertTrue(out.contains("refused: TrainStep.labels[0]: 5 is not a class of this session (0..1)"), out);
+            assertTrue(out.contains("refused: TrainStep.labels[0]: 5 is not a class of the session (0..1)"), out);
             assertTrue(out.contains("logits: shape [4, 2]"), out);
             assertTrue(out.trim().endsWith("ok"), out);
             EndpointLimitsTest.awaitOpen(server, 0);

@@ -228,7 +228,7 @@ class SplitProtocolTest {
                 new Predict(ramp(2, 3, 4), new long[][] {{2, 1, 1}, {1, 1, 0}})));
         assertRefused("Predict.attention_mask: sentence 1 has no token", SplitProtocol.encode(
                 new Predict(ramp(2, 3, 4), new long[][] {{1, 1, 1}, {0, 0, 0}})));
-        assertRefused("TrainStep.labels[1]: 2 is not a class of this session (0..1)", SplitProtocol.encode(
+        assertRefused("TrainStep.labels[1]: 2 is not a class of the session (0..1)", SplitProtocol.encode(
                 new TrainStep(ramp(2, 3, 4), MASK, new int[] {0, 2}, false)));
         assertRefused("TrainStep.labels[0]: -1 is not a class", SplitProtocol.encode(
                 new TrainStep(ramp(2, 3, 4), MASK, new int[] {-1, 0}, false)));
