@@ -9,15 +9,16 @@
 #   kill9       ./privtune train against ./privtune cloud --checkpoints, kill -9 of the endpoint
 #               during training, a new endpoint on the same port and folder: the device resumes and
 #               exports
-# Usage: releng/bench/endpoint-faults.sh sigterm 20 | sigstop | kill9     (port 18471 + a free one)
+# Usage: releng/bench/endpoint-faults.sh sigterm 20 | sigstop | kill9   (PORT=18471 by default; the last
+# run's files are left in /tmp/privtune-faults-last)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work=$(mktemp -d /tmp/privtune-faults.XXXXXX)
 port=${PORT:-18471}
 what=${1:-sigterm}
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf /tmp/privtune-faults-last; mv "$work" /tmp/privtune-faults-last' EXIT
 
-"$root/privtune" build >/dev/null
+"$root/privtune" --help >/dev/null   # builds the product only when it is older than the sources
 
 start_cloud() { # extra arguments for ./privtune cloud; sets $cloud
   rm -f "$work/cloud.out" "$work/cloud.err"
