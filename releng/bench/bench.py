@@ -130,7 +130,7 @@ def train(steps=5, warmup=2, rounds=2, batch=32, tokens=64, split=2):
     f = flops.step(batch, tokens, split)
     gflop = f["total"] / 1e9
     start = stamp()
-    rows, raw, ratios = [], [], []
+    rows, raw, ratios, profile = [], [], [], []
     for r in range(1, rounds + 1):
         log(f"round {r}: DJL GEMM probe, DJL training, eager GEMM probe, eager training")
         dg, dg_out, _ = run([ENGINES, "gemm", "2048", "10"])
@@ -150,6 +150,11 @@ def train(steps=5, warmup=2, rounds=2, batch=32, tokens=64, split=2):
                          num(t, "cpu_seconds_per_step"), achieved, achieved / num(g, "gemm_gflops"),
                          num(t, "peak_rss_mb"), t.get("load_average", "?"),
                          per_cpu / num(g, "gemm_gflop_per_cpu_second")))
+        units = split + 3 * (flops.LAYERS - split)  # layer forwards a step's products amount to
+        for label, g, t in (("DJL", dg, dt), ("PyTorch eager", eg, et)):
+            if "layer_gemm_ms" in g:
+                profile.append((r, label, num(g, "layer_gemm_ms"), num(g, "layer_gemm_gflops"),
+                                units * num(g, "layer_gemm_ms"), num(t, "ms_per_step"), g.get("load_average", "?")))
         ratios.append((r, num(et, "ms_per_step") / num(dt, "ms_per_step"),
                        num(et, "cpu_seconds_per_step") / num(dt, "cpu_seconds_per_step")))
     table = ["| round | engine | threads | GEMM 2048: GFLOP/s | ms/step | examples/s | CPU s/step "
@@ -176,6 +181,18 @@ def train(steps=5, warmup=2, rounds=2, batch=32, tokens=64, split=2):
     table.append(f"- Target device RSS <= 1.5 GB while training: "
                  f"{verdict(max(rss), 1536, lambda v: f'{v:.0f} MB', lower=True)} (the largest peak; MiniLM, the top "
                  f"model and the optimiser in one process).")
+    if profile:
+        table += ["", "Where a step's time goes: the matrix products of one layer's forward at this shape (4 "
+                  "projections, the feed-forward's two, attention's two batched products), each timed alone right "
+                  "after the engine's 2048 x 2048 product; a step amounts to "
+                  f"{split + 3 * (flops.LAYERS - split)} such layer forwards (the bottom's {split}, the top's "
+                  f"{flops.LAYERS - split} three times: forward and backward). What the step takes beyond them is "
+                  "the rest: layer norms, softmax, GELU, dropout, masks, copies, autograd and AdamW.", "",
+                  "| round | engine | one layer's products alone | their rate GFLOP/s | a step's products (estimate) "
+                  "| step measured | share of the step in products | load avg |", "|---|---|---|---|---|---|---|---|"]
+        for r, label, lm, lr, est, step_ms, load in profile:
+            table.append(f"| {r} | {label} | {lm:.1f} ms | {lr:.1f} | {est:.0f} ms | {step_ms:.0f} ms "
+                         f"| {100 * est / step_ms:.0f}% | {load} |")
     header = [start, f"Load average at the end {loadavg()}.", "",
               f"Command: `releng/bench/train-throughput.sh {steps} {warmup} {rounds}`. Batch {batch} x {tokens} "
               f"tokens, split {split}: frozen bottom forward, top forward and backward, global-norm clipping, AdamW; "

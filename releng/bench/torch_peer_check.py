@@ -98,3 +98,30 @@ if rel_err > 1e-3:
     sys.exit(4)
 if gflops < 10:
     print(f"bench: warning: {kind} BLAS reaches only {gflops:.1f} GFLOP/s here (machine loaded?)", file=sys.stderr)
+
+# The products of one MiniLM layer's forward at batch x tokens (BENCH_LAYER_SHAPE="32 64"), each
+# alone, median of 20: what a layer would cost if it were only its products.
+if os.environ.get("BENCH_LAYER_SHAPE", "32 64"):
+    bt, tt = map(int, os.environ.get("BENCH_LAYER_SHAPE", "32 64").split())
+    nt, h, f, heads = bt * tt, 384, 1536, 12
+    cases = [("projection [N,384]x[384,384] (x4)", (nt, h), (h, h), 4), ("ffn in [N,384]x[384,1536]", (nt, h), (h, f), 1),
+             ("ffn out [N,1536]x[1536,384]", (nt, f), (f, h), 1),
+             ("scores [B*12,T,32]x[B*12,32,T]", (bt * heads, tt, h // heads), (bt * heads, h // heads, tt), 1),
+             ("context [B*12,T,T]x[B*12,T,32]", (bt * heads, tt, tt), (bt * heads, tt, h // heads), 1)]
+    total_ms = total_flop = 0.0
+    for i, (name, sa, sb, count) in enumerate(cases):
+        x, y = torch.randn(*sa), torch.randn(*sb)
+        for _ in range(5):
+            x @ y
+        times = []
+        for _ in range(20):
+            t = time.perf_counter()
+            x @ y
+            times.append((time.perf_counter() - t) * 1000)
+        med = sorted(times)[10]
+        flop = 2.0 * sa[-2] * sa[-1] * sb[-1] * (sa[0] if len(sa) == 3 else 1)
+        total_ms += med * count
+        total_flop += flop * count
+        print(f"gemm_{i}={name}: {med:.2f} ms, {flop / med / 1e6:.1f} GFLOP/s")
+    print(f"layer_gemm_ms={total_ms:.1f}")
+    print(f"layer_gemm_gflops={total_flop / total_ms / 1e6:.1f}")

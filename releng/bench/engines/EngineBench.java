@@ -28,13 +28,18 @@ import org.privtune.model.TextTokenizer;
  * Engine figures that the product's own commands do not print, measured with the product's jars
  * (compiled and run by releng/bench/engines/run.sh, outside the build):
  * <pre>
- *   gemm [n 2048] [timed products 10]         the PyTorch engine's n x n float32 product rate
+ *   gemm [n 2048] [timed products 10]         the PyTorch engine's n x n float32 product rate, then
+ *                                             layer-gemms at 32 x 64
  *   bottom djl|ort [batch 32] [tokens 64] [split 2] [timed calls 20] [warm-up 5]
  *                                             MiniLM's bottom forward (embeddings and the first
  *                                             split layers, no gradients) in DJL, as the device
  *                                             runs it, or in ONNX Runtime on the same ONNX file
  *                                             cut after layer split-1
  *   check [batch 4] [tokens 64] [split 2]     max |DJL - ONNX Runtime| of that bottom output
+ *   layer-gemms [batch 32] [tokens 64] [reps 20]
+ *                                             the matrix products of one MiniLM layer's forward at
+ *                                             that shape, each timed alone (median): what a layer
+ *                                             would cost if it were only its products
  * </pre>
  * Prints key=value lines like ./privtune bench train. Each engine uses every core (threads printed).
  */
@@ -50,6 +55,7 @@ public final class EngineBench {
             case "bottom" -> bottom(args.length > 1 ? args[1] : "djl", arg(args, 2, 32), arg(args, 3, 64),
                     arg(args, 4, 2), arg(args, 5, 20), arg(args, 6, 5));
             case "check" -> check(arg(args, 1, 4), arg(args, 2, 64), arg(args, 3, 2));
+            case "layer-gemms" -> layerGemms(arg(args, 1, 32), arg(args, 2, 64), arg(args, 3, 20));
             default -> throw new IllegalArgumentException("mode gemm, bottom or check, not " + mode);
         }
     }
@@ -93,7 +99,60 @@ public final class EngineBench {
             // on a loaded machine the wall-clock rate depends on the neighbours; per CPU-second much less
             print("gemm_gflop_per_cpu_second", f("%.1f", 2.0 * n * n * n / cpu / 1e9));
         }
+        layerProducts(32, 64, 20);
         print("load_average", f("%.2f", loadAverage()));
+    }
+
+    /** The products of one layer's forward (B*T tokens, H 384, FFN 1536, 12 heads of 32), each alone. */
+    private static void layerGemms(int batch, int tokens, int reps) {
+        djlHeader();
+        layerProducts(batch, tokens, reps);
+        print("load_average", f("%.2f", loadAverage()));
+    }
+
+    private static void layerProducts(int batch, int tokens, int reps) {
+        int n = batch * tokens;
+        int h = 384;
+        int f = 1536;
+        int heads = 12;
+        long[][][] shapes = {
+            {{n, h}, {h, h}, {4}}, // Q, K, V and output projections
+            {{n, h}, {h, f}, {1}}, // feed-forward in
+            {{n, f}, {f, h}, {1}}, // feed-forward out
+            {{(long) batch * heads, tokens, h / heads}, {(long) batch * heads, h / heads, tokens}, {1}}, // Q K^T
+            {{(long) batch * heads, tokens, tokens}, {(long) batch * heads, tokens, h / heads}, {1}}, // scores V
+        };
+        String[] names = {"projection [N,384]x[384,384] (x4)", "ffn in [N,384]x[384,1536]", "ffn out [N,1536]x[1536,384]",
+            "scores [B*12,T,32]x[B*12,32,T]", "context [B*12,T,T]x[B*12,T,32]"};
+        double totalMs = 0;
+        double totalFlop = 0;
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            for (int i = 0; i < shapes.length; i++) {
+                NDArray a = m.randomNormal(new Shape(shapes[i][0]));
+                NDArray b = m.randomNormal(new Shape(shapes[i][1]));
+                long[] sa = shapes[i][0];
+                long[] sb = shapes[i][1];
+                double flop = 2.0 * sa[sa.length - 2] * sa[sa.length - 1] * sb[sb.length - 1] * (sa.length == 3 ? sa[0] : 1);
+                for (int w = 0; w < 5; w++) {
+                    a.matMul(b).close();
+                }
+                double[] ms = new double[reps];
+                for (int r = 0; r < reps; r++) {
+                    long t = System.nanoTime();
+                    a.matMul(b).close();
+                    ms[r] = (System.nanoTime() - t) / 1e6;
+                }
+                Arrays.sort(ms);
+                double med = ms[reps / 2];
+                long count = shapes[i][2][0];
+                totalMs += med * count;
+                totalFlop += flop * count;
+                print("gemm_" + i, f("%s: %.2f ms, %.1f GFLOP/s", names[i], med, flop / med / 1e6));
+            }
+        }
+        print("layer_gemm_ms", f("%.1f", totalMs));
+        print("layer_gemm_gflop", f("%.2f", totalFlop / 1e9));
+        print("layer_gemm_gflops", f("%.1f", totalFlop / totalMs / 1e6));
     }
 
     private static TextTokenizer.Batch batch(int batch, int tokens) throws Exception {
