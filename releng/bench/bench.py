@@ -272,44 +272,59 @@ def bottom(calls=20, warmup=5, rounds=2, batch=32, tokens=64, split=2):
 # --- scaling: step time and memory against batch, length and split ------------------------------
 
 def scaling(steps=2, warmup=1, batches=(8, 16, 32, 64), lengths=(32, 64, 128, 256), splits=(1, 2, 3, 4, 5)):
+    """Every configuration runs between two runs of the reference (32 x 64, split 2): R A R B R ...
+    Its step time is read against the mean of its two neighbours, so the growth is a ratio taken
+    under the same load, like the engines' comparison."""
     start = stamp()
     ref = (32, 64, 2)
-    configs = [ref] + [(b, 64, 2) for b in batches if b != 32] + [(32, t, 2) for t in lengths if t != 64] \
-        + [(32, 64, s) for s in splits if s != 2] + [ref]
-    results, raw = [], []
-    for b, t, s in configs:
-        log(f"scaling: batch {b}, tokens {t}, split {s}")
-        v, out, _ = run([PRIVTUNE, "bench", "train", str(steps), str(warmup), str(b), str(t), str(s)])
-        raw.append((f"batch {b}, tokens {t}, split {s}", out))
-        results.append(((b, t, s), num(v, "ms_per_step"), num(v, "peak_rss_mb"), num(v, "rss_mb_after_load"),
-                        v.get("load_average", "?")))
-    ref_ms = statistics.mean(x[1] for x in results if x[0] == ref)
+    others = [(b, 64, 2) for b in batches if b != 32] + [(32, t, 2) for t in lengths if t != 64] \
+        + [(32, 64, s) for s in splits if s != 2]
+
+    def one(cfg):
+        b, t, s_ = cfg
+        log(f"scaling: batch {b}, tokens {t}, split {s_}")
+        v, out, _ = run([PRIVTUNE, "bench", "train", str(steps), str(warmup), str(b), str(t), str(s_)])
+        raw.append((f"batch {b}, tokens {t}, split {s_}", out))
+        return num(v, "ms_per_step"), num(v, "peak_rss_mb"), num(v, "rss_mb_after_load"), v.get("load_average", "?")
+
+    raw = []
+    refs = [one(ref)]
+    measured = []
+    for cfg in others:
+        m = one(cfg)
+        refs.append(one(ref))
+        measured.append((cfg, m, (refs[-2][0] + refs[-1][0]) / 2))
     ref_flops = flops.step(*ref)["total"]
-    first, last = results[0][1], results[-1][1]
-    rows = []
-    for (cfg, ms, rss, rss0, load) in results[1:-1] + [(ref, ref_ms, results[0][2], results[0][3], results[0][4])]:
+    ref_ms = statistics.median(x[0] for x in refs)
+    rows = [(ref, ref_ms, ref_ms, 1.0, 1.0, flops.step(*ref), statistics.median(x[1] for x in refs),
+             statistics.median(x[1] - x[2] for x in refs), refs[0][3])]
+    for cfg, (ms, rss, rss0, load), neighbours in measured:
         fl = flops.step(*cfg)
-        rows.append((cfg, ms, ref_ms * fl["total"] / ref_flops, fl["total"] / 1e9, fl["total"] / 1e9 / (ms / 1000),
-                     fl["attention_share"], rss, rss - rss0, load))
+        rows.append((cfg, ms, neighbours, ms / neighbours, fl["total"] / ref_flops, fl, rss, rss - rss0, load))
     rows.sort(key=lambda x: x[0])
-    table = ["| batch | tokens | split | ms/step measured | ms/step expected | GFLOP/step | achieved GFLOP/s "
-             "| attention share of a layer | peak RSS MB | RSS growth while training MB | load avg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for (b, t, s), ms, exp, gf, rate, att, rss, grow, load in rows:
-        table.append(f"| {b} | {t} | {s} | {ms:.0f} | {exp:.0f} | {gf:.1f} | {rate:.1f} | {100 * att:.0f}% | {rss:.0f} "
-                     f"| {grow:.0f} | {load} |")
+    table = ["| batch | tokens | split | ms/step | reference beside it | growth measured | growth expected "
+             "| GFLOP/step | attention share of a layer | peak RSS MB | RSS growth while training MB "
+             "| activations expected MB | load avg |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (b, t, s_), ms, nb, grow, exp, fl, rss, rgrow, load in rows:
+        table.append(f"| {b} | {t} | {s_} | {ms:.0f} | {nb:.0f} | {grow:.2f}x | {exp:.2f}x | {fl['total'] / 1e9:.1f} "
+                     f"| {100 * fl['attention_share']:.0f}% | {rss:.0f} | {rgrow:.0f} "
+                     f"| {flops.activation_bytes(b, t, s_) / 2 ** 20:.0f} | {load} |")
     table.append("")
-    table.append(f"- Expected: the reference point (batch 32, 64 tokens, split 2; {ref_ms:.0f} ms, the mean of the "
-                 f"first and last run of this sweep: {first:.0f} and {last:.0f} ms) scaled by the step's FLOPs "
-                 f"(`releng/bench/flops.py`): linear in batch x tokens and in the layers run (the top's count thrice), "
-                 f"plus attention's term quadratic in the length (4TH against 8H^2 + 4HF per token and layer, "
-                 f"{100 * flops.step(32, 256, 2)['attention_share']:.0f}% of a layer's products at 256 tokens).")
-    table.append("- Memory: peak RSS of the whole process (JVM, MiniLM, engine); the growth while training is the "
-                 "activations kept for the backward pass, which the same terms predict (linear in batch x tokens "
-                 "x top layers, attention maps B x 12 x T^2 per top layer), on top of the engine's caching allocator.")
+    table.append(f"- Growth measured: the row's step time over the mean of the two reference runs (batch 32, 64 "
+                 f"tokens, split 2) made just before and after it; the reference row gives the median of all "
+                 f"{len(refs)} reference runs ({', '.join(f'{x[0]:.0f}' for x in refs)} ms: the spread is the "
+                 f"machine's load). Growth expected: the step's FLOPs (`releng/bench/flops.py`) over the "
+                 f"reference's: linear in batch x tokens and in the layers run (a top layer counts three times, "
+                 f"forward and backward, a bottom layer once), plus attention's term, quadratic in the length "
+                 f"(4TH against 8H^2 + 4HF per token and layer: {100 * flops.step(32, 256, 2)['attention_share']:.0f}% "
+                 f"of a layer's products at 256 tokens).")
+    table.append("- Memory: peak RSS of the whole process (JVM, MiniLM, engine); its growth while training against "
+                 "what autograd keeps for the top's backward by the same shape arithmetic (`flops.py`: about "
+                 "10H + 3F floats per token and top layer, 3 x B x 12 x T^2 for the attention maps): linear in "
+                 "batch x tokens x top layers, quadratic in the length.")
     header = [start, f"Load average at the end {loadavg()}.", "",
               f"Command: `releng/bench/scaling.sh {steps} {warmup}`: `./privtune bench train {steps} {warmup} B T S` "
-              f"for each row, one process each, the reference configuration first and last.",
+              f"for each row, one process each, every row between two runs of the reference configuration.",
               "", "![step time and memory against batch, length and split](scaling.png)"]
     write("scaling", "Split training: scaling with batch, length and split", header, "\n".join(table), raw)
     plot(rows, ref)
@@ -330,20 +345,22 @@ def plot(rows, ref):
         sel.sort(key=lambda r: r[0][idx])
         xs = [r[0][idx] for r in sel]
         ax = axes[0][col]
-        ax.plot(xs, [r[1] for r in sel], "o-", label="measured")
-        ax.plot(xs, [r[2] for r in sel], "s--", label="expected (FLOPs)")
-        ax.set_ylabel("ms per step")
+        ax.plot(xs, [r[3] for r in sel], "o-", label="measured (against the reference beside it)")
+        ax.plot(xs, [r[4] for r in sel], "s--", label="expected (FLOPs)")
+        ax.set_ylabel("step time, reference = 1")
         ax.set_title(name, fontsize=10)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
         ax = axes[1][col]
-        ax.plot(xs, [r[6] for r in sel], "o-", color="tab:green", label="peak RSS")
+        ax.plot(xs, [r[7] for r in sel], "o-", color="tab:green", label="RSS growth while training")
+        ax.plot(xs, [flops.activation_bytes(*r[0]) / 2 ** 20 for r in sel], "s--", color="tab:olive",
+                label="activations expected")
         ax.set_ylabel("MB")
         ax.set_xlabel(name.split(" (")[0])
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
-    fig.suptitle(f"MiniLM split training, DJL ({machine().split(',')[0]}, load {loadavg().split()[0]}; under load)",
-                 fontsize=10)
+    fig.suptitle(f"MiniLM split training in DJL, machine C ({machine().split(',')[0]}, 2 cores), under load: "
+                 f"re-run on a quiet machine", fontsize=10)
     fig.tight_layout()
     fig.savefig(os.path.join(RAW, "scaling.png"), dpi=80)
     log("wrote docs/bench/scaling.png")

@@ -48,6 +48,16 @@ def step(batch, tokens, split, layers=LAYERS, h=HIDDEN, f=FFN, labels=2):
     }
 
 
+def activation_bytes(batch, tokens, split, layers=LAYERS, h=HIDDEN, f=FFN, heads=HEADS):
+    """What autograd keeps for the top's backward, roughly: per token and top layer the layer's
+    inputs and intermediates (Q, K, V, context, attention output, two norms' inputs and outputs,
+    feed-forward input, its 1536-wide pre- and post-GELU values, output: about 10H + 3F floats),
+    and per top layer the attention maps (scores, probabilities, dropout mask: 3 x B x heads x T^2)."""
+    top = layers - split
+    per_token = 10 * h + 3 * f
+    return 4 * top * (batch * tokens * per_token + 3 * batch * heads * tokens * tokens)
+
+
 if __name__ == "__main__":
     b = int(sys.argv[1]) if len(sys.argv) > 1 else 32
     t = int(sys.argv[2]) if len(sys.argv) > 2 else 64
@@ -57,3 +67,4 @@ if __name__ == "__main__":
         print(f"{k}_gflop={r[k] / 1e9:.3f}")
     print(f"attention_share_of_layer={r['attention_share']:.3f}")
     print(f"trained_parameters={r['trained_parameters']}")
+    print(f"activations_mb={activation_bytes(b, t, s) / 2 ** 20:.0f}")

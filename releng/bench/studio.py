@@ -1,7 +1,7 @@
 """Studio latencies (bench.py studio [rounds 2] [tuner changes 5]), under a virtual display (Xvfb).
 
 - First window: ./privtune as a user starts it (no harness), until a visible window named
-  'PrivTune Studio' exists (xdotool, polled every 20 ms); the process is then ended. Cold: the
+  'PrivTune Studio' exists (xdotool, every 100 ms); the process is then ended. Cold: the
   product's OSGi configuration area as a fresh build leaves it (config.ini only, so the bundle cache
   is rebuilt); warm: the start right after. Files are in the page cache either way (a build has just
   written them; the cache is not dropped on a shared machine).
@@ -25,9 +25,31 @@ PRODUCT = os.path.join(bench.ROOT, "product", "target", "products", "org.privtun
 HOME = os.path.join(bench.ROOT, "target", "bench", "studio-home")
 
 
+class Display:
+    """An Xvfb server, started again whenever it is gone or stops answering (on a shared machine
+    other jobs clean up X servers and sockets too)."""
+
+    def __init__(self):
+        self.xvfb, self.name = start_display()
+
+    def ensure(self):
+        ok = self.xvfb.poll() is None and subprocess.run(
+            ["xdotool", "getdisplaygeometry"], env=dict(os.environ, DISPLAY=self.name), capture_output=True).returncode == 0
+        if not ok:
+            bench.log(f"the X server {self.name} is gone; starting another")
+            self.stop()
+            self.xvfb, self.name = start_display()
+        return self.name
+
+    def stop(self):
+        if self.xvfb.poll() is None:
+            self.xvfb.terminate()
+            self.xvfb.wait()
+
+
 def start_display():
     r, w = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"],
                             pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(w)
     number = os.read(r, 16).decode().strip()
@@ -82,7 +104,7 @@ def first_window(display, timeout=600):
                 return time.time() - t0
             if p.poll() is not None:
                 raise SystemExit(f"bench: the studio exited with code {p.returncode} before showing a window")
-            time.sleep(0.02)
+            time.sleep(0.1)  # each look is a process: looking more often would load the machine it measures
         raise SystemExit("bench: no studio window within %d s" % timeout)
     finally:
         stop(p)
@@ -121,7 +143,7 @@ def main(args):
     prepare_home()
     configuration = subprocess.run([os.path.join(bench.BENCH, "studio", "prepare.sh")], capture_output=True,
                                    text=True, check=True).stdout.strip()
-    xvfb, display = start_display()
+    display = Display()
     raw, windows, tuners, inspectors = [], [], [], []
     try:
         for r in range(1, rounds + 1):
@@ -129,18 +151,17 @@ def main(args):
                 if kind == "cold":
                     fresh_configuration()
                 bench.log(f"round {r}: first window, {kind}")
-                windows.append((r, kind, first_window(display), bench.loadavg().split()[0]))
+                windows.append((r, kind, first_window(display.ensure()), bench.loadavg().split()[0]))
         bench.log("studio harness: one untimed start (caches)")
-        harness(display, configuration, "tuner", 1)
+        harness(display.ensure(), configuration, "tuner", 1)
         for r in range(1, rounds + 1):
             for mode in ("tuner", "inspector"):
                 bench.log(f"round {r}: {mode}")
-                values, text = harness(display, configuration, mode, changes)
+                values, text = harness(display.ensure(), configuration, mode, changes)
                 raw.append((f"Round {r}, {mode}", text))
                 (tuners if mode == "tuner" else inspectors).append((r, values))
     finally:
-        xvfb.terminate()
-        xvfb.wait()
+        display.stop()
     table = ["| round | start | `./privtune` to the first window | load avg |", "|---|---|---|---|"]
     for r, kind, s, load in windows:
         table.append(f"| {r} | {kind} | {s:.1f} s | {load} |")
