@@ -192,7 +192,8 @@ def main(args):
     table += ["", "- Dataset Inspector: from asking for `imdb` (the data set it remembered loaded first) until the "
               "table holds all 50,000 records and until the description is shown; then 100 pages scrolled down "
               f"from the top and 50 jumps across the table ({inspectors[0][1].get('inspector_rows_per_page', '?')} "
-              "rows a page), each painted before the next (the virtual table fills the rows shown)."]
+              "rows a page), each step scrolling and filling the page's rows as a paint does (the view's per-row work, "
+              "word-piece counts included); GTK's own drawing comes later and is not in these times."]
     header = [start, f"Load average at the end {bench.loadavg()}.", "",
               f"Command: `releng/bench/studio-latency.sh {rounds} {changes}`, under Xvfb (1600 x 1000), no window "
               f"manager. " + __doc__.split("\n\n", 1)[1].replace("\n", " ").strip()]
