@@ -189,7 +189,8 @@ def main(args):
                      f"| {int(v['inspector_described_ms']) / 1000:.1f} s "
                      f"| {v['inspector_page_down_ms_median']} ms ({v['inspector_page_down_ms_max']}) "
                      f"| {v['inspector_jump_ms_median']} ms ({v['inspector_jump_ms_max']}) | {v['load_average']} |")
-    table += ["", "- Dataset Inspector: from asking for `imdb` (the data set it remembered loaded first) until the "
+    table += ["", "- Dataset Inspector: from asking for `imdb` (after the data set it remembered, then `sentiment`, "
+              "were loaded) until the "
               "table holds all 50,000 records and until the description is shown; then 100 pages scrolled down "
               f"from the top and 50 jumps across the table ({inspectors[0][1].get('inspector_rows_per_page', '?')} "
               "rows a page), each step scrolling and filling the page's rows as a paint does (the view's per-row work, "
