@@ -5,7 +5,7 @@
   bench.py bottom  [calls 20] [warm-up 5] [rounds 2]   bottom forward: DJL against ONNX Runtime
   bench.py scaling [steps 2] [warm-up 1]               step time and memory against batch, length, split
   bench.py studio  [rounds 3]                          first window, Noise Tuner, Dataset Inspector
-  bench.py mechanism                                   perturbation cost on the device's critical path
+  bench.py mechanism [saved output]                    perturbation cost on the device's critical path
   bench.py splice                                      copies the tables into docs/benchmarks.md
 
 Each command writes docs/bench/<what it measures>.md (the machine, load averages, every engine's
@@ -368,12 +368,17 @@ def plot(rows, ref):
 
 # --- the device's perturbation (existing benchmark) ---------------------------------------------
 
-def mechanism():
+def mechanism(saved=None):
+    """saved: a file holding the output of an earlier `./privtune bench mechanism 2 10 <empty folder>`
+    (it takes a quarter of an hour on a loaded machine); the draw harness still runs."""
     start = stamp()
-    cache = os.path.join(ROOT, "target", "bench", "mechanism-cache")
-    subprocess.run(["rm", "-rf", cache])
-    os.makedirs(cache)
-    _, out, _ = run([PRIVTUNE, "bench", "mechanism", "2", "10", cache])
+    if saved:
+        out = open(saved).read()
+    else:
+        cache = os.path.join(ROOT, "target", "bench", "mechanism-cache")
+        subprocess.run(["rm", "-rf", cache])
+        os.makedirs(cache)
+        _, out, _ = run([PRIVTUNE, "bench", "mechanism", "2", "10", cache])
     _, draws, _ = run([os.path.join(BENCH, "draw", "run.sh"), "100", "1"])
     bottom_ms = float(re.search(r"bottom forward \(split \d\): ([\d.]+) ms wall", out).group(1))
     m = re.search(r"^privtune\s+setup.*?after bottom\s+([\d.]+) ms =\s+([\d.]+)% of its bottom forward "
@@ -419,7 +424,7 @@ def splice():
 
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    ints = [int(a) for a in sys.argv[2:]]
+    ints = [int(a) for a in sys.argv[2:] if a.isdigit()]
     if cmd == "train":
         train(*ints)
     elif cmd == "bottom":
@@ -427,7 +432,7 @@ if __name__ == "__main__":
     elif cmd == "scaling":
         scaling(*ints)
     elif cmd == "mechanism":
-        mechanism()
+        mechanism(sys.argv[2] if len(sys.argv) > 2 else None)
     elif cmd == "studio":
         import studio  # noqa: E402
         studio.main(ints)

@@ -21,6 +21,7 @@ echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$bench/bottom-forward.sh" "${bottom[@]}"
 "$bench/scaling.sh" "${scaling[@]}"
 "$bench/studio-latency.sh" "${studio[@]}"
-/usr/bin/python3 "$bench/bench.py" mechanism
+# the perturbation's cost takes a quarter of an hour on a loaded machine: not in a quick run
+[ "${1:-}" = "--quick" ] || /usr/bin/python3 "$bench/bench.py" mechanism
 /usr/bin/python3 "$bench/bench.py" splice
 echo "bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg); tables in docs/benchmarks.md, raw outputs in docs/bench/" >&2
