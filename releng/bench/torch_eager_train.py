@@ -5,7 +5,13 @@ The same computation: a MiniLM-shaped BERT (6 layers, hidden 384, 12 heads, FFN 
 30,522), split at layer 2; the bottom runs forward without gradients (frozen), the top (4 layers,
 mean pooling, dropout 0.1, linear head) runs forward/backward with cross-entropy, global-norm
 clipping at 1.0 and an AdamW step. Batch 32 x 64 tokens, all positions real. Weights are random:
-the speed of these kernels does not depend on the values. Prints key=value lines like the Java side.
+the speed of these kernels does not depend on the values. As in the product's PrivTune training
+(frozen bottom), what crosses the wire is a leaf without gradient: no gradient is computed for it.
+Prints key=value lines like the Java side.
+
+Run it on an optimised BLAS: Debian's python3-torch calls the system's libblas.so.3, which is the
+reference implementation (ten times slower) unless one such as libopenblas0-pthread is installed;
+torch_peer_check.py says which one this process gets.
 """
 import math, os, resource, sys, time
 import torch
@@ -69,7 +75,7 @@ def step():
         h = model.embed(ids)
         for layer in model.layers[:split]:
             h = layer(h, add_mask)
-    sent = h.detach().clone().requires_grad_(True)  # what crosses the wire
+    sent = h.detach().clone()  # what crosses the wire; the frozen bottom needs no gradient back
     x = sent
     for layer in model.layers[split:]:
         x = layer(x, add_mask)
@@ -89,7 +95,8 @@ for _ in range(steps):
     step()
 wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
 print(f"engine=PyTorch-eager-{torch.__version__}")
-print(f"config=batch {batch}, tokens {tokens}, split {split}, steps {steps} (+{warmup} warm-up), threads {threads}")
+print(f"config=batch {batch}, tokens {tokens}, split {split}, steps {steps} (+{warmup} warm-up)")
+print(f"threads=intra-op {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}")
 print(f"examples_per_second={steps * batch / wall:.2f}")
 print(f"ms_per_step={1000 * wall / steps:.1f}")
 print(f"cpu_seconds_per_step={cpu / steps:.3f}")
