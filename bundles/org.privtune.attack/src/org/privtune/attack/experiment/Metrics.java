@@ -36,6 +36,12 @@ public final class Metrics {
     public static final String B2_MAJORITY = "b2_length_majority";
     public static final String B3_ACC = "b3_number_name_acc";
     public static final String B3_MAJORITY = "b3_number_name_majority";
+    /**
+     * B4, the strongest of the categorical columns an import mapped (besides source), and its
+     * majority share; empty for data sets without such a column.
+     */
+    public static final String B4_ACC = "b4_mapped_column_acc";
+    public static final String B4_MAJORITY = "b4_mapped_column_majority";
     public static final String NOISE_NORM = "mean_noise_norm";
     /** R, replay with the run's own fixed seed: what a fixed seed gives away. */
     public static final String R_KNOWN_TOP1 = "r_known_top1";
@@ -63,7 +69,7 @@ public final class Metrics {
             A1_AWARE_L2_TOP5, A1_TOP1, A1_TOP5, A2_TOP1, A2_TOP5, A3_TOP1, A3_TOP5, A4_TOP1, A4_TOP5, A0_TOP1, A0_TOP5, INVERSION_ASR, B1_ACC, B1_MAJORITY,
             B2_ACC, B2_MAJORITY, B3_ACC, B3_MAJORITY, NOISE_NORM, SCORED_TOKENS, A3_SCORED_TOKENS, TRAIN_SECONDS,
             ATTACK_SECONDS, R_KNOWN_TOP1, R_WRONG_TOP1, R_SECRET_TOP1, S_BOW_PRECISION, S_BOW_PRIOR, S_BOW_CONTENT,
-            S_BOW_CONTENT_PRIOR, M_LEN_ACC, M_LEN_MAJORITY);
+            S_BOW_CONTENT_PRIOR, M_LEN_ACC, M_LEN_MAJORITY, B4_ACC, B4_MAJORITY);
 
     /** The metrics shown in summary.md. */
     public static final List<String> SUMMARY = List.of(ACCURACY, A1_TOP1, A1_AWARE_COS_TOP1, A2_TOP1, A3_TOP1,

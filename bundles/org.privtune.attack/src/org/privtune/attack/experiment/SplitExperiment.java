@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.privtune.attack.AttributeInference;
 import org.privtune.attack.DevicePath;
@@ -28,6 +29,7 @@ import org.privtune.data.StableHash;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.data.builtin.SentimentAttributes;
+import org.privtune.data.AttributeColumns;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.MiniLmResources;
@@ -343,7 +345,11 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             }
             m.put(Metrics.INVERSION_ASR, asr);
 
-            progress.begin("B1-B3 attribute inference", 3);
+            // B4: the categorical columns an import mapped (the attacker's records and the test records
+            // both carry them); the strongest one over its majority share is reported
+            List<String> mapped = AttributeColumns.categorical(attackerRecords, FIXED_ATTRIBUTES).stream()
+                    .filter(c -> testRecords.stream().allMatch(r -> r.attribute(c) != null)).toList();
+            progress.begin("B1-B4 attribute inference", 3 + mapped.size());
             ObservedRepresentations attackerObserved = path.observe(attackerBatches, attackerMech, progress);
             float[][] trainFeatures = attackerObserved.meanPooled();
             float[][] testFeatures = observed.meanPooled();
@@ -366,6 +372,21 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
                 m.put(a[2], r.majorityBaseline());
                 progress.worked(1);
             }
+            double b4Gain = Double.NEGATIVE_INFINITY;
+            m.put(Metrics.B4_ACC, Double.NaN);
+            m.put(Metrics.B4_MAJORITY, Double.NaN);
+            for (String column : mapped) {
+                progress.subTask("B4 attribute inference on column '" + column + "'");
+                AttributeInference.Result r = AttributeInference.run(column, trainFeatures,
+                        attributes(attackerRecords, column), testFeatures, attributes(testRecords, column),
+                        AttributeInference.Config.defaults(), sm, progress);
+                if (r.accuracy() - r.majorityBaseline() > b4Gain) {
+                    b4Gain = r.accuracy() - r.majorityBaseline();
+                    m.put(Metrics.B4_ACC, r.accuracy());
+                    m.put(Metrics.B4_MAJORITY, r.majorityBaseline());
+                }
+                progress.worked(1);
+            }
             MaskLengthInference.Result len = MaskLengthInference.run(attackerObserved,
                     attributes(attackerRecords, SentimentAttributes.LENGTH), observed,
                     attributes(testRecords, SentimentAttributes.LENGTH));
@@ -375,6 +396,10 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         }
         return new SettingResult(s, spec.toString(), m);
     }
+
+    /** The attributes B1-B3 read; B4 reads any other categorical column. */
+    private static final Set<String> FIXED_ATTRIBUTES = Set.of(SentimentAttributes.SOURCE, SentimentAttributes.LENGTH,
+            SentimentAttributes.NUMBER_OR_NAME);
 
     /** Each record's attribute (its own column, or computed from its text); null where it has none. */
     private static List<String> attributes(List<Record> records, String attribute) {
