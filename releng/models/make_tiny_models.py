@@ -142,7 +142,8 @@ def byte_level_bpe_tokenizer(merges_wanted=60):
     }, len(vocab)
 
 
-# --- the encoder, with Hugging Face's module names ---------------------------------------------
+# --- the encoder, with Hugging Face's module names and call structure (so that the ONNX export's
+# MatMul nodes are named /encoder/layer.N/attention/self/query/MatMul, as in Hugging Face exports)
 
 class Self(torch.nn.Module):
     def __init__(self):
@@ -151,29 +152,6 @@ class Self(torch.nn.Module):
         self.key = torch.nn.Linear(HIDDEN, HIDDEN)
         self.value = torch.nn.Linear(HIDDEN, HIDDEN)
 
-
-class Dense(torch.nn.Module):
-    def __init__(self, n_in, n_out, eps=None):
-        super().__init__()
-        self.dense = torch.nn.Linear(n_in, n_out)
-        if eps is not None:
-            self.LayerNorm = torch.nn.LayerNorm(n_out, eps=eps)
-
-
-class Attention(torch.nn.Module):
-    def __init__(self, eps):
-        super().__init__()
-        self.self = Self()
-        self.output = Dense(HIDDEN, HIDDEN, eps)
-
-
-class Layer(torch.nn.Module):
-    def __init__(self, eps):
-        super().__init__()
-        self.attention = Attention(eps)
-        self.intermediate = Dense(HIDDEN, INTERMEDIATE)
-        self.output = Dense(INTERMEDIATE, HIDDEN, eps)
-
     def forward(self, h, additive_mask):
         b, t, _ = h.shape
         d = HIDDEN // HEADS
@@ -181,13 +159,51 @@ class Layer(torch.nn.Module):
         def heads(x):
             return x.view(b, t, HEADS, d).transpose(1, 2)
 
-        s = self.attention.self
-        q, k, v = heads(s.query(h)), heads(s.key(h)), heads(s.value(h))
+        q, k, v = heads(self.query(h)), heads(self.key(h)), heads(self.value(h))
         scores = q.matmul(k.transpose(-1, -2)) / math.sqrt(d) + additive_mask
-        ctx = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, HIDDEN)
-        h1 = self.attention.output.LayerNorm(self.attention.output.dense(ctx) + h)
-        f = torch.nn.functional.gelu(self.intermediate.dense(h1))
-        return self.output.LayerNorm(self.output.dense(f) + h1)
+        return scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, HIDDEN)
+
+
+class Output(torch.nn.Module):
+    """dense, then LayerNorm over the sum with the residual (BertSelfOutput, BertOutput)."""
+    def __init__(self, n_in, eps):
+        super().__init__()
+        self.dense = torch.nn.Linear(n_in, HIDDEN)
+        self.LayerNorm = torch.nn.LayerNorm(HIDDEN, eps=eps)
+
+    def forward(self, x, residual):
+        return self.LayerNorm(self.dense(x) + residual)
+
+
+class Intermediate(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.dense = torch.nn.Linear(HIDDEN, INTERMEDIATE)
+
+    def forward(self, x):
+        return torch.nn.functional.gelu(self.dense(x))
+
+
+class Attention(torch.nn.Module):
+    def __init__(self, eps):
+        super().__init__()
+        self.self = Self()
+        self.output = Output(HIDDEN, eps)
+
+    def forward(self, h, additive_mask):
+        return self.output(self.self(h, additive_mask), h)
+
+
+class Layer(torch.nn.Module):
+    def __init__(self, eps):
+        super().__init__()
+        self.attention = Attention(eps)
+        self.intermediate = Intermediate()
+        self.output = Output(INTERMEDIATE, eps)
+
+    def forward(self, h, additive_mask):
+        h1 = self.attention(h, additive_mask)
+        return self.output(self.intermediate(h1), h1)
 
 
 class Embeddings(torch.nn.Module):
@@ -203,6 +219,11 @@ class Encoder(torch.nn.Module):
     def __init__(self, eps):
         super().__init__()
         self.layer = torch.nn.ModuleList([Layer(eps) for _ in range(LAYERS)])
+
+    def forward(self, h, additive_mask):
+        for layer in self.layer:
+            h = layer(h, additive_mask)
+        return h
 
 
 class Model(torch.nn.Module):
@@ -224,9 +245,7 @@ class Model(torch.nn.Module):
         h = e.LayerNorm(e.word_embeddings(input_ids) + e.position_embeddings(positions)
                         + e.token_type_embeddings(token_type_ids))
         additive = (1.0 - attention_mask[:, None, None, :].float()) * -10000.0
-        for layer in self.encoder.layer:
-            h = layer(h, additive)
-        return h
+        return self.encoder(h, additive)
 
 
 def randomise(model):

@@ -71,6 +71,13 @@ public final class BertEncoder {
      * to [out, in].
      */
     public static Map<String, float[]> torchLayout(OnnxWeights weights) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        torchTensors(weights).forEach((name, t) -> out.put(name, t.values()));
+        return out;
+    }
+
+    /** As {@link #torchLayout(OnnxWeights)}, with each tensor's shape (PyTorch layout). */
+    public static Map<String, SafetensorsWeights.Tensor> torchTensors(OnnxWeights weights) {
         Map<String, String> matmulNames = new HashMap<>();
         for (OnnxWeights.Node n : weights.nodes()) {
             Matcher m = MATMUL_NODE.matcher(n.name());
@@ -82,16 +89,18 @@ public final class BertEncoder {
                 }
             }
         }
-        Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, SafetensorsWeights.Tensor> out = new LinkedHashMap<>();
         for (OnnxWeights.Tensor t : weights.tensors().values()) {
             if (t.floats() == null) {
                 continue; // e.g. embeddings.position_ids (int64 buffer, not a weight)
             }
             String hf = matmulNames.get(t.name());
             if (hf != null) {
-                out.put(hf, transpose(t.floats(), (int) t.dims()[0], (int) t.dims()[1]));
+                long[] d = t.dims();
+                out.put(hf, new SafetensorsWeights.Tensor(hf, new long[] {d[1], d[0]},
+                        transpose(t.floats(), (int) d[0], (int) d[1])));
             } else {
-                out.put(t.name(), t.floats());
+                out.put(t.name(), new SafetensorsWeights.Tensor(t.name(), t.dims().clone(), t.floats()));
             }
         }
         return out;
