@@ -1,7 +1,6 @@
 package org.privtune.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -254,9 +252,10 @@ public final class EncoderFolder implements EncoderSource {
     @Override
     public BertEncoder load(NDManager manager) throws IOException {
         Map<String, SafetensorsWeights.Tensor> tensors = readWeights();
-        BertEncoder encoder = new BertEncoder(manager, config);
-        for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-            long[] want = e.getValue().getArray().getShape().getShape();
+        Map<String, long[]> shapes = BertEncoder.parameterShapes(config);
+        Map<String, float[]> values = new HashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long[] want = e.getValue();
             SafetensorsWeights.Tensor t = tensors.get(e.getKey());
             if (t == null) {
                 throw new InvalidInputException(weights.toString(), 0, e.getKey(), "tensor missing (config.json "
@@ -267,6 +266,7 @@ public final class EncoderFolder implements EncoderSource {
                         + Arrays.toString(t.shape()) + " does not match config.json, which asks for "
                         + Arrays.toString(want) + " (" + configFields(e.getKey()) + ")");
             }
+            values.put(e.getKey(), t.values());
         }
         int tokenizerSize = tokenizerVocabularySize(dir.resolve(TOKENIZER));
         if (tokenizerSize != config.vocabSize()) {
@@ -274,9 +274,7 @@ public final class EncoderFolder implements EncoderSource {
                     + tokenizerSize + " tokens, but the embeddings have " + config.vocabSize() + " rows ("
                     + weights.getFileName() + " embeddings.word_embeddings.weight, config.json vocab_size)");
         }
-        for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-            e.getValue().getArray().set(FloatBuffer.wrap(tensors.get(e.getKey()).values()));
-        }
+        BertEncoder encoder = BertEncoder.withWeights(manager, config, values);
         encoder.setWeightsSha256(org.privtune.core.Checksums.sha256(weights));
         return encoder;
     }

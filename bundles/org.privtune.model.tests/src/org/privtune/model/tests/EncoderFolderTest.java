@@ -22,11 +22,19 @@ import org.privtune.model.HiddenStateComparison;
 import org.privtune.model.ModelRegistry;
 import org.privtune.model.OnnxRuntimeOracle;
 import org.privtune.model.TextTokenizer;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.LabelledText;
+import org.privtune.model.ModelExport;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TrainingConfig;
 
 /**
  * Encoders loaded from folders in Hugging Face layout: the tiny BERT and RoBERTa match their ONNX
- * exports, split gradients equal joint ones, and every broken folder is refused with a message
- * naming the file and the field.
+ * exports, split gradients equal joint ones, a folder model trains, exports and re-imports, and
+ * every broken folder is refused with a message naming the file and the field.
  */
 class EncoderFolderTest {
 
@@ -117,6 +125,38 @@ class EncoderFolderTest {
             EncoderFolder source = EncoderFolder.open(TinyModels.folder(name));
             try (TextTokenizer tok = source.tokenizer(32, false)) {
                 SplitGradientTest.assertSplitGradientsEqualJoint(source.load(MiniLmFixture.manager()), tok, 1);
+            }
+        }
+    }
+
+    @Test
+    void robertaFolderModelTrainsExportsAndReimports() throws Exception {
+        EncoderFolder source = EncoderFolder.open(TinyModels.folder(TinyModels.ROBERTA));
+        var manager = MiniLmFixture.manager();
+        BertEncoder enc = source.load(manager);
+        SplitModel model = new SplitModel(manager, enc, 1, Pooling.MEAN, java.util.List.of("neg", "pos"), 0.1f, 3);
+        java.util.List<LabelledText> data = java.util.List.of(new LabelledText("good", 1),
+                new LabelledText("bad", 0), new LabelledText("very good indeed", 1),
+                new LabelledText("awful and bad", 0));
+        java.util.List<String> texts = java.util.List.of("what a lovely day", "the worst phone", "fine");
+        Path out = tmp.resolve("export");
+        try (TextTokenizer tok = source.tokenizer(32, false)) {
+            new SplitTrainer(model, tok, manager).train(data, java.util.List.of(),
+                    TrainingConfig.defaults().withEpochs(1).withBatchSize(2).withLearningRate(1e-3f),
+                    DeviceTransform.IDENTITY, org.privtune.core.Progress.NONE);
+            ModelExport.write(out, model, source, 32, java.util.Map.of());
+            float[][] before = new SplitTrainer(model, tok, manager).logits(texts, DeviceTransform.IDENTITY,
+                    InProcessTopModel.forInference(model, manager));
+            try (ModelExport.Imported imp = ModelExport.read(out, manager, enc.weightsSha256())) {
+                assertEquals("tiny-roberta", imp.config().baseModel());
+                assertEquals(source.config(), imp.config().architecture());
+                float[][] after = new SplitTrainer(imp.model(), imp.tokenizer(), manager).logits(texts,
+                        DeviceTransform.IDENTITY, InProcessTopModel.forInference(imp.model(), manager));
+                for (int i = 0; i < before.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(before[i], after[i], 0f, "sentence " + i);
+                }
+                TextTokenizer.Batch b = imp.tokenizer().encode(texts);
+                assertEquals(1, b.ids()[2][b.length() - 1], "the import pads with RoBERTa's <pad>");
             }
         }
     }
