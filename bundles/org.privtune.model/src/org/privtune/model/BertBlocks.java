@@ -121,16 +121,21 @@ public final class BertBlocks {
         }
     }
 
-    /** Word + position + token-type embeddings, then LayerNorm. Inputs: ids [B,T], typeIds [B,T]. */
+    /**
+     * Word + position + token-type embeddings, then LayerNorm. Inputs: ids [B,T], typeIds [B,T].
+     * Positions run from the config's position offset (0 for BERT, padding id + 1 for RoBERTa).
+     */
     public static final class Embeddings extends NamedBlock {
         private final Parameter word;
         private final Parameter position;
         private final Parameter tokenType;
         private final Norm norm;
         private final int maxPositions;
+        private final int positionOffset;
 
         public Embeddings(BertConfig c) {
-            maxPositions = c.maxPositions();
+            maxPositions = c.usablePositions();
+            positionOffset = c.positionOffset();
             word = param("embeddings.word_embeddings.weight", new Shape(c.vocabSize(), c.hidden()), false);
             position = param("embeddings.position_embeddings.weight", new Shape(c.maxPositions(), c.hidden()), false);
             tokenType = param("embeddings.token_type_embeddings.weight", new Shape(c.typeVocabSize(), c.hidden()), false);
@@ -157,7 +162,9 @@ public final class BertBlocks {
             we.attach(m);
             NDArray te = tt.get(types);
             te.attach(m);
-            NDArray pe = p.get(new NDIndex("0:{}", t));
+            // RoBERTa's positions start past its padding id; with padding on the right, a sentence's
+            // real tokens are exactly the first positions of the row
+            NDArray pe = p.get(new NDIndex("{}:{}", positionOffset, positionOffset + t));
             pe.attach(m);
             NDArray sum = we.add(te).add(pe);
             return norm.forward(ps, new NDList(sum), training);

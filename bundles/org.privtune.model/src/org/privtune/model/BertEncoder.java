@@ -38,13 +38,27 @@ public final class BertEncoder {
 
     /** A randomly initialised encoder (normal(0, 0.02) weights, LayerNorm at identity). */
     public BertEncoder(NDManager manager, BertConfig config) {
+        this(manager, config, null);
+    }
+
+    /**
+     * An encoder whose parameters are made from {@code weights} (Hugging Face names, PyTorch
+     * layout; all must be present) instead of being drawn at random first and overwritten.
+     */
+    public static BertEncoder withWeights(NDManager manager, BertConfig config, Map<String, float[]> weights) {
+        return new BertEncoder(manager, config, weights);
+    }
+
+    private BertEncoder(NDManager manager, BertConfig config, Map<String, float[]> weights) {
         this.config = config;
         this.embeddings = new BertBlocks.Embeddings(config);
+        fromWeights(embeddings.namedParameters(), weights);
         embeddings.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
         named.putAll(embeddings.namedParameters());
         List<BertBlocks.Layer> ls = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             BertBlocks.Layer l = new BertBlocks.Layer(config, i);
+            fromWeights(l.namedParameters(), weights);
             l.initialize(manager, DataType.FLOAT32, new Shape(1, 1, config.hidden()));
             named.putAll(l.namedParameters());
             ls.add(l);
@@ -53,14 +67,52 @@ public final class BertEncoder {
         this.store = new ParameterStore(manager, false);
     }
 
+    /**
+     * The shape of every parameter of an encoder of that shape, by Hugging Face name (PyTorch
+     * layout), in the encoder's order, without making one.
+     */
+    public static Map<String, long[]> parameterShapes(BertConfig config) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        new BertBlocks.Embeddings(config).namedParameters().forEach((n, p) -> out.put(n, p.getShape().getShape()));
+        for (int i = 0; i < config.layers(); i++) {
+            new BertBlocks.Layer(config, i).namedParameters().forEach((n, p) -> out.put(n, p.getShape().getShape()));
+        }
+        return out;
+    }
+
+    /** Makes each parameter's initial array from its weights (checked as {@link #load} checks them). */
+    private static void fromWeights(Map<String, Parameter> params, Map<String, float[]> weights) {
+        if (weights == null) {
+            return;
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            String name = e.getKey();
+            e.getValue().setInitializer((m, shape, type) -> {
+                float[] data = checked(weights, name, shape);
+                return m.create(data, shape);
+            });
+        }
+    }
+
+    private static float[] checked(Map<String, float[]> weights, String name, Shape shape) {
+        float[] data = weights.get(name);
+        if (data == null) {
+            throw new InvalidInputException("pre-trained weights", 0, name, "tensor missing");
+        }
+        if (data.length != shape.size()) {
+            throw new InvalidInputException("pre-trained weights", 0, name,
+                    "has " + data.length + " values, expected shape " + shape);
+        }
+        return data;
+    }
+
     /** all-MiniLM-L6-v2 with its pre-trained weights. */
     public static BertEncoder fromOnnx(NDManager manager, OnnxWeights weights) {
         return fromOnnx(manager, weights, BertConfig.MINI_LM_L6);
     }
 
     public static BertEncoder fromOnnx(NDManager manager, OnnxWeights weights, BertConfig config) {
-        BertEncoder e = new BertEncoder(manager, config);
-        e.load(torchLayout(weights));
+        BertEncoder e = withWeights(manager, config, torchLayout(weights));
         e.weightsSha256 = weights.sha256();
         return e;
     }
@@ -71,6 +123,13 @@ public final class BertEncoder {
      * to [out, in].
      */
     public static Map<String, float[]> torchLayout(OnnxWeights weights) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        torchTensors(weights).forEach((name, t) -> out.put(name, t.values()));
+        return out;
+    }
+
+    /** As {@link #torchLayout(OnnxWeights)}, with each tensor's shape (PyTorch layout). */
+    public static Map<String, SafetensorsWeights.Tensor> torchTensors(OnnxWeights weights) {
         Map<String, String> matmulNames = new HashMap<>();
         for (OnnxWeights.Node n : weights.nodes()) {
             Matcher m = MATMUL_NODE.matcher(n.name());
@@ -82,16 +141,18 @@ public final class BertEncoder {
                 }
             }
         }
-        Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, SafetensorsWeights.Tensor> out = new LinkedHashMap<>();
         for (OnnxWeights.Tensor t : weights.tensors().values()) {
             if (t.floats() == null) {
                 continue; // e.g. embeddings.position_ids (int64 buffer, not a weight)
             }
             String hf = matmulNames.get(t.name());
             if (hf != null) {
-                out.put(hf, transpose(t.floats(), (int) t.dims()[0], (int) t.dims()[1]));
+                long[] d = t.dims();
+                out.put(hf, new SafetensorsWeights.Tensor(hf, new long[] {d[1], d[0]},
+                        transpose(t.floats(), (int) d[0], (int) d[1])));
             } else {
-                out.put(t.name(), t.floats());
+                out.put(t.name(), new SafetensorsWeights.Tensor(t.name(), t.dims().clone(), t.floats()));
             }
         }
         return out;
@@ -110,16 +171,8 @@ public final class BertEncoder {
     /** Copies weights (by Hugging Face name, PyTorch layout) into the parameters; all must be present. */
     public void load(Map<String, float[]> weights) {
         for (Map.Entry<String, Parameter> e : named.entrySet()) {
-            float[] data = weights.get(e.getKey());
             NDArray arr = e.getValue().getArray();
-            if (data == null) {
-                throw new InvalidInputException("pre-trained weights", 0, e.getKey(), "tensor missing");
-            }
-            if (data.length != arr.size()) {
-                throw new InvalidInputException("pre-trained weights", 0, e.getKey(),
-                        "has " + data.length + " values, expected shape " + arr.getShape());
-            }
-            arr.set(FloatBuffer.wrap(data));
+            arr.set(FloatBuffer.wrap(checked(weights, e.getKey(), arr.getShape())));
         }
     }
 

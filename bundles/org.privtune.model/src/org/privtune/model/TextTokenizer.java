@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * WordPiece tokenisation with DJL's Hugging Face tokenizers, from a local tokenizer.json (never a
- * hub). Truncates to {@code maxLength} and pads either to the longest sentence of the batch or to
+ * Tokenisation with DJL's Hugging Face tokenizers (WordPiece, byte-level BPE, any model a
+ * tokenizer.json describes), from a local tokenizer.json (never a hub). Truncates to {@code maxLength} and pads either to the longest sentence of the batch or to
  * {@code maxLength}.
  */
 public final class TextTokenizer implements AutoCloseable {
@@ -50,11 +50,13 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final boolean padToMax;
+    private final long padId;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, boolean padToMax) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, boolean padToMax, long padId) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.padToMax = padToMax;
+        this.padId = padId;
     }
 
     private static Map<String, String> options(int maxLength, boolean padToMax) {
@@ -67,7 +69,18 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Loads a tokenizer.json from a stream (not closed here). */
     public static TextTokenizer load(InputStream json, int maxLength, boolean padToMax) throws IOException {
-        return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength, padToMax);
+        return load(json, maxLength, padToMax, -1);
+    }
+
+    /**
+     * As {@link #load(InputStream, int, boolean)}, padding with {@code padId} (a tokenizer.json
+     * without a padding section would pad with id 0, which is RoBERTa's &lt;s&gt;, not its &lt;pad&gt;);
+     * a negative id keeps the tokenizer's own.
+     */
+    public static TextTokenizer load(InputStream json, int maxLength, boolean padToMax, long padId)
+            throws IOException {
+        return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength,
+                padToMax, padId);
     }
 
     public static TextTokenizer load(Path json, int maxLength, boolean padToMax) throws IOException {
@@ -104,6 +117,13 @@ public final class TextTokenizer implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             ids[i] = enc[i].getIds();
             mask[i] = enc[i].getAttentionMask();
+            if (padId >= 0) {
+                for (int t = 0; t < ids[i].length; t++) {
+                    if (mask[i][t] == 0) {
+                        ids[i][t] = padId;
+                    }
+                }
+            }
             types[i] = enc[i].getTypeIds();
             tokens[i] = enc[i].getTokens();
         }

@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.privtune.model.BertConfig;
+import org.privtune.model.BertEncoder;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.HiddenStateComparison;
 import org.privtune.model.MiniLmFiles;
 import org.privtune.model.OnnxRuntimeOracle;
@@ -49,5 +52,26 @@ class OnnxOracleTest {
         assertTrue(HiddenStateComparison.maxAbsDiff(ours, reference, batch.mask(), 384) <= 1e-4);
         ours[384 * 3 + 5] += 0.01f; // sentence 0, token 3 is a real token
         assertTrue(HiddenStateComparison.maxAbsDiff(ours, reference, batch.mask(), 384) > 1e-3);
+    }
+
+    @Test
+    void twelveLayerBgeMatchesOnnxRuntimeOnPaddedBatch() throws Exception {
+        BuiltInModel bge = BuiltInModel.BGE_SMALL_EN_V15;
+        long t0 = System.nanoTime();
+        BertEncoder encoder = bge.load(MiniLmFixture.manager());
+        System.out.printf("%s loaded in %.2f s%n", bge.name(), (System.nanoTime() - t0) / 1e9);
+        assertEquals(12, encoder.layers().size());
+        assertEquals(BertConfig.BGE_SMALL_EN_V15, encoder.config());
+        try {
+            OnnxRuntimeOracle.Result r = OnnxRuntimeOracle.verify(bge, encoder, MiniLmFixture.manager());
+            System.out.printf("oracle %s: %d sentences, %d tokens padded, max |DJL - ONNX| = %.3g%n", bge.name(),
+                    r.sentences(), r.paddedLength(), r.maxAbsDiff());
+            assertEquals(HiddenStateComparison.SENTENCES.size(), r.sentences());
+            assertTrue(r.passed(), "max abs difference " + r.maxAbsDiff());
+        } finally {
+            for (var p : encoder.namedParameters().values()) {
+                p.close();
+            }
+        }
     }
 }
