@@ -53,7 +53,8 @@ mmdebstrap --variant=minbase --include=libgomp1,ca-certificates \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --customize-hook="cp -a '$out/stage/privtune' \"\$1/opt/privtune\"" \
-  --customize-hook='chroot "$1" useradd --system --uid 10001 --user-group --home-dir /var/lib/privtune --create-home --shell /usr/sbin/nologin privtune' \
+  --customize-hook='chroot "$1" groupadd --system --gid 10001 privtune' \
+  --customize-hook='chroot "$1" useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/privtune --create-home --shell /usr/sbin/nologin privtune' \
   --customize-hook='install -d -m 700 -o 10001 -g 10001 "$1/var/lib/privtune/sessions"' \
   --customize-hook='chroot "$1" ln -s /opt/privtune/bin/privtune /usr/local/bin/privtune' \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \

@@ -343,6 +343,14 @@ public final class TopModelServer implements AutoCloseable {
         return h.getPort();
     }
 
+    /**
+     * Whether the C library's freed memory is given back to the system after each session
+     * (glibc's malloc_trim; off with -Dprivtune.cloud.keepFreedMemory=true).
+     */
+    public static boolean trimsNativeMemory() {
+        return NativeHeap.enabled();
+    }
+
     /** The bounds this endpoint applies. */
     public Settings settings() {
         return settings;
@@ -797,6 +805,7 @@ public final class TopModelServer implements AutoCloseable {
                 }
                 top.close();
                 top = null;
+                NativeHeap.trim(); // the freed top's pages go back to the system, not only to malloc
                 open.decrementAndGet();
                 log.accept("session " + id + " closed after " + steps + " training steps");
                 sessionEnded();
