@@ -52,7 +52,7 @@ final class CloudCommand implements CliCommand {
                 "./privtune cloud [--port " + DEFAULT_PORT + "] [--bind 127.0.0.1] [--max-sessions N]",
                 "                 [--tls <keystore.p12>] [--token-file <file>] [--plain-on-network]",
                 "                 [--checkpoints <folder> [--checkpoint-every " + d.checkpointEvery() + "]]",
-                "                 [--max-open N] [--max-batch " + d.maxBatch() + "] [--max-tokens " + d.maxTokens()
+                "                 [--health-port N] [--max-open N] [--max-batch " + d.maxBatch() + "] [--max-tokens " + d.maxTokens()
                         + "] [--max-labels " + d.maxLabels() + "]",
                 "  Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view)",
                 "  and trains each session's top model (MiniLM layers above the split + head) on the perturbed",
@@ -63,7 +63,9 @@ final class CloudCommand implements CliCommand {
                 "  a PKCS#12 key store, password in the environment variable " + TLS_PASSWORD_ENV + ") unless",
                 "  --plain-on-network says that the network is trusted. Devices then pass --cloud-cert <its",
                 "  certificate>. --token-file requires the token on the file's first line as every call's",
-                "  credentials (--cloud-token-file on the device, sent only over TLS).",
+                "  credentials (--cloud-token-file on the device, sent only over TLS). --health-port serves the",
+                "  standard health service alone, plain, on that port of the same address (for probes that cannot",
+                "  speak TLS).",
                 "  Limits, refused before anything is allocated: --max-open sessions at once (default from the",
                 "  machine's memory, " + d.maxSessions() + " here), --max-batch sentences and --max-tokens tokens per"
                         + " request, --max-labels",
@@ -77,7 +79,8 @@ final class CloudCommand implements CliCommand {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Options o = Options.parse(args, Set.of("port", "bind", "max-sessions", "tls", "token-file", "max-open",
-                "max-batch", "max-tokens", "max-labels", "checkpoints", "checkpoint-every"), Set.of("plain-on-network"));
+                "max-batch", "max-tokens", "max-labels", "checkpoints", "checkpoint-every", "health-port"),
+                Set.of("plain-on-network"));
         int port = o.getInt("port", DEFAULT_PORT);
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0..65535 (0: any free port), got " + port);
@@ -135,6 +138,17 @@ final class CloudCommand implements CliCommand {
             manager.close();
             throw new UsageException("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
         }
+        int healthPort = o.getInt("health-port", -1);
+        if (healthPort >= 0) {
+            try {
+                healthPort = server.serveHealth(new InetSocketAddress(address.getAddress(), healthPort));
+            } catch (java.io.IOException | RuntimeException e) {
+                server.close();
+                manager.close();
+                throw new UsageException("--health-port: cannot listen on " + bind + ":" + healthPort + ": "
+                        + e.getMessage());
+            }
+        }
         // SIGTERM or Ctrl-C: stop accepting, let running steps finish, free every session, then the
         // engine; the hook waits for that, so the JVM never exits while a step is running.
         CountDownLatch stop = new CountDownLatch(1);
@@ -157,6 +171,9 @@ final class CloudCommand implements CliCommand {
                     + " request, %d classes, requests up to %.1f MiB%n", settings.maxSessions(),
                     TopModelServer.physicalMemory() / (double) (1L << 30), settings.maxBatch(), settings.maxTokens(),
                     settings.maxLabels(), server.limits().maxRequestBytes() / (double) (1 << 20));
+            if (healthPort >= 0) {
+                out.printf(Locale.ROOT, "health service alone (plain) on %s:%d%n", bind, healthPort);
+            }
             if (settings.checkpoints() != null) {
                 out.printf(Locale.ROOT, "checkpoints: every %d requests, in %s%n", settings.checkpointEvery(),
                         settings.checkpoints().toAbsolutePath());

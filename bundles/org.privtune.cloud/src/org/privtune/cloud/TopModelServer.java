@@ -209,6 +209,7 @@ public final class TopModelServer implements AutoCloseable {
     public static final String SERVICE = SplitTrainingGrpc.SERVICE_NAME;
 
     private final Server server;
+    private volatile Server healthOnly;
     private final TopFactory factory;
     private final Consumer<String> log;
     private final Settings settings;
@@ -318,6 +319,36 @@ public final class TopModelServer implements AutoCloseable {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * Also serves the standard health service, and nothing else, plainly on {@code bind}: for
+     * probes that cannot speak TLS (Kubernetes' built-in gRPC probes) in front of a TLS endpoint.
+     * It reports what the endpoint's own health service reports and stops with the endpoint.
+     *
+     * @return the port it listens on
+     */
+    public synchronized int serveHealth(InetSocketAddress bind) throws IOException {
+        if (healthOnly != null) {
+            throw new IllegalStateException("the health service already has its own port " + healthOnly.getPort());
+        }
+        Server h = NettyServerBuilder.forAddress(bind).channelType(NioServerSocketChannel.class)
+                .bossEventLoopGroup(boss).workerEventLoopGroup(workers).executor(callbacks)
+                .maxInboundMessageSize(4 << 10).maxInboundMetadataSize(4 << 10).maxConcurrentCallsPerConnection(4)
+                .handshakeTimeout(settings.openTimeoutMs(), TimeUnit.MILLISECONDS)
+                .maxConnectionIdle(60, TimeUnit.SECONDS).maxConnectionAge(10, TimeUnit.MINUTES)
+                .addService(health.getHealthService()).build();
+        h.start();
+        healthOnly = h;
+        return h.getPort();
+    }
+
+    /**
+     * Whether the C library's freed memory is given back to the system after each session
+     * (glibc's malloc_trim; off with -Dprivtune.cloud.keepFreedMemory=true).
+     */
+    public static boolean trimsNativeMemory() {
+        return NativeHeap.enabled();
     }
 
     /** The bounds this endpoint applies. */
@@ -774,6 +805,7 @@ public final class TopModelServer implements AutoCloseable {
                 }
                 top.close();
                 top = null;
+                NativeHeap.trim(); // the freed top's pages go back to the system, not only to malloc
                 open.decrementAndGet();
                 log.accept("session " + id + " closed after " + steps + " training steps");
                 sessionEnded();
@@ -850,6 +882,10 @@ public final class TopModelServer implements AutoCloseable {
         }
         health.enterTerminalState();
         server.shutdown(); // no new calls; running ones go on until ended below
+        Server h = healthOnly;
+        if (h != null) {
+            h.shutdownNow();
+        }
         try {
             // the engine finishes what is queued (running steps end normally), then stops taking work
             engine.shutdown();

@@ -1,5 +1,6 @@
 package org.privtune.device.tests;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay on the loopback interface between a device and an endpoint, for fault tests with
- * real sockets: {@link #freeze()} stops forwarding while the connections stay open (what a
+ * real sockets (and, made with {@code record}, a capture of every byte that crosses it):
+ * {@link #freeze()} stops forwarding while the connections stay open (what a
  * SIGSTOPped endpoint looks like from the device), {@link #cut()} closes every connection at once
  * (what a killed endpoint looks like). It counts the bytes it forwards each way.
  */
@@ -24,9 +26,16 @@ final class Relay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong toEndpoint = new AtomicLong();
     private final AtomicLong toDevice = new AtomicLong();
+    private final List<ByteArrayOutputStream[]> recorded;
 
     Relay(int targetPort) throws IOException {
+        this(targetPort, false);
+    }
+
+    /** With {@code record}, keeps every byte forwarded, per connection and direction ({@link #recorded()}). */
+    Relay(int targetPort, boolean record) throws IOException {
         this.target = targetPort;
+        this.recorded = record ? new CopyOnWriteArrayList<>() : null;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::accept, "relay-accept");
         t.setDaemon(true);
@@ -62,6 +71,15 @@ final class Relay implements AutoCloseable {
         sockets.clear();
     }
 
+    /** For each connection so far, in order: {bytes the device sent, bytes the endpoint sent}. */
+    List<byte[][]> recorded() {
+        return recorded.stream().map(r -> {
+            synchronized (r) {
+                return new byte[][] {r[0].toByteArray(), r[1].toByteArray()};
+            }
+        }).toList();
+    }
+
     long bytesToEndpoint() {
         return toEndpoint.get();
     }
@@ -77,15 +95,20 @@ final class Relay implements AutoCloseable {
                 Socket endpoint = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(device);
                 sockets.add(endpoint);
-                pump(device, endpoint, toEndpoint);
-                pump(endpoint, device, toDevice);
+                ByteArrayOutputStream[] r = null;
+                if (recorded != null) {
+                    r = new ByteArrayOutputStream[] {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+                    recorded.add(r);
+                }
+                pump(device, endpoint, toEndpoint, r, 0);
+                pump(endpoint, device, toDevice, r, 1);
             } catch (IOException e) {
                 // closed, or the endpoint is not there: the device sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong count) {
+    private void pump(Socket from, Socket to, AtomicLong count, ByteArrayOutputStream[] record, int way) {
         Thread t = new Thread(() -> {
             byte[] b = new byte[1 << 16];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -93,6 +116,11 @@ final class Relay implements AutoCloseable {
                 while ((n = in.read(b)) != -1) {
                     while (frozen) {
                         Thread.sleep(20);
+                    }
+                    if (record != null) {
+                        synchronized (record) {
+                            record[way].write(b, 0, n);
+                        }
                     }
                     out.write(b, 0, n);
                     out.flush();

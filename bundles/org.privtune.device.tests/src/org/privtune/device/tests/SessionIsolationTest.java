@@ -131,7 +131,8 @@ class SessionIsolationTest {
                         + " buffers %d / %d MiB", afterFive[0] >> 20, afterFifty[0] >> 20, afterFive[1] >> 20,
                         afterFifty[1] >> 20, (afterFive[0] - afterFive[1]) >> 20, (afterFifty[0] - afterFifty[1]) >> 20,
                         afterFive[2] >> 20, afterFifty[2] >> 20, afterFive[3] >> 20, afterFifty[3] >> 20);
-                System.out.println("session memory: " + report);
+                System.out.println("session memory (" + (TopModelServer.trimsNativeMemory() ? "freed memory trimmed"
+                        : "freed memory kept") + " after each session): " + report);
                 assertEquals(0, engineMemory.getManagedArrays().size(), "arrays left on the engine's manager");
                 assertTrue(afterFifty[2] <= afterFive[2] + (64L << 20), report);
                 assertTrue(afterFifty[3] <= afterFive[3] + (64L << 20), report);

@@ -142,4 +142,36 @@ class TransportSecurityTest {
             }
         }
     }
+
+    @Test
+    void theHealthServiceAloneIsServedPlainBesideATlsEndpoint(@TempDir Path dir) throws Exception {
+        Path[] cloud = keyAndCert(dir, "cloud");
+        TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                RemoteTopModelTest.tinyTops(null), line -> { }, TransportSecurity.server(cloud[0], PASS.toCharArray()),
+                TOKEN);
+        int healthPort = server.serveHealth(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ManagedChannel plain = NettyChannelBuilder.forAddress("localhost", healthPort).usePlaintext().build();
+        try {
+            for (String service : new String[] {"", TopModelServer.SERVICE}) {
+                assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, HealthGrpc
+                        .newBlockingStub(plain).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+            }
+            // nothing but health there: the training service is not on the plain port, without or with the token
+            SplitModel device = RemoteTopModelTest.tiny(RemoteTopModelTest.manager, 4);
+            RemoteEndpointException e = assertThrows(RemoteEndpointException.class, () -> RemoteTopModel.connect(
+                    "localhost:" + healthPort, RemoteTopModel.openRequest(device, RemoteTopModelTest.CFG, 0f, 10),
+                    10_000));
+            assertTrue(e.getMessage().contains("UNIMPLEMENTED"), e.getMessage());
+            server.close();
+            StatusRuntimeException gone = assertThrows(StatusRuntimeException.class, () -> HealthGrpc
+                    .newBlockingStub(plain).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder().setService(TopModelServer.SERVICE).build()));
+            assertTrue(Status.Code.UNAVAILABLE == gone.getStatus().getCode()
+                    || Status.Code.NOT_FOUND == gone.getStatus().getCode(), gone.getStatus().toString());
+        } finally {
+            plain.shutdownNow();
+            server.close();
+        }
+    }
 }
