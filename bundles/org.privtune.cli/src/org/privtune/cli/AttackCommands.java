@@ -95,12 +95,13 @@ final class AttackCommands {
 
     /** {@code ./privtune experiment}: the privacy/utility grid, resumable. */
     @Command(name = "experiment", defaultValueProvider = Defaults.class, description = {
-            "Fine-tune under each mechanism and eps, run all attacks, write results.csv/json, summary.md, charts.",
-            "Resumable: settings whose settings/<key>.json exists in the folder are skipped." },
+            "Fine-tune per mechanism and eps, run every attack, tabulate and chart.",
+            "Writes results.csv/json, summary.md and charts. Resumable: settings whose settings/<key>.json exists in"
+                    + " the folder are skipped." },
             footer = { "",
-                    "A mechanism may carry parameters separated by ';': privtune-swap:keep=0.05;n=3 (quote the list in a",
-                    "shell). --data takes any labelled data set; B1 runs where records have a source, length and",
-                    "number/name attributes are computed from the text." })
+                    "A mechanism may carry parameters separated by ';': privtune-swap:keep=0.05;n=3 (quote the list in"
+                            + " a shell). --data takes any labelled data set; B1 runs where records have a source,"
+                            + " length and number/name attributes are computed from the text." })
     static final class Experiment extends CliCommand {
         @Option(names = "--out", required = true, paramLabel = "<folder>", description = "The experiment folder.")
         Path outDir;
@@ -154,10 +155,10 @@ final class AttackCommands {
 
     /** {@code ./privtune export-representations}: what the cloud sees, for outside audits. */
     @Command(name = "export-representations", defaultValueProvider = Defaults.class, description = {
-            "Write perturbed test representations, mask, true ids and R as safetensors for outside audits.",
-            "The file holds the perturbed test representations, mask, true ids, which positions are scored, R, the",
-            "mechanism-aware attacker's table and the ids an attacker may guess; the command then prints the four",
-            "A1 variants on it (releng/audit/a1_audit.py repeats them)." })
+            "Write what the cloud sees, with the truth, as safetensors for audits.",
+            "The file holds the perturbed test representations, mask, true ids, which positions are scored, R, the"
+                    + " mechanism-aware attacker's table and the ids an attacker may guess; the command then prints"
+                    + " the four A1 variants on it (releng/audit/a1_audit.py repeats them)." })
     static final class ExportRepresentations extends CliCommand {
         @Option(names = "--mechanism", required = true, paramLabel = "<spec>", converter = Spec.class,
                 description = "A mechanism spec such as privtune:eps=8,n=2.")
@@ -173,9 +174,8 @@ final class AttackCommands {
                 description = "Test sentences exported (0: all).")
         int limit = 0;
 
-        @Option(names = "--seed", paramLabel = "<n>", description = {
-                "Makes the noise repeatable and labels the output \"fixed seed, not private\"; without it the",
-                "noise is secret (SecureRandom)." })
+        @Option(names = "--seed", paramLabel = "<n>", description = "Makes the noise repeatable and labels the output \"fixed seed, not"
+                + " private\"; without it the noise is secret (SecureRandom).")
         Long seed;
 
         @Override

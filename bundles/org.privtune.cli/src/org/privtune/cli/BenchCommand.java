@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * benchmark takes positional values, checked here and passed on in this order (defaults included)
  * to the benchmark's {@code main}.
  */
-@Command(name = "bench", description = "Benchmarks: fine-tuning throughput and RSS, graph build and noise cost, Noise Tuner latency.")
+@Command(name = "bench", description = "Benchmarks: training throughput, mechanism cost, Noise Tuner latency.")
 final class BenchCommand {
 
     @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
@@ -37,27 +37,27 @@ final class BenchCommand {
 
     /** Adds the benchmarks to the {@code bench} command. */
     static void addBenchmarks(CommandLine bench) {
-        bench.addSubcommand(benchmark("train", "Fine-tuning throughput (examples/s, CPU time per step) and RSS.",
+        bench.addSubcommand(benchmark("train", new String[] { "Fine-tuning throughput (examples/s, CPU time per step) and RSS." },
                 TrainingBenchmark::main,
                 new Value("<steps>", new OptionTypes.Positive(), "30", "Measured steps."),
                 new Value("<warm-up>", new OptionTypes.NonNegative(), "5", "Steps run before measuring."),
                 new Value("<batch>", new OptionTypes.Positive(), "32", "Sentences per step."),
                 new Value("<tokens>", new OptionTypes.Tokens(), "64", "Tokens per sentence."),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device.")));
-        bench.addSubcommand(benchmark("mechanism", "Neighbour-graph build time and the cost of each mechanism; with an"
-                + " empty cache folder the cold graph build.", MechanismBenchmark::main,
+        bench.addSubcommand(benchmark("mechanism", new String[] { "Neighbour-graph build time and the cost of each mechanism.",
+                "With an empty cache folder it measures the cold graph build." }, MechanismBenchmark::main,
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
                 new Value("<k>", new OptionTypes.Positive(), "10", "Neighbours per token in the graph."),
                 new Value("<cache folder>", null, "${sys:java.io.tmpdir}/privtune-cache", "Reference space and graph cache."),
                 new Value("<sentences.txt>", null, null, "Sentences to perturb, one a line (default: built-in ones).")));
-        bench.addSubcommand(benchmark("tuner", "Noise Tuner point latency against a target.", TunerBenchmark::main,
+        bench.addSubcommand(benchmark("tuner", new String[] { "Noise Tuner point latency against a target." }, TunerBenchmark::main,
                 new Value("<target ms>", new OptionTypes.Positive(), "200", "The latency a point should stay under."),
                 new Value("<repetitions>", new OptionTypes.Positive(), "7", "Evaluations per mechanism."),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
                 new Value("<data set>", null, "sentiment", "The data set evaluated.")));
     }
 
-    private static CommandLine benchmark(String name, String description, Main main, Value... values) {
+    private static CommandLine benchmark(String name, String[] description, Main main, Value... values) {
         List<PositionalParamSpec> given = new ArrayList<>();
         CommandSpec spec = CommandSpec.wrapWithoutInspection((Callable<Integer>) () -> {
             List<String> args = new ArrayList<>();

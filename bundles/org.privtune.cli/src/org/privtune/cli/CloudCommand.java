@@ -22,17 +22,18 @@ import picocli.CommandLine.Option;
 
 /** {@code cloud}: the top-model endpoint that {@code train --cloud host:port} trains against. */
 @Command(name = "cloud", description = {
-        "Serve the cloud's top model of split fine-tuning (the endpoint of train --cloud).",
-        "Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view) and trains",
-        "each session's top model (MiniLM layers above the split + head) on the perturbed representations they",
-        "send (gRPC service privtune.split.v1.SplitTraining, proto/privtune_split.proto; also grpc.health.v1.Health",
-        "and server reflection)." },
+        "Serve the top model for train --cloud (the cloud endpoint).",
+        "Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view) and trains"
+                + " each session's top model (MiniLM layers above the split + head) on the perturbed representations"
+                + " they send (gRPC service privtune.split.v1.SplitTraining, proto/privtune_split.proto; also"
+                + " grpc.health.v1.Health and server reflection)." },
         footer = { "",
-                "--bind 0.0.0.0 accepts other machines; it needs --tls unless --plain-on-network says that the network",
-                "is trusted. Devices then pass --cloud-cert <its certificate>, and --cloud-token-file when --token-file",
-                "is set (the token is sent only over TLS). Limits are refused before anything is allocated.",
-                "Runs until Ctrl-C or SIGTERM (running steps finish, sessions are checkpointed, then freed), or until",
-                "N sessions have ended (--max-sessions)." })
+                "--bind 0.0.0.0 accepts other machines; it needs --tls unless --plain-on-network says that the"
+                        + " network is trusted. Devices then pass --cloud-cert <its certificate>, and --cloud-token-file"
+                        + " when --token-file is set (the token is sent only over TLS). Limits are refused before"
+                        + " anything is allocated.",
+                "Runs until Ctrl-C or SIGTERM (running steps finish, sessions are checkpointed, then freed), or"
+                        + " until N sessions have ended (--max-sessions)." })
 final class CloudCommand extends CliCommand {
 
     /**
@@ -59,9 +60,8 @@ final class CloudCommand extends CliCommand {
             description = "Stop after this many sessions have ended (0: run until stopped).")
     int maxSessions = 0;
 
-    @Option(names = "--tls", paramLabel = "<keystore.p12>", description = {
-            "Serve TLS 1.3 with the key and certificate of this PKCS#12 key store (./privtune cloud-keys makes one),",
-            "its password in the environment variable " + TLS_PASSWORD_ENV + "." })
+    @Option(names = "--tls", paramLabel = "<keystore.p12>", description = "Serve TLS 1.3 with the key and certificate of this PKCS#12 key store"
+            + " (made by ./privtune cloud-keys), its password in the environment variable " + TLS_PASSWORD_ENV + ".")
     Path tls;
 
     @Option(names = "--token-file", paramLabel = "<file>",
@@ -71,10 +71,9 @@ final class CloudCommand extends CliCommand {
     @Option(names = "--plain-on-network", description = "Allow a non-loopback --bind without --tls, on a network you trust.")
     boolean plainOnNetwork;
 
-    @Option(names = "--checkpoints", paramLabel = "<folder>", description = {
-            "Keep each session's state there (every N requests, when its device goes away, at shutdown; owner-only",
-            "files, kept 24 h), so that a device whose connection was lost, or that outlived a restart of the",
-            "endpoint, resumes its session." })
+    @Option(names = "--checkpoints", paramLabel = "<folder>", description = "Keep each session's state there (every N requests, when its device goes"
+            + " away, at shutdown; owner-only files, kept 24 h), so that a device whose connection was lost, or that"
+            + " outlived a restart of the endpoint, resumes its session.")
     Path checkpoints;
 
     @Option(names = "--checkpoint-every", paramLabel = "<n>", converter = OptionTypes.Positive.class,

@@ -11,10 +11,9 @@ import picocli.CommandLine.Option;
 @Command(name = "cloud-keys", description = {
         "Make the TLS key, certificate and access token of a cloud endpoint.",
         "Writes cloud.p12 (EC key and self-signed certificate, password from $" + CloudCommand.TLS_PASSWORD_ENV
-                + ", at least 6 characters),",
-        "cloud.pem (the certificate, for the devices' --cloud-cert) and token.txt (a random access token, for",
-        "--token-file here and --cloud-token-file on the devices; hand it over privately).",
-        "Refuses to overwrite any of them." })
+                + ", at least 6 characters), cloud.pem (the certificate, for the devices' --cloud-cert) and"
+                + " token.txt (a random access token, for --token-file here and --cloud-token-file on the devices;"
+                + " hand it over privately). Refuses to overwrite any of them." })
 final class CloudKeysCommand extends CliCommand {
 
     @Option(names = "--host", required = true, paramLabel = "<name or address>",

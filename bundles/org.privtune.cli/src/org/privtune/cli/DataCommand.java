@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * {@code ./privtune data list | describe | import}: the data layer of bundle org.privtune.data,
  * with token statistics from the studio's encoder tokenizer (MiniLM WordPiece).
  */
-@Command(name = "data", description = "List, describe or import data sets (built-in: sentiment, imdb, spam, reuters).",
+@Command(name = "data", description = { "List, describe or import data sets.", "Built in: sentiment, imdb, spam, reuters." },
         subcommands = { DataCommand.ListSets.class, DataCommand.Describe.class, DataCommand.Import.class })
 final class DataCommand {
 

@@ -32,7 +32,7 @@ final class ModelCommands {
     }
 
     /** Oracle comparison of the DJL encoder with ONNX Runtime on the built-in sentences. */
-    @Command(name = "verify-model", description = "Compare the DJL MiniLM encoder with ONNX Runtime (max abs difference <= 1e-4).")
+    @Command(name = "verify-model", description = "Compare the DJL MiniLM encoder with ONNX Runtime (tolerance 1e-4).")
     static final class VerifyModel extends CliCommand {
         @Override
         public Integer call() throws Exception {
@@ -71,12 +71,13 @@ final class ModelCommands {
     @Command(name = "train", description = { "Fine-tune the split model on a data set and export it.",
             "Prints dev accuracy per epoch and the final test accuracy." },
             footer = { "",
-                    "The mechanism's noise, substitutions and shuffles are secret (SecureRandom) unless its spec fixes",
-                    "seed=N, which makes them repeatable and is labelled \"fixed seed, not private\"; --seed seeds only",
-                    "the training itself. The spec keys specials=public|perturb|clean ([CLS]/[SEP] rows) and lengths=B",
-                    "(pad sentences to a multiple of B tokens so the mask shows only the bucket) protect what else is sent.",
-                    "With --cloud only the perturbed representations, their mask and the labels are sent; the trained",
-                    "top is fetched back for the export." })
+                    "The mechanism's noise, substitutions and shuffles are secret (SecureRandom) unless its spec fixes"
+                            + " seed=N, which makes them repeatable and is labelled \"fixed seed, not private\"; --seed"
+                            + " seeds only the training itself. The spec keys specials=public|perturb|clean ([CLS]/[SEP]"
+                            + " rows) and lengths=B (pad sentences to a multiple of B tokens so the mask shows only the"
+                            + " bucket) protect what else is sent.",
+                    "With --cloud only the perturbed representations, their mask and the labels are sent; the trained"
+                            + " top is fetched back for the export." })
     static final class Train extends CliCommand {
         @Option(names = "--data", paramLabel = "<name or file>", description = "A built-in name, a recent import or a labelled file.")
         String data = "sentiment";
@@ -111,18 +112,17 @@ final class ModelCommands {
         @Option(names = "--train-bottom", description = "Fine-tune the device's layers too.")
         boolean trainBottom;
 
-        @Option(names = "--mechanism", paramLabel = "<spec>|@<preset>", description = {
-                "Perturbs what leaves the device during training and evaluation: a spec such as privtune:eps=16,n=2,",
-                "or @training (the Noise Tuner's \"Use for training\" preset); a preset also sets --split." })
+        @Option(names = "--mechanism", paramLabel = "<spec>|@<preset>", description = "Perturbs what leaves the device during training and evaluation: a spec such as"
+                + " privtune:eps=16,n=2, or @training (the Noise Tuner's \"Use for training\" preset); a preset also"
+                + " sets --split.")
         String mechanism;
 
         @Option(names = "--cloud", paramLabel = "<host:port>",
                 description = "Train the top on a remote endpoint (./privtune cloud there) instead of in this process.")
         String cloud;
 
-        @Option(names = "--cloud-cert", paramLabel = "<cert.pem>", description = {
-                "Connect with TLS 1.3 trusting only this certificate (PEM/DER, or a PKCS#12 trust store opened with $"
-                        + CloudCommand.TLS_PASSWORD_ENV + ")." })
+        @Option(names = "--cloud-cert", paramLabel = "<certificate>", description = "Connect with TLS 1.3 trusting only this"
+                + " certificate (PEM/DER, or a PKCS#12 trust store opened with $" + CloudCommand.TLS_PASSWORD_ENV + ").")
         Path cloudCert;
 
         @Option(names = "--cloud-token-file", paramLabel = "<file>", description = "Send the endpoint's access token from this file.")

@@ -31,7 +31,7 @@ public final class PrivTuneCli {
     /** The top command: its sub-commands, {@code --help} and {@code --version}. */
     @Command(name = "./privtune", mixinStandardHelpOptions = true, versionProvider = Version.class,
             customSynopsis = {
-                    "Usage: ./privtune                   start the studio (needs a display)",
+                    "./privtune                   start the studio (needs a display)",
                     "       ./privtune build             build the product (also done on demand)",
                     "       ./privtune <command> [...]   run a headless command" },
             footer = { "", "'./privtune help <command>' or './privtune <command> --help' shows a command's options." },
@@ -82,6 +82,7 @@ public final class PrivTuneCli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(100);
+        cl.setUsageHelpLongOptionsMaxWidth(28);
         cl.getCommandSpec().usageMessage().header("PrivTune Studio " + studioVersion());
         layout(cl);
         cl.setParameterExceptionHandler((e, args) -> {
