@@ -1,57 +1,94 @@
 package org.privtune.cli;
 
-import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.privtune.attack.studio.TunerBenchmark;
 import org.privtune.mechanism.bench.MechanismBenchmark;
 import org.privtune.model.TrainingBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Option;
 
 /**
- * {@code ./privtune bench train ...}: the measurement half of releng/bench/train-throughput.sh, run
- * inside the product so that it measures exactly what the studio runs.
+ * {@code ./privtune bench train | mechanism | tuner}: the measurement half of the scripts in
+ * releng/bench, run inside the product so that it measures exactly what the studio runs. Each
+ * benchmark takes positional values, checked here and passed on in this order (defaults included)
+ * to the benchmark's {@code main}.
  */
-final class BenchCommand implements CliCommand {
+@Command(name = "bench", description = "Benchmarks: training throughput, mechanism cost, Noise Tuner latency.")
+final class BenchCommand {
 
-    @Override
-    public String name() {
-        return "bench";
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    /** A benchmark's entry point. */
+    interface Main {
+        void main(String[] args) throws Exception;
     }
 
-    @Override
-    public String summary() {
-        return "benchmarks: 'bench train' (fine-tuning throughput, RSS), 'bench mechanism' (graph build, noise cost), "
-                + "'bench tuner' (Noise Tuner point latency)";
+    /** One positional value: its label, check, default (null: left out when not given) and meaning. */
+    record Value(String label, ITypeConverter<?> check, String defaultValue, String description) {
     }
 
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "./privtune bench train [steps 30] [warm-up 5] [batch 32] [tokens 64] [split 2]",
-                "./privtune bench mechanism [split 2] [k 10] [cache folder] [sentences.txt]",
-                "./privtune bench tuner [target ms 200] [repetitions 7] [split 2] [data set sentiment]",
-                "  'bench mechanism' with an empty cache folder measures the cold neighbour-graph build.");
+    /** Adds the benchmarks to the {@code bench} command. */
+    static void addBenchmarks(CommandLine bench) {
+        bench.addSubcommand(benchmark("train", new String[] { "Fine-tuning throughput (examples/s, CPU time per step) and RSS." },
+                TrainingBenchmark::main,
+                new Value("<steps>", new OptionTypes.Positive(), "30", "Measured steps."),
+                new Value("<warm-up>", new OptionTypes.NonNegative(), "5", "Steps run before measuring."),
+                new Value("<batch>", new OptionTypes.Positive(), "32", "Sentences per step."),
+                new Value("<tokens>", new OptionTypes.Tokens(), "64", "Tokens per sentence."),
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device.")));
+        bench.addSubcommand(benchmark("mechanism", new String[] { "Neighbour-graph build time and the cost of each mechanism.",
+                "With an empty cache folder it measures the cold graph build." }, MechanismBenchmark::main,
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
+                new Value("<k>", new OptionTypes.Positive(), "10", "Neighbours per token in the graph."),
+                new Value("<cache folder>", null, "${sys:java.io.tmpdir}/privtune-cache", "Reference space and graph cache."),
+                new Value("<sentences.txt>", null, null, "Sentences to perturb, one a line (default: built-in ones).")));
+        bench.addSubcommand(benchmark("tuner", new String[] { "Noise Tuner point latency against a target." }, TunerBenchmark::main,
+                new Value("<target ms>", new OptionTypes.Positive(), "200", "The latency a point should stay under."),
+                new Value("<repetitions>", new OptionTypes.Positive(), "7", "Evaluations per mechanism."),
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
+                new Value("<data set>", null, "sentiment", "The data set evaluated.")));
     }
 
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || !List.of("train", "mechanism", "tuner").contains(args.get(0))) {
-            throw new UsageException("bench needs a benchmark name: train, mechanism or tuner");
-        }
-        List<String> rest = args.subList(1, args.size());
-        int numeric = args.get(0).equals("mechanism") ? Math.min(2, rest.size())
-                : args.get(0).equals("tuner") ? Math.min(3, rest.size()) : rest.size();
-        for (String a : rest.subList(0, numeric)) {
-            if (!a.chars().allMatch(Character::isDigit)) {
-                throw new UsageException("bench " + args.get(0) + " takes whole numbers there, got '" + a + "'");
+    private static CommandLine benchmark(String name, String[] description, Main main, Value... values) {
+        List<PositionalParamSpec> given = new ArrayList<>();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection((Callable<Integer>) () -> {
+            List<String> args = new ArrayList<>();
+            for (PositionalParamSpec p : given) {
+                if (p.getValue() != null) {
+                    args.add(p.getValue().toString());
+                }
             }
+            main.main(args.toArray(String[]::new));
+            return 0;
+        });
+        for (int i = 0; i < values.length; i++) {
+            Value v = values[i];
+            PositionalParamSpec.Builder p = PositionalParamSpec.builder().index(Integer.toString(i)).arity("0..1")
+                    .paramLabel(v.label()).type(String.class).description(v.description());
+            if (v.check() != null) {
+                p.converters(value -> {
+                    v.check().convert(value); // refuses a bad value, naming the position and the value
+                    return value;
+                });
+            }
+            if (v.defaultValue() != null) {
+                p.defaultValue(v.defaultValue());
+            }
+            PositionalParamSpec built = p.build();
+            given.add(built);
+            spec.addPositional(built);
         }
-        if (args.get(0).equals("train")) {
-            TrainingBenchmark.main(rest.toArray(String[]::new));
-        } else if (args.get(0).equals("tuner")) {
-            TunerBenchmark.main(rest.toArray(String[]::new));
-        } else {
-            MechanismBenchmark.main(rest.toArray(String[]::new));
-        }
-        return 0;
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+        spec.usageMessage().description(description);
+        spec.name(name);
+        return new CommandLine(spec);
     }
 }

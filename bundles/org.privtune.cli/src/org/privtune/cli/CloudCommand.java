@@ -2,12 +2,9 @@ package org.privtune.cli;
 
 import ai.djl.ndarray.NDManager;
 
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +17,24 @@ import org.privtune.protocol.TransportSecurity;
 
 import javax.net.ssl.SSLContext;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /** {@code cloud}: the top-model endpoint that {@code train --cloud host:port} trains against. */
-final class CloudCommand implements CliCommand {
+@Command(name = "cloud", description = {
+        "Serve the top model for train --cloud (the cloud endpoint).",
+        "Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view) and trains"
+                + " each session's top model (MiniLM layers above the split + head) on the perturbed representations"
+                + " they send (gRPC service privtune.split.v1.SplitTraining, proto/privtune_split.proto; also"
+                + " grpc.health.v1.Health and server reflection)." },
+        footer = { "",
+                "--bind 0.0.0.0 accepts other machines; it needs --tls unless --plain-on-network says that the"
+                        + " network is trusted. Devices then pass --cloud-cert <its certificate>, and --cloud-token-file"
+                        + " when --token-file is set (the token is sent only over TLS). Limits are refused before"
+                        + " anything is allocated.",
+                "Runs until Ctrl-C or SIGTERM (running steps finish, sessions are checkpointed, then freed), or"
+                        + " until N sessions have ended (--max-sessions)." })
+final class CloudCommand extends CliCommand {
 
     /**
      * Netty's per-connection warnings (a peer that is not HTTP/2, a stream reset by a device that
@@ -35,93 +48,79 @@ final class CloudCommand implements CliCommand {
     /** Environment variable holding the password of a PKCS#12 key or trust store. */
     static final String TLS_PASSWORD_ENV = "PRIVTUNE_TLS_PASSWORD";
 
-    @Override
-    public String name() {
-        return "cloud";
-    }
+    private final TopModelServer.Settings d = TopModelServer.Settings.defaults();
+
+    @Option(names = "--port", paramLabel = "<port>", converter = OptionTypes.Port.class, description = "The port (0: any free one).")
+    int port = DEFAULT_PORT;
+
+    @Option(names = "--bind", paramLabel = "<address>", description = "The address to listen on; 0.0.0.0 accepts other machines.")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--max-sessions", paramLabel = "<n>", converter = OptionTypes.NonNegative.class,
+            description = "Stop after this many sessions have ended (0: run until stopped).")
+    int maxSessions = 0;
+
+    @Option(names = "--tls", paramLabel = "<keystore.p12>", description = "Serve TLS 1.3 with the key and certificate of this PKCS#12 key store"
+            + " (made by ./privtune cloud-keys), its password in the environment variable " + TLS_PASSWORD_ENV + ".")
+    Path tls;
+
+    @Option(names = "--token-file", paramLabel = "<file>",
+            description = "Require the token on this file's first line as every call's credentials (needs --tls).")
+    Path tokenFile;
+
+    @Option(names = "--plain-on-network", description = "Allow a non-loopback --bind without --tls, on a network you trust.")
+    boolean plainOnNetwork;
+
+    @Option(names = "--checkpoints", paramLabel = "<folder>", description = "Keep each session's state there (every N requests, when its device goes"
+            + " away, at shutdown; owner-only files, kept 24 h), so that a device whose connection was lost, or that"
+            + " outlived a restart of the endpoint, resumes its session.")
+    Path checkpoints;
+
+    @Option(names = "--checkpoint-every", paramLabel = "<n>", converter = OptionTypes.Positive.class,
+            description = "Requests between two checkpoints of a session (needs --checkpoints).")
+    int checkpointEvery = d.checkpointEvery();
+
+    @Option(names = "--health-port", paramLabel = "<port>", converter = OptionTypes.Port.class,
+            description = "Also serve the standard gRPC health service alone, plain, on this port of the same address"
+                    + " (for probes that cannot speak TLS, e.g. Kubernetes' gRPC probes).")
+    Integer healthPort;
+
+    @Option(names = "--max-open", paramLabel = "<n>", converter = OptionTypes.Positive.class,
+            description = "Sessions open at once (the default follows this machine's memory).")
+    int maxOpen = d.maxSessions();
+
+    @Option(names = "--max-batch", paramLabel = "<n>", converter = OptionTypes.Positive.class, description = "Sentences per request.")
+    int maxBatch = d.maxBatch();
+
+    @Option(names = "--max-tokens", paramLabel = "<n>", converter = OptionTypes.Tokens.class, description = "Tokens per sentence.")
+    int maxTokens = d.maxTokens();
+
+    @Option(names = "--max-labels", paramLabel = "<n>", converter = OptionTypes.Positive.class, description = "Classes per session (at least 2).")
+    int maxLabels = d.maxLabels();
 
     @Override
-    public String summary() {
-        return "serve the cloud's top model of split fine-tuning (the endpoint of train --cloud)";
-    }
-
-    @Override
-    public String usage() {
-        TopModelServer.Settings d = TopModelServer.Settings.defaults();
-        return String.join("\n",
-                "./privtune cloud [--port " + DEFAULT_PORT + "] [--bind 127.0.0.1] [--max-sessions N]",
-                "                 [--tls <keystore.p12>] [--token-file <file>] [--plain-on-network]",
-                "                 [--checkpoints <folder> [--checkpoint-every " + d.checkpointEvery() + "]]",
-                "                 [--health-port N] [--max-open N] [--max-batch " + d.maxBatch() + "] [--max-tokens " + d.maxTokens()
-                        + "] [--max-labels " + d.maxLabels() + "]",
-                "  Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view)",
-                "  and trains each session's top model (MiniLM layers above the split + head) on the perturbed",
-                "  representations they send (gRPC service privtune.split.v1.SplitTraining, protocol v"
-                        + SplitProtocol.VERSION + ",",
-                "  proto/privtune_split.proto; also grpc.health.v1.Health and server reflection).",
-                "  --bind 0.0.0.0 accepts other machines; it needs --tls (TLS 1.3 with the key and certificate of",
-                "  a PKCS#12 key store, password in the environment variable " + TLS_PASSWORD_ENV + ") unless",
-                "  --plain-on-network says that the network is trusted. Devices then pass --cloud-cert <its",
-                "  certificate>. --token-file requires the token on the file's first line as every call's",
-                "  credentials (--cloud-token-file on the device, sent only over TLS). --health-port serves the",
-                "  standard health service alone, plain, on that port of the same address (for probes that cannot",
-                "  speak TLS).",
-                "  Limits, refused before anything is allocated: --max-open sessions at once (default from the",
-                "  machine's memory, " + d.maxSessions() + " here), --max-batch sentences and --max-tokens tokens per"
-                        + " request, --max-labels",
-                "  classes per session. --checkpoints keeps each session's state there (every N requests, when",
-                "  its device goes away, at shutdown; owner-only files, kept 24 h) so that a device whose",
-                "  connection was lost, or that outlived a restart of the endpoint, resumes its session.",
-                "  Runs until Ctrl-C or SIGTERM (running steps finish, sessions are checkpointed, then freed),",
-                "  or until N sessions have ended (--max-sessions).");
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(args, Set.of("port", "bind", "max-sessions", "tls", "token-file", "max-open",
-                "max-batch", "max-tokens", "max-labels", "checkpoints", "checkpoint-every", "health-port"),
-                Set.of("plain-on-network"));
-        int port = o.getInt("port", DEFAULT_PORT);
-        if (port < 0 || port > 65535) {
-            throw new UsageException("--port must be 0..65535 (0: any free port), got " + port);
-        }
-        int max = o.getInt("max-sessions", 0);
-        if (max < 0) {
-            throw new UsageException("--max-sessions must be >= 1 (or 0: no limit), got " + max);
-        }
-        TopModelServer.Settings d = TopModelServer.Settings.defaults();
-        int maxOpen = positive(o, "max-open", d.maxSessions());
-        int maxBatch = positive(o, "max-batch", d.maxBatch());
-        int maxTokens = positive(o, "max-tokens", d.maxTokens());
-        int maxLabels = positive(o, "max-labels", d.maxLabels());
-        if (maxTokens > 512) {
-            throw new UsageException("--max-tokens: MiniLM takes at most 512 tokens, got " + maxTokens);
-        }
+    public Integer call() throws Exception {
         if (maxLabels < 2) {
-            throw new UsageException("--max-labels must be at least 2, got " + maxLabels);
+            throw usage("Invalid value for option '--max-labels': " + maxLabels + " is not at least 2");
         }
         TopModelServer.Settings settings = d.withMaxSessions(maxOpen).withRequestLimits(maxBatch, maxTokens, maxLabels);
-        if (o.get("checkpoints", null) != null) {
-            settings = settings.withCheckpoints(Path.of(o.get("checkpoints", null)),
-                    positive(o, "checkpoint-every", d.checkpointEvery()));
-        } else if (o.get("checkpoint-every", null) != null) {
-            throw new UsageException("--checkpoint-every needs --checkpoints <folder>");
+        if (checkpoints != null) {
+            settings = settings.withCheckpoints(checkpoints, checkpointEvery);
+        } else if (spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-every")) {
+            throw usage("--checkpoint-every needs --checkpoints <folder>");
         }
-        String bind = o.get("bind", "127.0.0.1");
-        SSLContext tls = o.get("tls", null) == null ? null
-                : file("tls", () -> TransportSecurity.server(Path.of(o.get("tls", null)), password()));
-        String token = o.get("token-file", null) == null ? null
-                : file("token-file", () -> TransportSecurity.readToken(Path.of(o.get("token-file", null))));
-        if (token != null && tls == null) {
-            throw new UsageException("--token-file needs --tls: devices send the token only over TLS");
+        SSLContext context = tls == null ? null : file("tls", () -> TransportSecurity.server(tls, password()));
+        String token = tokenFile == null ? null : file("token-file", () -> TransportSecurity.readToken(tokenFile));
+        if (token != null && context == null) {
+            throw usage("--token-file needs --tls: devices send the token only over TLS");
         }
         InetSocketAddress address = new InetSocketAddress(bind, port);
         if (address.isUnresolved()) {
-            throw new UsageException("--bind: '" + bind + "' is not an address of this machine");
+            throw usage("--bind: '" + bind + "' is not an address of this machine");
         }
-        if (tls == null && !address.getAddress().isLoopbackAddress()) {
-            if (!o.has("plain-on-network")) {
-                throw new UsageException("--bind " + bind + " without --tls would send the representations and labels across the network in the clear: add --tls"
+        if (context == null && !address.getAddress().isLoopbackAddress()) {
+            if (!plainOnNetwork) {
+                throw usage("--bind " + bind + " without --tls would send the representations and labels across the network in the clear: add --tls"
                         + " <keystore.p12> (./privtune cloud-keys makes one), or --plain-on-network on a network you"
                         + " trust");
             }
@@ -132,21 +131,19 @@ final class CloudCommand implements CliCommand {
         NDManager manager = DjlRuntime.pytorch().newBaseManager();
         TopModelServer server;
         try {
-            server = TopModelServer.start(address, new MiniLmTops(manager), line -> err.println("cloud: " + line), tls,
+            server = TopModelServer.start(address, new MiniLmTops(manager), line -> err.println("cloud: " + line), context,
                     token, settings);
         } catch (java.io.IOException e) {
             manager.close();
-            throw new UsageException("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            throw usage("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
         }
-        int healthPort = o.getInt("health-port", -1);
-        if (healthPort >= 0) {
+        if (healthPort != null) {
             try {
                 healthPort = server.serveHealth(new InetSocketAddress(address.getAddress(), healthPort));
             } catch (java.io.IOException | RuntimeException e) {
                 server.close();
                 manager.close();
-                throw new UsageException("--health-port: cannot listen on " + bind + ":" + healthPort + ": "
-                        + e.getMessage());
+                throw usage("--health-port: cannot listen on " + bind + ":" + healthPort + ": " + e.getMessage());
             }
         }
         // SIGTERM or Ctrl-C: stop accepting, let running steps finish, free every session, then the
@@ -164,14 +161,14 @@ final class CloudCommand implements CliCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.printf(Locale.ROOT, "PrivTune cloud endpoint listening on %s:%d (gRPC, protocol v%d, %s, %s)%s%n", bind,
-                    server.port(), SplitProtocol.VERSION, tls == null ? "plain" : "TLS 1.3",
+                    server.port(), SplitProtocol.VERSION, context == null ? "plain" : "TLS 1.3",
                     token == null ? "no access token" : "access token required",
-                    max > 0 ? ", until " + max + " session(s) have ended" : ", Ctrl-C stops it");
+                    maxSessions > 0 ? ", until " + maxSessions + " session(s) have ended" : ", Ctrl-C stops it");
             out.printf(Locale.ROOT, "limits: %d sessions at once (%.1f GiB of memory here), %d sentences x %d tokens per"
                     + " request, %d classes, requests up to %.1f MiB%n", settings.maxSessions(),
                     TopModelServer.physicalMemory() / (double) (1L << 30), settings.maxBatch(), settings.maxTokens(),
                     settings.maxLabels(), server.limits().maxRequestBytes() / (double) (1 << 20));
-            if (healthPort >= 0) {
+            if (healthPort != null) {
                 out.printf(Locale.ROOT, "health service alone (plain) on %s:%d%n", bind, healthPort);
             }
             if (settings.checkpoints() != null) {
@@ -179,10 +176,10 @@ final class CloudCommand implements CliCommand {
                         settings.checkpoints().toAbsolutePath());
             }
             out.flush();
-            if (max > 0) {
+            if (maxSessions > 0) {
                 Thread waiter = new Thread(() -> {
                     try {
-                        server.awaitSessionsClosed(max);
+                        server.awaitSessionsClosed(maxSessions);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -206,14 +203,6 @@ final class CloudCommand implements CliCommand {
             }
         }
         return 0;
-    }
-
-    private static int positive(Options o, String name, int fallback) {
-        int v = o.getInt(name, fallback);
-        if (v < 1) {
-            throw new UsageException("--" + name + " must be at least 1, got " + v);
-        }
-        return v;
     }
 
     /** Runs a file-reading step of an option; its refusal names the option and the file. */

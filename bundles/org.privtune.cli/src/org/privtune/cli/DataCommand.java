@@ -2,14 +2,11 @@ package org.privtune.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.data.commands.DataCommands;
@@ -19,127 +16,146 @@ import org.privtune.data.io.DataFormat;
 import org.privtune.data.io.ImportOptions;
 import org.privtune.data.io.ImportResult;
 import org.privtune.model.MiniLmFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./privtune data list | describe | import}: the data layer of bundle org.privtune.data,
  * with token statistics from the studio's encoder tokenizer (MiniLM WordPiece).
  */
-final class DataCommand implements CliCommand {
+@Command(name = "data", description = { "List, describe or import data sets.", "Built in: sentiment, imdb, spam, reuters." },
+        subcommands = { DataCommand.ListSets.class, DataCommand.Describe.class, DataCommand.Import.class })
+final class DataCommand {
+
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     private static final Map<String, String> COUNTING = Map.of("truncation", "false", "padding", "false",
             "addSpecialTokens", "false");
 
-    @Override
-    public String name() {
-        return "data";
-    }
-
-    @Override
-    public String summary() {
-        return "list, describe or import data sets (built-in: sentiment, imdb, spam, reuters)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "./privtune data list",
-                "./privtune data describe --data <name or file> [--max-tokens 128] [--top 10]",
-                "./privtune data import <file> [--name N] [--format csv|tsv|json|label_tab_text|arff]",
-                "                         [--text COL] [--label COL] [--source COL] [--header yes|no] [--drop-duplicates]",
-                "  COL is a column name or a 0-based column number; defaults are detected from the header.");
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty()) {
-            throw new UsageException("data needs a sub-command: list, describe or import");
-        }
-        DataCommands data = DataCommands.defaults();
-        List<String> rest = args.subList(1, args.size());
-        switch (args.get(0)) {
-            case "list" -> {
-                Options.parse(rest, Set.of(), Set.of());
-                out.print(data.list());
-                return 0;
-            }
-            case "describe" -> {
-                Options o = Options.parse(rest, Set.of("data", "max-tokens", "top", "threads"), Set.of());
-                String name = o.get("data", "sentiment");
-                DescribeOptions opts = DescribeOptions.DEFAULTS.withMaxTokens(o.getInt("max-tokens", 128));
-                opts = new DescribeOptions(opts.maxTokens(), o.getInt("top", opts.topTokens()), opts.unknownToken(),
-                        o.getInt("threads", opts.threads()));
-                ConsoleProgress progress = ConsoleProgress.onStderr();
-                long t0 = System.nanoTime();
-                try (AutoCloseable ctrlC = progress.cancelOnInterrupt();
-                        InputStream json = MiniLmFiles.openTokenizer();
-                        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING)) {
-                    // Whole texts, no special tokens: the counts say how much a max length cuts off.
-                    Function<String, List<String>> pieces = text -> Arrays.asList(tokenizer.encode(text, false, false).getTokens());
-                    String table = data.describe(name, pieces, opts, progress);
-                    progress.done();
-                    out.print(table);
-                }
-                out.printf(Locale.ROOT, "(described in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
-                return 0;
-            }
-            case "import" -> {
-                Options o = Options.parse(rest, Set.of("name", "format", "text", "label", "source", "header"),
-                        Set.of("drop-duplicates"));
-                if (o.positional().size() != 1) {
-                    throw new UsageException("data import needs exactly one file");
-                }
-                ImportOptions opts = importOptions(o);
-                ConsoleProgress progress = ConsoleProgress.onStderr();
-                try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-                    ImportResult result = data.importFile(Path.of(o.positional().get(0)), opts, progress);
-                    out.println(result.report().summary());
-                }
-                return 0;
-            }
-            default -> throw new UsageException("unknown data sub-command '" + args.get(0) + "'");
+    /** {@code data list}: built-in sets and recent imports. */
+    @Command(name = "list", description = "List the built-in data sets and recent imports.")
+    static final class ListSets extends CliCommand {
+        @Override
+        public Integer call() throws Exception {
+            out.print(DataCommands.defaults().list());
+            return 0;
         }
     }
 
-    private static ImportOptions importOptions(Options o) {
-        ImportOptions opts = ImportOptions.DEFAULTS;
-        if (o.has("name")) {
-            opts = opts.withName(o.get("name", null));
-        }
-        if (o.has("format")) {
-            String f = o.get("format", "").toUpperCase(Locale.ROOT);
-            try {
-                opts = opts.withFormat(DataFormat.valueOf(f));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--format must be one of " + Arrays.toString(DataFormat.values()).toLowerCase(Locale.ROOT));
+    /** {@code data describe}: counts, lengths, [UNK] share and top tokens of a data set. */
+    @Command(name = "describe", description = "Counts, lengths, [UNK] share and top tokens of a data set.")
+    static final class Describe extends CliCommand {
+        @Option(names = "--data", paramLabel = "<name or file>", description = "A built-in name, a recent import or a file.")
+        String data = "sentiment";
+
+        @Option(names = "--max-tokens", paramLabel = "<n>", converter = OptionTypes.Positive.class,
+                description = "The max length whose cut-off share is reported.")
+        int maxTokens = DescribeOptions.DEFAULTS.maxTokens();
+
+        @Option(names = "--top", paramLabel = "<n>", converter = OptionTypes.Positive.class,
+                description = "How many of the most frequent tokens to list.")
+        int top = DescribeOptions.DEFAULTS.topTokens();
+
+        @Option(names = "--threads", paramLabel = "<n>", converter = OptionTypes.Positive.class,
+                description = "Tokenizer threads.")
+        int threads = DescribeOptions.DEFAULTS.threads();
+
+        @Override
+        public Integer call() throws Exception {
+            DescribeOptions opts = new DescribeOptions(maxTokens, top, DescribeOptions.DEFAULTS.unknownToken(), threads);
+            ConsoleProgress progress = ConsoleProgress.onStderr();
+            long t0 = System.nanoTime();
+            try (AutoCloseable ctrlC = progress.cancelOnInterrupt();
+                    InputStream json = MiniLmFiles.openTokenizer();
+                    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING)) {
+                // Whole texts, no special tokens: the counts say how much a max length cuts off.
+                Function<String, List<String>> pieces = text -> Arrays.asList(tokenizer.encode(text, false, false).getTokens());
+                String table = DataCommands.defaults().describe(data, pieces, opts, progress);
+                progress.done();
+                out.print(table);
             }
+            out.printf(Locale.ROOT, "(described in %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+            return 0;
         }
-        if (o.has("header")) {
-            String h = o.get("header", "");
-            if (!List.of("yes", "no").contains(h)) {
-                throw new UsageException("--header takes yes or no");
+    }
+
+    /** Yes or no, as {@code --header} takes it. */
+    enum YesNo {
+        yes, no
+    }
+
+    /** {@code data import}: a labelled file into the studio's data sets. */
+    @Command(name = "import", description = { "Import a labelled file (CSV, TSV, JSON, JSON Lines, ARFF, label<TAB>text).",
+            "Without options the format, header and columns are detected from the file." })
+    static final class Import extends CliCommand {
+        @Parameters(index = "0", paramLabel = "<file>", description = "The file to import.")
+        Path file;
+
+        @Option(names = "--name", paramLabel = "<name>", description = "The data set's name (default: from the file name).")
+        String name;
+
+        @Option(names = "--format", paramLabel = "<format>", description = "One of ${COMPLETION-CANDIDATES} (any case).")
+        DataFormat format;
+
+        @Option(names = "--text", paramLabel = "<column>", description = "The text column: a name or a 0-based number.")
+        String text;
+
+        @Option(names = "--label", paramLabel = "<column>", description = "The label column: a name or a 0-based number.")
+        String label;
+
+        @Option(names = "--source", paramLabel = "<column>",
+                description = "The column naming each record's source (author, sender): a name or a 0-based number.")
+        String source;
+
+        @Option(names = "--header", paramLabel = "yes|no", description = "Whether the first row holds column names.")
+        YesNo header;
+
+        @Option(names = "--drop-duplicates", description = "Keep only the first of records with the same text.")
+        boolean dropDuplicates;
+
+        @Override
+        public Integer call() throws Exception {
+            ConsoleProgress progress = ConsoleProgress.onStderr();
+            try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
+                ImportResult result = DataCommands.defaults().importFile(file, importOptions(), progress);
+                out.println(result.report().summary());
             }
-            opts = opts.withHeader(h.equals("yes"));
+            return 0;
         }
-        opts = opts.withDropDuplicates(o.has("drop-duplicates"));
-        ColumnMapping m = opts.mapping();
-        List<String> set = new ArrayList<>();
-        if (o.has("text")) {
-            m = m.withText(column(o.get("text", null)));
-            set.add("text");
+
+        private ImportOptions importOptions() {
+            ImportOptions opts = ImportOptions.DEFAULTS;
+            if (name != null) {
+                opts = opts.withName(name);
+            }
+            if (format != null) {
+                opts = opts.withFormat(format);
+            }
+            if (header != null) {
+                opts = opts.withHeader(header == YesNo.yes);
+            }
+            opts = opts.withDropDuplicates(dropDuplicates);
+            if (text == null && label == null && source == null) {
+                return opts;
+            }
+            ColumnMapping m = opts.mapping();
+            if (text != null) {
+                m = m.withText(column(text));
+            }
+            if (label != null) {
+                m = m.withLabel(column(label));
+            }
+            if (source != null) {
+                m = m.withSource(column(source));
+            }
+            return opts.withMapping(m);
         }
-        if (o.has("label")) {
-            m = m.withLabel(column(o.get("label", null)));
-            set.add("label");
-        }
-        if (o.has("source")) {
-            m = m.withSource(column(o.get("source", null)));
-            set.add("source");
-        }
-        return set.isEmpty() ? opts : opts.withMapping(m);
     }
 
     private static ColumnMapping.Column column(String spec) {
-        if (spec.chars().allMatch(Character::isDigit)) {
+        if (!spec.isEmpty() && spec.length() < 10 && spec.chars().allMatch(Character::isDigit)) {
             return ColumnMapping.Column.at(Integer.parseInt(spec));
         }
         return ColumnMapping.Column.named(spec);

@@ -1,13 +1,11 @@
 package org.privtune.cli;
 
 import ai.djl.ndarray.NDManager;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.device.FineTuningRun;
@@ -23,6 +21,9 @@ import org.privtune.model.Pooling;
 import org.privtune.model.SplitTrainer;
 import org.privtune.model.TrainingConfig;
 import org.privtune.protocol.TransportSecurity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code verify-model}, {@code train} and {@code predict}: the model bundle from the command line. */
 final class ModelCommands {
@@ -30,30 +31,11 @@ final class ModelCommands {
     private ModelCommands() {
     }
 
-    static List<CliCommand> all() {
-        return List.of(new VerifyModel(), new Train(), new Predict());
-    }
-
     /** Oracle comparison of the DJL encoder with ONNX Runtime on the built-in sentences. */
-    static final class VerifyModel implements CliCommand {
+    @Command(name = "verify-model", description = "Compare the DJL MiniLM encoder with ONNX Runtime (tolerance 1e-4).")
+    static final class VerifyModel extends CliCommand {
         @Override
-        public String name() {
-            return "verify-model";
-        }
-
-        @Override
-        public String summary() {
-            return "compare the DJL MiniLM encoder with ONNX Runtime (max abs difference <= 1e-4)";
-        }
-
-        @Override
-        public String usage() {
-            return "./privtune verify-model";
-        }
-
-        @Override
-        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-            Options.parse(args, Set.of(), Set.of());
+        public Integer call() throws Exception {
             if (!OnnxRuntimeOracle.available()) {
                 err.println("privtune verify-model: ONNX Runtime is not installed in this runtime (it ships with the "
                         + "standalone studio, not with the IDE plugin); run the oracle test of org.privtune.model.tests instead");
@@ -71,89 +53,109 @@ final class ModelCommands {
         }
     }
 
+    /** How the classifier pools the top's token states. */
+    enum PoolingChoice {
+        mean(Pooling.MEAN), cls(Pooling.CLS);
+
+        final Pooling pooling;
+
+        PoolingChoice(Pooling pooling) {
+            this.pooling = pooling;
+        }
+    }
+
     /**
      * Split fine-tuning, optionally with a privacy mechanism on the device (a spec or a preset saved
      * by the Noise Tuner), and export.
      */
-    static final class Train implements CliCommand {
-        @Override
-        public String name() {
-            return "train";
-        }
+    @Command(name = "train", description = { "Fine-tune the split model on a data set and export it.",
+            "Prints dev accuracy per epoch and the final test accuracy." },
+            footer = { "",
+                    "The mechanism's noise, substitutions and shuffles are secret (SecureRandom) unless its spec fixes"
+                            + " seed=N, which makes them repeatable and is labelled \"fixed seed, not private\"; --seed"
+                            + " seeds only the training itself. The spec keys specials=public|perturb|clean ([CLS]/[SEP]"
+                            + " rows) and lengths=B (pad sentences to a multiple of B tokens so the mask shows only the"
+                            + " bucket) protect what else is sent.",
+                    "With --cloud only the perturbed representations, their mask and the labels are sent; the trained"
+                            + " top is fetched back for the export." })
+    static final class Train extends CliCommand {
+        @Option(names = "--data", paramLabel = "<name or file>", description = "A built-in name, a recent import or a labelled file.")
+        String data = "sentiment";
+
+        @Option(names = "--out", required = true, paramLabel = "<folder>", description = "Where the model is exported; must not exist yet or be empty.")
+        Path outDir;
+
+        @Option(names = "--split", paramLabel = "<layer>", converter = OptionTypes.SplitLayer.class,
+                description = "MiniLM layers on the device, 0..6 (default 2, or the preset's).")
+        Integer split;
+
+        @Option(names = "--epochs", paramLabel = "<n>", converter = OptionTypes.Positive.class, description = "Training epochs.")
+        int epochs = 3;
+
+        @Option(names = "--batch", paramLabel = "<n>", converter = OptionTypes.Positive.class, description = "Sentences per batch.")
+        int batch = 32;
+
+        @Option(names = "--max-length", paramLabel = "<tokens>", converter = OptionTypes.Tokens.class,
+                description = "Tokens per sentence, longer ones are cut.")
+        int maxLength = 64;
+
+        @Option(names = "--lr", paramLabel = "<rate>", converter = OptionTypes.PositiveNumber.class, defaultValue = "5e-5",
+                description = "Peak learning rate (AdamW).")
+        double lr;
+
+        @Option(names = "--pooling", paramLabel = "mean|cls", description = "How the head pools the token states.")
+        PoolingChoice pooling = PoolingChoice.mean;
+
+        @Option(names = "--seed", paramLabel = "<n>", description = "Seed of the training (initialisation, order, dropout).")
+        long seed = 42;
+
+        @Option(names = "--train-bottom", description = "Fine-tune the device's layers too.")
+        boolean trainBottom;
+
+        @Option(names = "--mechanism", paramLabel = "<spec>|@<preset>", description = "Perturbs what leaves the device during training and evaluation: a spec such as"
+                + " privtune:eps=16,n=2, or @training (the Noise Tuner's \"Use for training\" preset); a preset also"
+                + " sets --split.")
+        String mechanism;
+
+        @Option(names = "--cloud", paramLabel = "<host:port>",
+                description = "Train the top on a remote endpoint (./privtune cloud there) instead of in this process.")
+        String cloud;
+
+        @Option(names = "--cloud-cert", paramLabel = "<certificate>", description = "Connect with TLS 1.3 trusting only this"
+                + " certificate (PEM/DER, or a PKCS#12 trust store opened with $" + CloudCommand.TLS_PASSWORD_ENV + ").")
+        Path cloudCert;
+
+        @Option(names = "--cloud-token-file", paramLabel = "<file>", description = "Send the endpoint's access token from this file.")
+        Path cloudTokenFile;
 
         @Override
-        public String summary() {
-            return "fine-tune the split model on a data set and export it";
-        }
-
-        @Override
-        public String usage() {
-            return String.join("\n",
-                    "./privtune train --data <name or file> --out <folder> [--split 2] [--epochs 3] [--batch 32]",
-                    "                 [--max-length 64] [--lr 5e-5] [--pooling mean|cls] [--seed 42] [--train-bottom]",
-                    "                 [--mechanism <spec> | --mechanism @<preset>]",
-                    "                 [--cloud host:port [--cloud-cert <cert.pem>] [--cloud-token-file <file>]]",
-                    "  Prints dev accuracy per epoch and the final test accuracy; the folder must not exist yet.",
-                    "  --mechanism perturbs what leaves the device during training and evaluation, e.g.",
-                    "  privtune:eps=16,n=2 or @training (the Noise Tuner's \"Use for training\" preset);",
-                    "  a preset also sets --split unless --split is given. The mechanism's noise, substitutions and",
-                    "  shuffles are secret (SecureRandom) unless its spec fixes seed=N, which makes them repeatable",
-                    "  and is labelled \"fixed seed, not private\"; --seed seeds only the training itself. The spec",
-                    "  keys specials=public|perturb|clean ([CLS]/[SEP] rows) and lengths=B (pad sentences to a",
-                    "  multiple of B tokens so the mask shows only the bucket) protect what else is sent.",
-                    "  --cloud trains the top on a remote endpoint (./privtune cloud there) instead of in this",
-                    "  process: only the perturbed representations, their mask and the labels are sent; the",
-                    "  trained top is fetched back for the export. --cloud-cert connects with TLS 1.3 and trusts",
-                    "  only that certificate (PEM/DER, or a PKCS#12 trust store opened with $"
-                            + CloudCommand.TLS_PASSWORD_ENV + "); --cloud-token-file sends the endpoint's token.");
-        }
-
-        @Override
-        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-            Options o = Options.parse(args, Set.of("data", "out", "split", "epochs", "batch", "max-length", "lr",
-                    "pooling", "seed", "mechanism", "cloud", "cloud-cert", "cloud-token-file"), Set.of("train-bottom"));
-            Path outDir = Path.of(o.require("out"));
-            FineTuningRun.Cloud cloud = null;
-            if (o.get("cloud", null) != null) { // a mistyped address or file fails before any work
-                cloud = new FineTuningRun.Cloud(o.get("cloud", null),
-                        o.get("cloud-cert", null) == null ? null
-                                : CloudCommand.file("cloud-cert", () -> TransportSecurity.client(
-                                        Path.of(o.get("cloud-cert", null)), CloudCommand.password())),
-                        o.get("cloud-token-file", null) == null ? null
-                                : CloudCommand.file("cloud-token-file", () -> TransportSecurity.readToken(
-                                        Path.of(o.get("cloud-token-file", null)))));
-            } else if (o.get("cloud-cert", null) != null || o.get("cloud-token-file", null) != null) {
-                throw new UsageException("--cloud-cert and --cloud-token-file need --cloud host:port");
+        public Integer call() throws Exception {
+            FineTuningRun.Cloud remote = null;
+            if (cloud != null) { // a mistyped address or file fails before any work
+                remote = new FineTuningRun.Cloud(cloud,
+                        cloudCert == null ? null
+                                : CloudCommand.file("cloud-cert", () -> TransportSecurity.client(cloudCert, CloudCommand.password())),
+                        cloudTokenFile == null ? null
+                                : CloudCommand.file("cloud-token-file", () -> TransportSecurity.readToken(cloudTokenFile)));
+            } else if (cloudCert != null || cloudTokenFile != null) {
+                throw usage("--cloud-cert and --cloud-token-file need --cloud host:port");
             }
             if (FineTuningRun.isTaken(outDir)) {
-                throw new UsageException("--out " + outDir + " exists and is not empty; name a new folder");
+                throw usage("--out " + outDir + " exists and is not empty; name a new folder");
             }
-            MechanismSpec mechanism = null;
-            int split = o.getInt("split", 2);
-            if (o.get("mechanism", null) != null) {
-                String arg = o.get("mechanism", null);
+            MechanismSpec spec = null;
+            int layer = split == null ? 2 : split;
+            if (mechanism != null) {
                 MechanismPresets presets = MechanismPresets.user();
-                mechanism = MechanismPresets.resolve(arg, presets);
-                if (arg.startsWith("@") && o.get("split", null) == null) {
-                    split = presets.load(arg.substring(1)).split();
+                spec = MechanismPresets.resolve(mechanism, presets);
+                if (mechanism.startsWith("@") && split == null) {
+                    layer = presets.load(mechanism.substring(1)).split();
                 }
             }
-            if (split < 0 || split > 6) {
-                throw new UsageException("--split must be 0..6 (MiniLM has 6 layers), got " + split);
-            }
-            Pooling pooling = switch (o.get("pooling", "mean")) {
-                case "mean" -> Pooling.MEAN;
-                case "cls" -> Pooling.CLS;
-                default -> throw new UsageException("--pooling takes mean or cls");
-            };
-            long seed = o.getInt("seed", 42);
-            TrainingConfig cfg = TrainingConfig.defaults().withEpochs(o.getInt("epochs", 3))
-                    .withBatchSize(o.getInt("batch", 32)).withLearningRate((float) o.getDouble("lr", 5e-5))
-                    .withSeed(seed).withTrainBottom(o.has("train-bottom"));
-            int maxLength = o.getInt("max-length", 64);
-
-            FineTuningRun.Request request = new FineTuningRun.Request(o.get("data", "sentiment"), split, pooling, cfg,
-                    maxLength, mechanism, cloud, 0, outDir, null);
+            TrainingConfig cfg = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batch)
+                    .withLearningRate((float) lr).withSeed(seed).withTrainBottom(trainBottom);
+            FineTuningRun.Request request = new FineTuningRun.Request(data, layer, pooling.pooling, cfg, maxLength, spec,
+                    remote, 0, outDir, null);
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
                 try {
@@ -168,43 +170,30 @@ final class ModelCommands {
     }
 
     /** Class probabilities of sentences under an exported model. */
-    static final class Predict implements CliCommand {
-        @Override
-        public String name() {
-            return "predict";
-        }
+    @Command(name = "predict", description = "Classify sentences with an exported model.")
+    static final class Predict extends CliCommand {
+        @Option(names = "--model", required = true, paramLabel = "<folder>", description = "A folder written by ./privtune train.")
+        Path model;
+
+        @Parameters(arity = "1..*", paramLabel = "<sentence>", description = "The sentences to classify.")
+        List<String> sentences;
 
         @Override
-        public String summary() {
-            return "classify sentences with an exported model";
-        }
-
-        @Override
-        public String usage() {
-            return "./privtune predict --model <folder> \"a sentence\" [\"another\" ...]";
-        }
-
-        @Override
-        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-            Options o = Options.parse(args, Set.of("model"), Set.of());
-            if (o.positional().isEmpty()) {
-                throw new UsageException("predict needs at least one sentence");
-            }
-            Path dir = Path.of(o.require("model"));
-            if (!Files.isDirectory(dir)) {
-                throw new InvalidInputException(dir.toString(), 0, null, "not a model folder (expected the output of ./privtune train)");
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(model)) {
+                throw new InvalidInputException(model.toString(), 0, null, "not a model folder (expected the output of ./privtune train)");
             }
             try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
-                    ModelExport.Imported model = ModelExport.read(dir, manager, null)) {
-                List<String> labels = model.config().labels();
-                float[][] p = model.probabilities(o.positional(), manager);
+                    ModelExport.Imported imported = ModelExport.read(model, manager, null)) {
+                List<String> labels = imported.config().labels();
+                float[][] p = imported.probabilities(sentences, manager);
                 for (int i = 0; i < p.length; i++) {
                     int best = SplitTrainer.argMax(p[i]);
                     List<String> parts = new ArrayList<>();
                     for (int c = 0; c < p[i].length; c++) {
                         parts.add(String.format(Locale.ROOT, "%s %.3f", labels.get(c), p[i][c]));
                     }
-                    out.printf("%s\t%s\t%s%n", labels.get(best), String.join(", ", parts), o.positional().get(i));
+                    out.printf("%s\t%s\t%s%n", labels.get(best), String.join(", ", parts), sentences.get(i));
                 }
             }
             return 0;

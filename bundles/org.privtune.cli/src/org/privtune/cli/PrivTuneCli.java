@@ -1,101 +1,195 @@
 package org.privtune.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.privtune.core.CancelledException;
 import org.privtune.core.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The command table of {@code ./privtune}. Each command is a thin shell over a headless service
- * of the data, model, mechanism or attack bundles, the same services the GUI calls, so both give
- * the same numbers.
+ * The command line of {@code ./privtune} on picocli. Each command is a thin shell over a headless
+ * service of the data, model, mechanism or attack bundles, the same services the GUI calls, so both
+ * give the same numbers. The help of every command is generated from its annotated options.
  */
 public final class PrivTuneCli {
 
-    private final Map<String, CliCommand> commands = new LinkedHashMap<>();
+    /** Exit code of a refused command line. */
+    public static final int USAGE = 2;
 
-    public PrivTuneCli() {
-        register(new VersionCommand());
-        register(new DataCommand());
-        ModelCommands.all().forEach(this::register);
-        register(new CloudCommand());
-        register(new CloudKeysCommand());
-        AttackCommands.all().forEach(this::register);
-        register(new BenchCommand());
-    }
+    /** Exit code of a run cancelled with Ctrl-C. */
+    public static final int CANCELLED = 130;
 
-    public void register(CliCommand command) {
-        if (commands.putIfAbsent(command.name(), command) != null) {
-            throw new IllegalStateException("two commands named " + command.name());
+    /** The top command: its sub-commands, {@code --help} and {@code --version}. */
+    @Command(name = "./privtune", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            customSynopsis = {
+                    "./privtune                   start the studio (needs a display)",
+                    "       ./privtune build             build the product (also done on demand)",
+                    "       ./privtune <command> [...]   run a headless command" },
+            footer = { "", "'./privtune help <command>' or './privtune <command> --help' shows a command's options." },
+            subcommands = { HelpCommand.class, VersionCommand.class, DataCommand.class, ModelCommands.VerifyModel.class,
+                    ModelCommands.Train.class, ModelCommands.Predict.class, CloudCommand.class, CloudKeysCommand.class,
+                    AttackCommands.Experiment.class, AttackCommands.ExportRepresentations.class, BenchCommand.class })
+    static final class Top implements Runnable {
+        @picocli.CommandLine.Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
         }
     }
 
-    public List<CliCommand> commands() {
-        return Collections.unmodifiableList(new ArrayList<>(commands.values()));
+    /** {@code ./privtune --version}: the studio's version and the Java it runs on (no engine loaded). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] { "PrivTune Studio " + studioVersion(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")" };
+        }
+    }
+
+    /**
+     * The command line printing to these streams: help and refusals as {@code ./privtune} prints
+     * them, nothing run yet. {@code parseArgs} on it checks a command line without running it.
+     */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        IFactory defaults = CommandLine.defaultFactory();
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K k = defaults.create(cls);
+                if (k instanceof CliCommand c) {
+                    c.streams(out, err);
+                }
+                return k;
+            }
+        };
+        CommandLine cl = new CommandLine(new Top(), factory);
+        BenchCommand.addBenchmarks(cl.getSubcommands().get("bench"));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExpandAtFiles(false); // "--mechanism @training" names a preset, not a file of arguments
+        cl.setOverwrittenOptionsAllowed(true); // a repeated option: the last one counts, as before
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(false);
+        cl.setUsageHelpWidth(100);
+        cl.setUsageHelpLongOptionsMaxWidth(28);
+        cl.getCommandSpec().usageMessage().header("PrivTune Studio " + studioVersion());
+        layout(cl);
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            PrintWriter w = c.getErr();
+            w.println(name(c) + ": " + e.getMessage());
+            if (!UnmatchedArgumentException.printSuggestions(e, w) && e instanceof UnmatchedArgumentException u) {
+                List<String> close = closeOptions(c, u.getUnmatched());
+                if (!close.isEmpty()) {
+                    w.println("Possible solutions: " + String.join(", ", close));
+                }
+            }
+            w.println(hint(c));
+            w.flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            PrintWriter w = c.getErr();
+            int code;
+            if (e instanceof InvalidInputException) {
+                w.println(name(c) + ": invalid input: " + e.getMessage());
+                code = 1;
+            } else if (e instanceof CancelledException) {
+                w.println(name(c) + ": cancelled; nothing was written");
+                code = CANCELLED;
+            } else {
+                w.println(name(c) + ": failed: " + e);
+                e.printStackTrace(w);
+                code = 1;
+            }
+            w.flush();
+            return code;
+        });
+        return cl;
+    }
+
+    /** Options in the order they are declared, defaults shown from the fields. */
+    private static void layout(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false).showDefaultValues(true)
+                .abbreviateSynopsis(false);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            layout(sub);
+        }
     }
 
     /** Runs a command line; returns the process exit code. Never calls System.exit. */
     public int run(List<String> argv, PrintStream out, PrintStream err) {
-        if (argv.isEmpty() || List.of("help", "--help", "-h").contains(argv.get(0))) {
-            if (argv.size() > 1) {
-                CliCommand c = commands.get(argv.get(1));
-                if (c == null) {
-                    err.println("privtune: no command '" + argv.get(1) + "'");
-                    printHelp(err);
-                    return 2;
-                }
-                out.println(c.usage());
-                return 0;
-            }
-            printHelp(out);
-            return 0;
-        }
-        CliCommand command = commands.get(argv.get(0));
-        if (command == null) {
-            err.println("privtune: no command '" + argv.get(0) + "'");
-            printHelp(err);
-            return 2;
-        }
-        List<String> rest = argv.subList(1, argv.size());
-        if (rest.contains("--help") || rest.contains("-h")) {
-            out.println(command.usage());
-            return 0;
-        }
         try {
-            return command.run(rest, out, err);
-        } catch (UsageException e) {
-            err.println("privtune " + command.name() + ": " + e.getMessage());
-            err.println("usage: " + command.usage());
-            return 2;
-        } catch (InvalidInputException e) {
-            err.println("privtune " + command.name() + ": invalid input: " + e.getMessage());
-            return 1;
-        } catch (CancelledException e) {
-            err.println("privtune " + command.name() + ": cancelled; nothing was written");
-            return 130;
-        } catch (Exception e) {
-            err.println("privtune " + command.name() + ": failed: " + e);
-            e.printStackTrace(err);
-            return 1;
+            return commandLine(out, err).execute(argv.toArray(String[]::new));
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 
-    void printHelp(PrintStream out) {
-        out.println("PrivTune Studio " + studioVersion());
-        out.println("usage: ./privtune                 start the studio (needs a display)");
-        out.println("       ./privtune build           build the product (also done on demand)");
-        out.println("       ./privtune <command> ...   run a headless command");
-        out.println();
-        out.println("commands:");
-        for (CliCommand c : commands.values()) {
-            out.printf("  %-24s %s%n", c.name(), c.summary());
+    /**
+     * Options within two edits (insertion, deletion, substitution, swap) of an unknown option:
+     * picocli's own suggestions miss short typos such as --dta.
+     */
+    static List<String> closeOptions(CommandLine c, List<String> unmatched) {
+        List<String> close = new ArrayList<>();
+        for (String u : unmatched) {
+            if (!u.startsWith("--")) {
+                continue;
+            }
+            String name = u.contains("=") ? u.substring(0, u.indexOf('=')) : u;
+            for (OptionSpec o : c.getCommandSpec().options()) {
+                for (String n : o.names()) {
+                    if (n.startsWith("--") && editDistance(name, n) <= 2 && !close.contains(n)) {
+                        close.add(n);
+                    }
+                }
+            }
         }
-        out.println();
-        out.println("'./privtune help <command>' shows a command's options.");
+        return close;
+    }
+
+    /** Optimal string alignment distance. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** "privtune data import" for "./privtune data import". */
+    private static String name(CommandLine c) {
+        return c.getCommandSpec().qualifiedName().substring(2);
+    }
+
+    private static String hint(CommandLine c) {
+        String q = c.getCommandSpec().qualifiedName();
+        return c.getParent() == null ? "'./privtune --help' lists the commands."
+                : "'" + q + " --help' shows its options.";
     }
 
     static String studioVersion() {

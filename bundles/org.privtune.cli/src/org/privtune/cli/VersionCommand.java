@@ -1,32 +1,14 @@
 package org.privtune.cli;
 
-import java.io.PrintStream;
-import java.util.List;
 import org.privtune.djl.runtime.DjlRuntime;
+import picocli.CommandLine.Command;
 
 /** {@code ./privtune version}: versions of the studio, Java, DJL and the PyTorch engine it loads. */
-final class VersionCommand implements CliCommand {
+@Command(name = "version", description = "Print the versions of PrivTune, Java, DJL and PyTorch (loads the engine).")
+final class VersionCommand extends CliCommand {
 
     @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public String summary() {
-        return "print the versions of PrivTune, Java, DJL and PyTorch (loads the engine)";
-    }
-
-    @Override
-    public String usage() {
-        return "./privtune version";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (!args.isEmpty()) {
-            throw new UsageException("version takes no arguments");
-        }
+    public Integer call() {
         out.println("PrivTune Studio " + PrivTuneCli.studioVersion());
         out.println("Java " + System.getProperty("java.version"));
         out.println("DJL " + DjlRuntime.djlVersion());

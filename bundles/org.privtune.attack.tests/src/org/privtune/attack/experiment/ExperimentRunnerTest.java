@@ -169,20 +169,4 @@ class ExperimentRunnerTest {
                 () -> new ExperimentRunner(dir, new CountingExecutor(), "c", false).run(grid(), Progress.NONE));
         assertTrue(e.getMessage().contains("none_seed1.json"), e.getMessage());
     }
-
-    @Test
-    void commandRefusesUnknownMechanismsAndBuildsTheQuickGrid() {
-        ExperimentCommand c = new ExperimentCommand();
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> c.parse(List.of("--out", "x", "--mechanisms", "none,bogus")));
-        assertTrue(e.getMessage().contains("bogus"));
-        assertThrows(InvalidInputException.class, () -> c.parse(List.of("--out", "x", "--eps", "1,-2")));
-        assertThrows(InvalidInputException.class, () -> c.parse(List.of("--mechanisms", "none")));
-        ExperimentConfig q = c.parse(List.of("--out", "x", "--quick", "--mechanisms", "none,dchi,privtune"));
-        assertTrue(q.quick());
-        assertEquals(1 + 2 * 2, q.grid().size());
-        ExperimentConfig f = c.parse(List.of("--out", "x", "--split=3", "--eps", "1,2,4,8,16,32", "--seeds", "3"));
-        assertEquals(3, f.split());
-        assertEquals(3 + 5 * 6 * 3, f.grid().size());
-    }
 }

@@ -1,94 +1,46 @@
 package org.privtune.attack.experiment;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
-import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
 
 /**
- * {@code ./privtune experiment}: the same shape as the command line's CliCommand (name, summary,
- * usage, run(args, out, err) returning an exit code), so the CLI bundle registers it with a
- * one-line adapter. Ctrl-C handling and System.exit stay with the caller.
+ * What {@code ./privtune experiment} runs: every setting of a configuration's grid through the
+ * {@link ExperimentRunner}, settings already in the folder skipped. The command line (options,
+ * Ctrl-C) stays with the caller, which builds the {@link ExperimentConfig}.
  */
 public final class ExperimentCommand {
 
-    private static final Set<String> VALUED = Set.of("data", "split", "mechanisms", "eps", "seeds", "out", "cache");
-    private static final Set<String> FLAGS = Set.of("quick", "no-charts");
-
-    public String name() {
-        return "experiment";
-    }
-
-    public String summary() {
-        return "fine-tune under each mechanism and eps, run all attacks, write results.csv/json, summary.md, charts";
-    }
-
-    public String usage() {
-        return """
-                privtune experiment --out <folder> [--data <built-in | import | file>] [--split 2]
-                    [--mechanisms none,dchi,sap,gaussian,santext,privtune] [--eps 1,2,4,8,16,32] [--seeds 3]
-                    [--quick] [--no-charts] [--cache <folder>]
-                  A mechanism may carry parameters separated by ';': privtune-swap:keep=0.05;n=3
-                  (quote the list in a shell).
-                  Resumable: settings whose settings/<key>.json exists in <folder> are skipped.
-                  --quick: 400 training sentences, 1 epoch, 150 test sentences, smaller attacks (minutes per setting).
-                  --data takes any labelled data set (default sentiment); B1 runs where records have a source,
-                  length and number/name attributes are computed from the text.""";
-    }
-
-    /** Parses the arguments into a configuration (no work done). */
-    public ExperimentConfig parse(List<String> args) {
-        CommandArguments a = new CommandArguments(args, VALUED, FLAGS);
-        // any labelled data set: a built-in name, a recent import or a file (loaded when the run starts)
-        String data = a.get("data", "sentiment");
-        int split = a.getInt("split", 2);
-        if (split < 0 || split > 6) {
-            throw new InvalidInputException("command line", 0, "--split", "must be in 0..6, got " + split);
+    /**
+     * Refuses an entry of the mechanism list that names no mechanism or carries a parameter the
+     * mechanism does not take, before an hour of training.
+     *
+     * @param entry a name, or a name with parameters separated by ';' (privtune-swap:keep=0.05;n=3)
+     */
+    public static void checkMechanism(String entry) {
+        String name = entry.contains(":") ? entry.substring(0, entry.indexOf(':')) : entry;
+        if (!List.of(MechanismSpec.NAMES).contains(name)) {
+            throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + name
+                    + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
         }
-        List<String> mechs = a.getList("mechanisms", ExperimentConfig.DEFAULT_MECHANISMS);
-        for (String m : mechs) {
-            String name = m.contains(":") ? m.substring(0, m.indexOf(':')) : m;
-            if (!List.of(MechanismSpec.NAMES).contains(name)) {
-                throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + name
-                        + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
-            }
-            SplitExperiment.parseSpec(m); // names the bad parameter now, not after an hour of training
-        }
-        boolean quick = a.has("quick");
-        List<Double> eps = a.getDoubles("eps", quick ? List.of(8.0, 32.0) : ExperimentConfig.DEFAULT_EPS);
-        int seeds = a.getInt("seeds", quick ? 1 : 3);
-        if (seeds < 1) {
-            throw new InvalidInputException("command line", 0, "--seeds", "must be >= 1");
-        }
-        Path out = Path.of(a.require("out"));
-        Path cache = Path.of(a.get("cache", MiniLmResources.defaultCacheDir().toString()));
-        return quick ? ExperimentConfig.quick(data, split, mechs, eps, seeds, out, cache)
-                : ExperimentConfig.full(data, split, mechs, eps, seeds, out, cache);
-    }
-
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
-        try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-            return run(args, out, err, progress);
-        }
+        SplitExperiment.parseSpec(entry);
     }
 
     /**
-     * Runs with the caller's progress (e.g. a {@link ConsoleProgress} whose cancel() the command
+     * Runs with the caller's progress (e.g. a {@code ConsoleProgress} whose cancel() the command
      * line wires to Ctrl-C, or the GUI's job monitor); a cancel stops between batches and keeps
      * every finished setting.
+     *
+     * @param charts  whether the frontier charts are drawn
+     * @param command the command line recorded in the summary
+     * @return 0, or 1 when a setting's training diverged
      */
-    public int run(List<String> args, PrintStream out, PrintStream err, Progress progress) throws Exception {
-        ExperimentConfig cfg = parse(args);
-        boolean charts = !args.contains("--no-charts");
-        String command = "./privtune experiment " + String.join(" ", args);
+    public int run(ExperimentConfig cfg, boolean charts, String command, PrintStream out, PrintStream err,
+            Progress progress) throws Exception {
         List<Setting> grid = cfg.grid();
         ExperimentRunner probe = new ExperimentRunner(cfg.out(), (s, p) -> null, command, charts);
         if (probe.pending(grid).isEmpty()) {
@@ -111,10 +63,5 @@ public final class ExperimentCommand {
             }
             return o.failed().isEmpty() ? 0 : 1;
         }
-    }
-
-    /** Runs the command from a plain JVM (development): exit code as the process status. */
-    public static void main(String[] args) throws Exception {
-        System.exit(new ExperimentCommand().run(List.of(args), System.out, System.err));
     }
 }

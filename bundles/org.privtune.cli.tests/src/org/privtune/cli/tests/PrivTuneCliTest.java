@@ -2,7 +2,6 @@ package org.privtune.cli.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,13 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.privtune.cli.CliCommand;
-import org.privtune.cli.Options;
+import org.osgi.framework.FrameworkUtil;
 import org.privtune.cli.PrivTuneCli;
-import org.privtune.cli.UsageException;
+import org.privtune.cli.PrivTuneCliAccess;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 class PrivTuneCliTest {
 
@@ -25,41 +26,205 @@ class PrivTuneCliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... argv) {
+        out.reset();
+        err.reset();
         return new PrivTuneCli().run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
-    @Test
-    void helpListsEveryCommandAndExitsZero() {
-        assertEquals(0, run("--help"));
-        String help = out.toString(StandardCharsets.UTF_8);
-        for (CliCommand c : new PrivTuneCli().commands()) {
-            assertTrue(help.contains("  " + c.name() + " "), "help lists " + c.name() + ":\n" + help);
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static CommandLine commandLine() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return PrivTuneCli.commandLine(sink, sink);
+    }
+
+    /** Every command below the top, with the words that name it ("data", "import"). */
+    private static void commands(CommandLine cl, List<String> path, java.util.Map<List<String>, CommandLine> into) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            into.put(p, e.getValue());
+            commands(e.getValue(), p, into);
         }
-        for (String expected : List.of("data", "verify-model", "train", "cloud", "cloud-keys", "predict", "experiment", "export-representations")) {
-            assertTrue(help.contains("  " + expected + " "), expected);
+    }
+
+    private static java.util.Map<List<String>, CommandLine> allCommands() {
+        java.util.Map<List<String>, CommandLine> all = new java.util.LinkedHashMap<>();
+        commands(commandLine(), List.of(), all);
+        return all;
+    }
+
+    @Test
+    void helpListsEveryCommandAndEveryCommandsHelpListsEveryOption() {
+        assertEquals(0, run("--help"));
+        String top = out();
+        for (String name : commandLine().getSubcommands().keySet()) {
+            assertTrue(top.contains("  " + name + " "), "--help lists " + name + ":\n" + top);
+        }
+        for (String expected : List.of("data", "verify-model", "train", "cloud", "cloud-keys", "predict", "experiment",
+                "export-representations", "bench", "version", "help")) {
+            assertTrue(commandLine().getSubcommands().containsKey(expected), expected);
+        }
+        assertEquals(0, run());
+        assertEquals(top, out(), "no arguments: the same help");
+
+        var all = allCommands();
+        assertTrue(all.size() >= 17, "commands and sub-commands: " + all.keySet());
+        for (var e : all.entrySet()) {
+            if (e.getKey().get(0).equals("help")) {
+                continue;
+            }
+            List<String> argv = new java.util.ArrayList<>(e.getKey());
+            argv.add("--help");
+            assertEquals(0, run(argv.toArray(String[]::new)), String.join(" ", argv));
+            String help = out();
+            CommandSpec spec = e.getValue().getCommandSpec();
+            assertTrue(help.startsWith("Usage: ./privtune " + String.join(" ", e.getKey())), help);
+            for (OptionSpec o : spec.options()) {
+                for (String name : o.names()) {
+                    assertTrue(help.contains(name), String.join(" ", argv) + " shows " + name + ":\n" + help);
+                }
+            }
+            for (PositionalParamSpec p : spec.positionalParameters()) {
+                assertTrue(help.contains(p.paramLabel()), String.join(" ", argv) + " shows " + p.paramLabel() + ":\n" + help);
+            }
+            for (String sub : e.getValue().getSubcommands().keySet()) {
+                assertTrue(help.contains("  " + sub + " "), String.join(" ", argv) + " lists " + sub + ":\n" + help);
+            }
+            if (e.getKey().size() == 1) {
+                assertEquals(0, run("help", e.getKey().get(0)));
+                assertEquals(help, out(), "help " + e.getKey().get(0) + " is " + String.join(" ", argv));
+            }
+        }
+        assertEquals(0, run("train", "--help"));
+        String train = out();
+        for (String shown : List.of("--epochs <n>", "Default: 3", "--batch <n>", "Default: 32", "--lr <rate>", "Default: 5e-5",
+                "--pooling mean|cls", "Default: mean", "--cloud-token-file <file>")) {
+            assertTrue(train.contains(shown.replace(" <", "=<").replace("--pooling ", "--pooling=")), shown + ":\n" + train);
         }
     }
 
     @Test
-    void unknownCommandAndBadOptionsAreUsageErrors() {
-        assertEquals(2, run("no-such-command"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no command 'no-such-command'"));
-        err.reset();
-        assertEquals(2, run("train", "--epochs", "three", "--out", "x"));
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("--epochs expects a whole number, got 'three'"), e);
-        assertTrue(e.contains("usage: ./privtune train"), e);
-        err.reset();
+    void versionPrintsTheProductVersion() {
+        assertEquals(0, run("--version"));
+        String version = FrameworkUtil.getBundle(PrivTuneCli.class).getVersion().toString();
+        assertTrue(out().startsWith("PrivTune Studio " + version + "\n"), out());
+        assertTrue(out().contains("Java " + System.getProperty("java.version")), out());
+    }
+
+    /** A refused value: one line naming the option and the value, a pointer to the help, exit 2. */
+    private void refused(String option, String value, String... argv) {
+        assertEquals(2, run(argv), String.join(" ", argv) + "\n" + err());
+        String[] lines = err().split("\n");
+        assertEquals(2, lines.length, err());
+        assertTrue(lines[0].contains(option.startsWith("-") ? "'" + option + "'" : "(" + option + ")")
+                && lines[0].contains(value), String.join(" ", argv) + ": " + err());
+        assertTrue(lines[1].contains("--help"), err());
+        assertFalse(err().contains("Exception") || err().contains("\tat "), "no stack trace: " + err());
+    }
+
+    /** Command lines with one bad value, each after the option (or position) and the value named. */
+    private static final String[][] BAD_VALUES = {
+            { "--epochs", "0", "train --epochs 0 --out x" },
+            { "--batch", "-3", "train --batch -3 --out x" },
+            { "--epochs", "three", "train --epochs three --out x" },
+            { "--lr", "fast", "train --lr=fast --out x" },
+            { "--pooling", "max", "train --pooling max --out x" },
+            { "--split", "7", "train --split 7 --out x" },
+            { "--max-length", "600", "train --max-length 600 --out x" },
+            { "--port", "70000", "cloud --port 70000" },
+            { "--max-tokens", "513", "cloud --max-tokens 513" },
+            { "--days", "0", "cloud-keys --host h --out k --days 0" },
+            { "--format", "xls", "data import a.csv --format xls" },
+            { "--header", "maybe", "data import a.csv --header maybe" },
+            { "--top", "-1", "data describe --top -1" },
+            { "--eps", "-2", "experiment --out x --eps 1,-2" },
+            { "--mechanisms", "bogus", "experiment --out x --mechanisms none,bogus" },
+            { "--mechanisms", "speed", "experiment --out x --mechanisms privtune:speed=3" },
+            { "--seeds", "0", "experiment --out x --seeds 0" },
+            { "--mechanism", "privtune:eps", "export-representations --out x --mechanism privtune:eps" },
+            { "--limit", "-5", "export-representations --out x --mechanism privtune --limit -5" },
+            { "<steps>", "many", "bench train many" },
+            { "<split>", "9", "bench mechanism 9" },
+            { "<target ms>", "0", "bench tuner 0" } };
+
+    @Test
+    void aBadTypedValueNamesTheOptionAndTheValue() {
+        for (String[] bad : BAD_VALUES) {
+            refused(bad[0], bad[1], bad[2].split(" "));
+        }
+    }
+
+    @Test
+    void aMistypedOptionOrCommandGetsASuggestion() {
         assertEquals(2, run("data", "describe", "--dta", "sentiment"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --dta"));
+        assertTrue(err().contains("'--dta'") && err().contains("Possible solutions: --data"), err());
+        assertEquals(2, run("train", "--epoch", "2", "--out", "x"));
+        assertTrue(err().contains("'--epoch'") && err().contains("Possible solutions: --epochs"), err());
+        assertEquals(2, run("trian", "--out", "x"));
+        assertTrue(err().contains("'trian'") && err().contains("Did you mean: ./privtune train"), err());
+        assertEquals(2, run("data", "lst"));
+        assertTrue(err().contains("'lst'") && err().contains("data list"), err());
+        assertEquals(2, run("help", "no-such-command"));
+        assertTrue(err().contains("no-such-command"), err());
+        assertEquals(2, run("data"));
+        assertTrue(err().contains("Missing required subcommand") && err().contains("./privtune data --help"), err());
+        assertEquals(2, run("train", "--data", "sentiment"));
+        assertTrue(err().contains("Missing required option: '--out=<folder>'"), err());
+    }
+
+    @Test
+    void anAtSignIsAPresetNotAFileOfArguments(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("training"), "--epochs 9\n");
+        CommandLine cl = commandLine();
+        var parsed = cl.parseArgs("train", "--out", "x", "--mechanism", "@" + file);
+        var train = parsed.subcommand();
+        assertEquals("@" + file, train.matchedOptionValue("--mechanism", ""));
+        assertEquals(3, (int) train.matchedOptionValue("--epochs", 3));
+        assertFalse(train.hasMatchedOption("--epochs"));
+    }
+
+    @Test
+    void experimentOptionsBuildTheGridAndTheQuickDefaults() {
+        var q = experiment("--out", "x", "--quick", "--mechanisms", "none,dchi,privtune");
+        assertTrue(q.quick());
+        assertEquals(List.of(8.0, 32.0), q.eps());
+        assertEquals(1, q.seeds());
+        assertEquals(1 + 2 * 2, q.grid().size());
+        var f = experiment("--out", "x", "--split=3", "--eps", "1,2,4,8,16,32", "--seeds", "3");
+        assertFalse(f.quick());
+        assertEquals(3, f.split());
+        assertEquals(3 + 5 * 6 * 3, f.grid().size());
+        var d = experiment("--out", "x");
+        assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_MECHANISMS, d.mechanisms());
+        assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_EPS, d.eps());
+        assertEquals(3, d.seeds());
+        assertEquals(org.privtune.mechanism.MiniLmResources.defaultCacheDir(), d.cacheDir());
+        var swap = experiment("--out", "x", "--mechanisms", "privtune-swap:keep=0.05;n=3,none", "--eps", "16", "--seeds", "2");
+        assertEquals(List.of("privtune-swap:keep=0.05;n=3", "none"), swap.mechanisms());
+        assertEquals(2 + 2, swap.grid().size());
+    }
+
+    private static org.privtune.attack.experiment.ExperimentConfig experiment(String... args) {
+        CommandLine cl = commandLine();
+        List<String> argv = new java.util.ArrayList<>(List.of("experiment"));
+        argv.addAll(List.of(args));
+        cl.parseArgs(argv.toArray(String[]::new));
+        return PrivTuneCliAccess.experimentConfig(cl.getSubcommands().get("experiment"));
     }
 
     @Test
     void trainRefusesAnOutputFolderThatHoldsFiles(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("keep.txt"), "precious");
         assertEquals(2, run("train", "--data", "sentiment", "--out", dir.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists and is not empty"));
+        assertTrue(err().contains("exists and is not empty"), err());
         assertEquals("precious", Files.readString(dir.resolve("keep.txt")));
     }
 
@@ -69,12 +234,11 @@ class PrivTuneCliTest {
         try {
             assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--mechanism",
                     "@nosuch"));
-            String e = err.toString(StandardCharsets.UTF_8);
+            String e = err();
             assertTrue(e.contains("nosuch.properties") && e.contains("no preset named 'nosuch'"), e);
-            err.reset();
             assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--mechanism",
                     "privtune:eps=fast"));
-            e = err.toString(StandardCharsets.UTF_8);
+            e = err();
             assertTrue(e.contains("eps") && e.contains("not a number: 'fast'"), e);
             assertFalse(Files.exists(dir.resolve("m")), "nothing written");
         } finally {
@@ -83,58 +247,46 @@ class PrivTuneCliTest {
     }
 
     @Test
-    void trainNamesABadCloudAddressBeforeAnyWorkAndCloudRefusesABadPort(@TempDir Path dir) {
+    void trainNamesABadCloudAddressBeforeAnyWorkAndCloudRefusesOptionsThatNeedOthers(@TempDir Path dir) {
         assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
                 "cloudhost"));
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = err();
         assertTrue(e.contains("field 'endpoint'") && e.contains("expected host:port"), e);
         assertFalse(Files.exists(dir.resolve("m")), "nothing was written");
-        err.reset();
         assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
                 "cloudhost:http"));
-        e = err.toString(StandardCharsets.UTF_8);
+        e = err();
         assertTrue(e.contains("field 'port'") && e.contains("'http' is not a port"), e);
-        err.reset();
-        assertEquals(2, run("cloud", "--port", "70000"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--port must be 0..65535"));
+        assertEquals(2, run("train", "--out", dir.resolve("m").toString(), "--cloud-cert", "c.pem"));
+        assertTrue(err().contains("need --cloud host:port"), err());
+        assertEquals(2, run("cloud", "--port", "0", "--checkpoint-every", "5"));
+        assertTrue(err().contains("--checkpoint-every needs --checkpoints"), err());
+        assertEquals(2, run("cloud", "--port", "0", "--max-labels", "1"));
+        assertTrue(err().contains("'--max-labels': 1 is not at least 2"), err());
     }
 
     @Test
     void aPlainEndpointStaysOnLoopbackAndNoTokenTravelsWithoutTls(@TempDir Path dir) throws Exception {
         assertEquals(2, run("cloud", "--bind", "0.0.0.0", "--port", "0"));
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = err();
         assertTrue(e.contains("without --tls would send the representations and labels across the network in the"
                 + " clear"), e);
-        err.reset();
         Path token = Files.writeString(dir.resolve("token.txt"), "a-token-of-the-test\n");
         assertEquals(2, run("cloud", "--port", "0", "--token-file", token.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--token-file needs --tls"), err.toString(
-                StandardCharsets.UTF_8));
-        err.reset();
+        assertTrue(err().contains("--token-file needs --tls"), err());
         assertEquals(1, run("train", "--data", "sentiment", "--out", dir.resolve("m").toString(), "--cloud",
                 "localhost:8470", "--cloud-token-file", token.toString()));
-        e = err.toString(StandardCharsets.UTF_8);
+        e = err();
         assertTrue(e.contains("field 'token'") && e.contains("sent only over TLS"), e);
         assertFalse(e.contains("a-token-of-the-test"), "the token is never printed");
         assertFalse(Files.exists(dir.resolve("m")), "nothing was written");
     }
 
     @Test
-    void predictNamesAMissingModelFolder(@TempDir Path dir) {
+    void predictNamesAMissingModelFolderAndNeedsASentence(@TempDir Path dir) {
         assertEquals(1, run("predict", "--model", dir.resolve("absent").toString(), "great film"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("absent: not a model folder"), err.toString(StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void optionsParseBothFormsAndRefuseTypos() {
-        Options o = Options.parse(List.of("--split", "3", "--lr=1e-4", "--quick", "file.csv"), Set.of("split", "lr"), Set.of("quick"));
-        assertEquals(3, o.getInt("split", 2));
-        assertEquals(1e-4, o.getDouble("lr", 0), 1e-12);
-        assertTrue(o.has("quick"));
-        assertFalse(o.has("seed"));
-        assertEquals(List.of("file.csv"), o.positional());
-        assertThrows(UsageException.class, () -> Options.parse(List.of("--split"), Set.of("split"), Set.of()));
-        assertThrows(UsageException.class, () -> Options.parse(List.of("--quick=yes"), Set.of(), Set.of("quick")));
-        assertThrows(UsageException.class, () -> Options.parse(List.of("--splitt", "2"), Set.of("split"), Set.of()));
+        assertTrue(err().contains("absent: not a model folder"), err());
+        assertEquals(2, run("predict", "--model", dir.toString()));
+        assertTrue(err().contains("<sentence>"), err());
     }
 }
