@@ -155,7 +155,10 @@ final class Invocations {
     }
 
     private static void add(String where, String rest, List<Invocation> all) {
-        all.add(new Invocation(where, words(rest)));
+        // in a script, a command line quoted as Markdown inside an echoed string ends at its closing
+        // (escaped) backtick
+        int tick = rest.indexOf("\\`");
+        all.add(new Invocation(where, words(tick < 0 ? rest : rest.substring(0, tick))));
     }
 
     /**
