@@ -28,6 +28,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
@@ -79,8 +80,8 @@ public final class BagOfCodesProbe {
         Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
         DatasetSplit sp = d.split(SplitSpec.DEFAULT);
         List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
-        List<LabelledText> dev = SplitExperiment.labelled(d, StableHash.orderBy(sp.dev(), 7L));
-        List<LabelledText> test = SplitExperiment.labelled(d, StableHash.orderBy(sp.test(), 7L));
+        List<LabelledText> dev = MiniLmResources.labelled(d, StableHash.orderBy(sp.dev(), 7L));
+        List<LabelledText> test = MiniLmResources.labelled(d, StableHash.orderBy(sp.test(), 7L));
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
                 TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
             BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());

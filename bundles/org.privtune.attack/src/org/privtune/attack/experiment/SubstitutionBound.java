@@ -13,6 +13,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;
