@@ -2,13 +2,15 @@ package org.privtune.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.privtune.attack.studio.TunerBenchmark;
-import org.privtune.mechanism.bench.MechanismBenchmark;
-import org.privtune.model.TrainingBenchmark;
+import org.privtune.bench.MechanismBenchmark;
+import org.privtune.bench.TrainingBenchmark;
+import org.privtune.bench.TunerBenchmark;
 
 /**
  * {@code ./privtune bench train ...}: the measurement half of releng/bench/train-throughput.sh, run
- * inside the product so that it measures exactly what the studio runs.
+ * inside the product so that it measures exactly what the studio runs. The benchmarks live in the
+ * bundle {@code org.privtune.bench}, which the standalone product carries and an IDE installed
+ * from the update site does not; without it the command says so.
  */
 final class BenchCommand implements CliCommand {
 
@@ -45,6 +47,11 @@ final class BenchCommand implements CliCommand {
                 throw new UsageException("bench " + args.get(0) + " takes whole numbers there, got '" + a + "'");
             }
         }
+        if (!benchBundlePresent()) {
+            err.println("privtune bench: the benchmarks (bundle org.privtune.bench) come with the standalone product"
+                    + " only; this installation does not have them");
+            return 1;
+        }
         if (args.get(0).equals("train")) {
             TrainingBenchmark.main(rest.toArray(String[]::new));
         } else if (args.get(0).equals("tuner")) {
@@ -53,5 +60,15 @@ final class BenchCommand implements CliCommand {
             MechanismBenchmark.main(rest.toArray(String[]::new));
         }
         return 0;
+    }
+
+    /** True when the optional bundle {@code org.privtune.bench} was resolved, so its classes load. */
+    static boolean benchBundlePresent() {
+        try {
+            Class.forName("org.privtune.bench.MechanismBenchmark", false, BenchCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }

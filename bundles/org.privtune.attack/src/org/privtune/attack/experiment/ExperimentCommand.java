@@ -112,9 +112,4 @@ public final class ExperimentCommand {
             return o.failed().isEmpty() ? 0 : 1;
         }
     }
-
-    /** Runs the command from a plain JVM (development): exit code as the process status. */
-    public static void main(String[] args) throws Exception {
-        System.exit(new ExperimentCommand().run(List.of(args), System.out, System.err));
-    }
 }

@@ -99,8 +99,4 @@ public final class ExportRepresentationsCommand {
         out.printf(Locale.ROOT, "  %-13s %.6f / %.6f  (%d / %d of %d)%n", variant, r.top1(), r.top5(), r.top1Hits(),
                 r.top5Hits(), r.scored());
     }
-
-    public static void main(String[] args) throws Exception {
-        System.exit(new ExportRepresentationsCommand().run(List.of(args), System.out, System.err));
-    }
 }

@@ -156,7 +156,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      * The victim's training sentences of the full configuration (the attacker's slice withheld), as
      * the runner fine-tunes on them: what the diagnostics count relevance=train on.
      */
-    static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
+    public static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
         ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
                 MiniLmResources.defaultCacheDir());
         return MiniLmResources.labelled(d, trainParts(split, cfg).victim());

@@ -1,4 +1,4 @@
-package org.privtune.attack.experiment;
+package org.privtune.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +16,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.privtune.attack.LinearProbe;
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;

@@ -1,8 +1,9 @@
-package org.privtune.attack.experiment;
+package org.privtune.bench;
 
 import java.util.List;
 import java.util.Locale;
 
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
