@@ -14,7 +14,9 @@ import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
  * The files of a gzip-compressed tar file as {@code npm pack} writes it (ustar with PAX headers for
- * long names), read in one pass with Commons Compress, without unpacking to disk.
+ * long names), read in one pass with Commons Compress, without unpacking to disk. Its tar reader
+ * needs commons-io and commons-lang3 at run time (optional imports of its bundle, which this
+ * bundle's manifest therefore imports).
  */
 final class Tarballs {
 
