@@ -49,12 +49,10 @@ public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
-    private final boolean padToMax;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, boolean padToMax) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
-        this.padToMax = padToMax;
     }
 
     private static Map<String, String> options(int maxLength, boolean padToMax) {
@@ -67,7 +65,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Loads a tokenizer.json from a stream (not closed here). */
     public static TextTokenizer load(InputStream json, int maxLength, boolean padToMax) throws IOException {
-        return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength, padToMax);
+        return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength);
     }
 
     public static TextTokenizer load(Path json, int maxLength, boolean padToMax) throws IOException {
@@ -85,10 +83,6 @@ public final class TextTokenizer implements AutoCloseable {
 
     public int maxLength() {
         return maxLength;
-    }
-
-    public boolean padsToMax() {
-        return padToMax;
     }
 
     public Batch encode(List<String> texts) {

@@ -63,11 +63,6 @@ public final class ResultFiles {
         writeAtomically(settingFile(r.setting()), MAPPER.writeValueAsBytes(toJson(r)));
     }
 
-    public SettingResult readSetting(Setting s) throws IOException {
-        Path f = settingFile(s);
-        return fromJson(MAPPER.readTree(f.toFile()), f);
-    }
-
     /** Every finished setting in the folder, sorted by mechanism, eps and seed. */
     public List<SettingResult> readAll() throws IOException {
         List<SettingResult> out = new ArrayList<>();
