@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch-eager peer of org.privtune.model.TrainingBenchmark, for a side-by-side throughput ratio.
+"""PyTorch-eager peer of org.privtune.bench.TrainingBenchmark, for a side-by-side throughput ratio.
 
 The same computation: a MiniLM-shaped BERT (6 layers, hidden 384, 12 heads, FFN 1536, vocabulary
 30,522), split at layer 2; the bottom runs forward without gradients (frozen), the top (4 layers,

@@ -97,9 +97,4 @@ public final class DevicePath {
         long d = cached.length / ((long) tb.size() * tb.length());
         return m.create(cached, new Shape(tb.size(), tb.length(), d));
     }
-
-    /** Forgets the cached clean outputs. */
-    public void clearCache() {
-        clean.clear();
-    }
 }

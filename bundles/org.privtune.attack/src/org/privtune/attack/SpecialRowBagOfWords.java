@@ -59,14 +59,6 @@ public final class SpecialRowBagOfWords {
     public record Result(double precisionAll, double priorAll, double precisionContent, double priorContent,
             int sentences) {
 
-        public double advantageAll() {
-            return precisionAll - priorAll;
-        }
-
-        public double advantageContent() {
-            return precisionContent - priorContent;
-        }
-
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT,

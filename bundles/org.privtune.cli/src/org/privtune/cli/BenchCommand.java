@@ -3,9 +3,9 @@ package org.privtune.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.privtune.attack.studio.TunerBenchmark;
-import org.privtune.mechanism.bench.MechanismBenchmark;
-import org.privtune.model.TrainingBenchmark;
+import org.privtune.bench.MechanismBenchmark;
+import org.privtune.bench.TrainingBenchmark;
+import org.privtune.bench.TunerBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
  * {@code ./privtune bench train | mechanism | tuner}: the measurement half of the scripts in
  * releng/bench, run inside the product so that it measures exactly what the studio runs. Each
  * benchmark takes positional values, checked here and passed on in this order (defaults included)
- * to the benchmark's {@code main}.
+ * to the benchmark's {@code main}. The benchmarks live in the bundle {@code org.privtune.bench},
+ * which the standalone product carries and an IDE installed from the update site does not; without
+ * it the command says so.
  */
 @Command(name = "bench", description = "Benchmarks: training throughput, mechanism cost, Noise Tuner latency.")
 final class BenchCommand {
@@ -38,19 +40,19 @@ final class BenchCommand {
     /** Adds the benchmarks to the {@code bench} command. */
     static void addBenchmarks(CommandLine bench) {
         bench.addSubcommand(benchmark("train", new String[] { "Fine-tuning throughput (examples/s, CPU time per step) and RSS." },
-                TrainingBenchmark::main,
+                args -> TrainingBenchmark.main(args),
                 new Value("<steps>", new OptionTypes.Positive(), "30", "Measured steps."),
                 new Value("<warm-up>", new OptionTypes.NonNegative(), "5", "Steps run before measuring."),
                 new Value("<batch>", new OptionTypes.Positive(), "32", "Sentences per step."),
                 new Value("<tokens>", new OptionTypes.Tokens(), "64", "Tokens per sentence."),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device.")));
         bench.addSubcommand(benchmark("mechanism", new String[] { "Neighbour-graph build time and the cost of each mechanism.",
-                "With an empty cache folder it measures the cold graph build." }, MechanismBenchmark::main,
+                "With an empty cache folder it measures the cold graph build." }, args -> MechanismBenchmark.main(args),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
                 new Value("<k>", new OptionTypes.Positive(), "10", "Neighbours per token in the graph."),
                 new Value("<cache folder>", null, "${sys:java.io.tmpdir}/privtune-cache", "Reference space and graph cache."),
                 new Value("<sentences.txt>", null, null, "Sentences to perturb, one a line (default: built-in ones).")));
-        bench.addSubcommand(benchmark("tuner", new String[] { "Noise Tuner point latency against a target." }, TunerBenchmark::main,
+        bench.addSubcommand(benchmark("tuner", new String[] { "Noise Tuner point latency against a target." }, args -> TunerBenchmark.main(args),
                 new Value("<target ms>", new OptionTypes.Positive(), "200", "The latency a point should stay under."),
                 new Value("<repetitions>", new OptionTypes.Positive(), "7", "Evaluations per mechanism."),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
@@ -59,7 +61,13 @@ final class BenchCommand {
 
     private static CommandLine benchmark(String name, String[] description, Main main, Value... values) {
         List<PositionalParamSpec> given = new ArrayList<>();
+        CommandLine[] self = new CommandLine[1];
         CommandSpec spec = CommandSpec.wrapWithoutInspection((Callable<Integer>) () -> {
+            if (!benchBundlePresent()) {
+                self[0].getErr().println("privtune bench: the benchmarks (bundle org.privtune.bench) come with the"
+                        + " standalone product only; this installation does not have them");
+                return 1;
+            }
             List<String> args = new ArrayList<>();
             for (PositionalParamSpec p : given) {
                 if (p.getValue() != null) {
@@ -89,6 +97,17 @@ final class BenchCommand {
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
         spec.usageMessage().description(description);
         spec.name(name);
-        return new CommandLine(spec);
+        self[0] = new CommandLine(spec);
+        return self[0];
+    }
+
+    /** True when the optional bundle {@code org.privtune.bench} was resolved, so its classes load. */
+    static boolean benchBundlePresent() {
+        try {
+            Class.forName("org.privtune.bench.MechanismBenchmark", false, BenchCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }

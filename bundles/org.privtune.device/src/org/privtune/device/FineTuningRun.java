@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.privtune.attack.experiment.PublicRelevance;
-import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
@@ -27,6 +25,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
@@ -156,12 +155,12 @@ public final class FineTuningRun {
             r = r.withMechanism(PublicRelevance.applicable(r.mechanism(), data));
         }
         DatasetSplit parts = data.split(SplitSpec.DEFAULT);
-        List<LabelledText> train = SplitExperiment.labelled(data, parts.train());
+        List<LabelledText> train = MiniLmResources.labelled(data, parts.train());
         if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {
             train = List.copyOf(train.subList(0, r.trainLimit()));
         }
-        List<LabelledText> dev = SplitExperiment.labelled(data, parts.dev());
-        List<LabelledText> test = SplitExperiment.labelled(data, parts.test());
+        List<LabelledText> dev = MiniLmResources.labelled(data, parts.dev());
+        List<LabelledText> test = MiniLmResources.labelled(data, parts.test());
         TrainingConfig cfg = r.cfg();
         log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling",
                 data.name(), train.size(), dev.size(), test.size(), data.labels(), r.split(),

@@ -188,14 +188,6 @@ public final class HopDistances {
         return setMembers;
     }
 
-    int[] directOffsets() {
-        return adjOffsets;
-    }
-
-    int[] directMembers() {
-        return adj;
-    }
-
     /**
      * Row-major [V, d] unit directions of the centroids of the unit rows R[u]/||R[u]|| over
      * u in N_n(v): the direction of N_n(v) in the cosine geometry of the graph; a token with an

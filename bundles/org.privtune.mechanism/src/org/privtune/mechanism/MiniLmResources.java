@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.privtune.core.Progress;
+import org.privtune.data.Dataset;
+import org.privtune.data.Record;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;
 import org.privtune.model.TextTokenizer;
@@ -35,6 +37,11 @@ public final class MiniLmResources {
      */
     public static Path defaultCacheDir() {
         return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
+    }
+
+    /** {@code records} of {@code d} with their label indices: the training sentences {@link #build} takes. */
+    public static List<LabelledText> labelled(Dataset d, List<Record> records) {
+        return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 
     /**

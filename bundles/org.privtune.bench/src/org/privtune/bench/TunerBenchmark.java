@@ -1,10 +1,11 @@
-package org.privtune.attack.studio;
+package org.privtune.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.privtune.attack.studio.TunerEngine;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
@@ -38,8 +39,8 @@ public final class TunerBenchmark {
         String data = args.length > 3 ? args[3] : BuiltinDatasets.DEFAULT;
         Dataset d = DataCommands.defaults().load(data, Progress.NONE);
         DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-        List<LabelledText> dev = parts.dev().stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
-        List<LabelledText> train = parts.train().stream().map(r -> new LabelledText(r.text(), d.labelIndex(r))).toList();
+        List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
+        List<LabelledText> train = MiniLmResources.labelled(d, parts.train());
         int sample = SIZES[SIZES.length - 1];
         long t0 = System.nanoTime();
         try (TunerEngine e = TunerEngine.open(split, TunerEngine.DEFAULT_GRAPH_K, train, d.labels().size(),

@@ -1,4 +1,4 @@
-package org.privtune.attack.experiment;
+package org.privtune.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +16,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.privtune.attack.LinearProbe;
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
@@ -28,6 +29,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
@@ -79,8 +81,8 @@ public final class BagOfCodesProbe {
         Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
         DatasetSplit sp = d.split(SplitSpec.DEFAULT);
         List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
-        List<LabelledText> dev = SplitExperiment.labelled(d, StableHash.orderBy(sp.dev(), 7L));
-        List<LabelledText> test = SplitExperiment.labelled(d, StableHash.orderBy(sp.test(), 7L));
+        List<LabelledText> dev = MiniLmResources.labelled(d, StableHash.orderBy(sp.dev(), 7L));
+        List<LabelledText> test = MiniLmResources.labelled(d, StableHash.orderBy(sp.test(), 7L));
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
                 TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
             BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());

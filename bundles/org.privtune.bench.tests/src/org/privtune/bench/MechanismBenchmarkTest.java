@@ -1,4 +1,4 @@
-package org.privtune.mechanism.bench;
+package org.privtune.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.privtune.mechanism.bench;
+package org.privtune.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +21,9 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * The real MiniLM encoder, its reference space and neighbour graph at a split layer, for the
- * benchmark and the evaluation mains (the same calls the studio makes).
+ * mechanism benchmark (the same calls the studio makes).
  */
-public final class MiniLmSetup {
+final class MiniLmSetup {
 
     public static final int VOCAB = 30522;
     public static final int CLS = 101;
@@ -48,12 +48,6 @@ public final class MiniLmSetup {
     public NDArray bottom(NDArray ids, NDArray mask) {
         NDArray types = ids.zerosLike();
         return encoder.bottom(ids, mask, types, split, false);
-    }
-
-    /** The graph for k from the cache (built on a miss). */
-    public NeighbourGraph graph(Path cacheDir, int k, NDManager manager, Progress progress) {
-        return NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, reference, k, tokens, manager,
-                progress);
     }
 
     /** Resources with TF-IDF importance over the given training sentences. */

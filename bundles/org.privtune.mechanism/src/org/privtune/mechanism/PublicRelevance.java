@@ -1,4 +1,4 @@
-package org.privtune.attack.experiment;
+package org.privtune.mechanism;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +10,6 @@ import org.privtune.data.Dataset;
 import org.privtune.data.Record;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.builtin.ReviewSentences;
-import org.privtune.mechanism.MechanismResources;
-import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
-import org.privtune.mechanism.SpecialTokens;
-import org.privtune.mechanism.TaskRelevance;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -96,7 +91,7 @@ public final class PublicRelevance {
 
     /** True when the victim's labels are IMDB's, so that public IMDB counts can rank its words. */
     public static boolean labelsMatch(Dataset victim) {
-        return org.privtune.data.builtin.BuiltinDatasets.SENTIMENT_LABELS.equals(victim.labels());
+        return BuiltinDatasets.SENTIMENT_LABELS.equals(victim.labels());
     }
 
     /**

@@ -1,8 +1,9 @@
-package org.privtune.attack.experiment;
+package org.privtune.bench;
 
 import java.util.List;
 import java.util.Locale;
 
+import org.privtune.attack.experiment.SplitExperiment;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
@@ -13,6 +14,7 @@ import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.MiniLmResources;
 import org.privtune.mechanism.NoiseMechanism;
+import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;

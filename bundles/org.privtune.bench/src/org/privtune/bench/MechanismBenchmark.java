@@ -1,4 +1,4 @@
-package org.privtune.mechanism.bench;
+package org.privtune.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package org.privtune.data.builtin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TarGzReaderTest {
+class TarballsTest {
+
+    private static final Pattern ALL = Pattern.compile(".*");
 
     @TempDir
     Path dir;
@@ -31,20 +34,26 @@ class TarGzReaderTest {
         entries.put("package/c.txt", "héllo");
         Path tgz = TarFixtures.writeTgz(dir.resolve("t.tgz"), entries);
         List<String> names = new ArrayList<>();
-        try (TarGzReader r = new TarGzReader(tgz)) {
-            for (TarGzReader.Entry e = r.next(); e != null; e = r.next()) {
-                names.add(e.name());
-                if (e.name().endsWith("c.txt")) {
-                    assertEquals("héllo", new String(e.content().readAllBytes(), StandardCharsets.UTF_8));
-                }
-                if (e.name().endsWith("b.txt")) {
-                    assertEquals(1500, e.size());
-                    assertEquals('x', e.content().read()); // read one byte; next() must skip the rest
-                }
+        Tarballs.forEachFile(tgz, ALL, (name, content) -> {
+            names.add(name);
+            if (name.endsWith("c.txt")) {
+                assertEquals("héllo", new String(content.readAllBytes(), StandardCharsets.UTF_8));
             }
-            assertNull(r.next());
-        }
+            if (name.endsWith("b.txt")) {
+                assertEquals('x', content.read()); // read one byte; the rest must be skipped
+                content.close(); // as a JSON parser does: the archive stays open
+            }
+        });
         assertEquals(List.of("package/a.json", longName, "package/c.txt"), names);
+    }
+
+    @Test
+    void onlyMatchingNamesReachTheAction() throws IOException {
+        Path tgz = TarFixtures.writeTgz(dir.resolve("t.tgz"),
+                Map.of("package/keep.json", "{}", "package/skip.txt", "no"));
+        List<String> names = new ArrayList<>();
+        Tarballs.forEachFile(tgz, Pattern.compile(".*\\.json"), (name, content) -> names.add(name));
+        assertEquals(List.of("package/keep.json"), names);
     }
 
     @Test
@@ -59,13 +68,8 @@ class TarGzReaderTest {
         try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cut))) {
             out.write(tar, 0, 1000);
         }
-        IOException e = assertThrows(IOException.class, () -> {
-            try (TarGzReader r = new TarGzReader(cut)) {
-                for (TarGzReader.Entry en = r.next(); en != null; en = r.next()) {
-                    en.content().readAllBytes();
-                }
-            }
-        });
-        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        IOException e = assertThrows(IOException.class,
+                () -> Tarballs.forEachFile(cut, ALL, (name, content) -> content.readAllBytes()));
+        assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("truncated"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package org.privtune.attack.experiment;
+package org.privtune.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
