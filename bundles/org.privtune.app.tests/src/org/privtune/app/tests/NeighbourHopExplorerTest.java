@@ -1,6 +1,7 @@
 package org.privtune.app.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ class NeighbourHopExplorerTest {
         try (PartHarness ui = new PartHarness("Neighbour-Hop Explorer", 1100, 700)) {
             NoiseTunerService service = ui.context.get(NoiseTunerService.class);
             service.select(MechanismSettings.DEFAULT);
+            assertNull(service.current(), "no evaluator is open before the test opens one");
             ui.make(NeighbourHopExplorerPart.class);
             Label status = ui.find(NeighbourHopExplorerPart.class, "status", Label.class);
             assertTrue(status.getText().startsWith("Waiting for the Noise Tuner"), status.getText());

@@ -54,6 +54,7 @@ class NoiseTunerTest {
             assertNotNull(ui.partContext(NoiseTunerPart.class).getLocal(PresetActions.class),
                     "the part context offers the Mechanism menu's actions");
             Combo mechanism = ui.find("mechanism", Combo.class);
+            shownPoint(ui, service); // the settings the view starts with
             select(mechanism, MechanismSpec.NONE);
             NoiseTunerEvaluator.Point none = shownPoint(ui, service);
             assertEquals(MechanismSpec.NONE, none.spec().name());

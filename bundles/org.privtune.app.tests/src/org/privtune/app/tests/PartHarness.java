@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.BooleanSupplier;
 
+import jakarta.annotation.PreDestroy;
+
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.e4.core.contexts.ContextInjectionFactory;
 import org.eclipse.e4.core.contexts.EclipseContextFactory;
@@ -35,6 +37,7 @@ final class PartHarness implements AutoCloseable {
     final IEclipseContext context;
     private final java.util.Map<Class<?>, IEclipseContext> partContexts = new java.util.HashMap<>();
     private final java.util.Map<Class<?>, Composite> partParents = new java.util.HashMap<>();
+    private final java.util.Map<Object, IEclipseContext> parts = new java.util.LinkedHashMap<>();
 
     PartHarness(String title, int width, int height) {
         display = Display.getDefault();
@@ -55,6 +58,7 @@ final class PartHarness implements AutoCloseable {
         partParents.put(partClass, parent);
         T part = ContextInjectionFactory.make(partClass, partContext);
         assertNotNull(part, partClass.getSimpleName());
+        parts.put(part, partContext);
         shell.layout(true, true);
         shell.open();
         return part;
@@ -133,9 +137,10 @@ final class PartHarness implements AutoCloseable {
         }
     }
 
-    /** Disposes the parts (their @PreDestroy runs) and the shell. */
+    /** Disposes the parts (their @PreDestroy runs, as the workbench runs it) and the shell. */
     @Override
     public void close() {
+        parts.forEach((part, partContext) -> ContextInjectionFactory.invoke(part, PreDestroy.class, partContext, null));
         context.dispose();
         if (!shell.isDisposed()) {
             shell.dispose();

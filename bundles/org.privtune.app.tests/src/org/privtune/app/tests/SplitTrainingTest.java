@@ -92,6 +92,9 @@ class SplitTrainingTest {
                 assertTrue(Files.isRegularFile(out.resolve("model.safetensors")), "the model was exported");
                 assertTrue(Files.isRegularFile(out.resolve("config.json")));
                 assertTrue(log.contains("cloud endpoint localhost:" + server.port()), log);
+                java.util.regex.Matcher sent = java.util.regex.Pattern.compile(
+                        "fetched the trained top from the cloud; [1-9]\\d* requests, ([0-9.]+) MB sent").matcher(log);
+                assertTrue(sent.find() && Double.parseDouble(sent.group(1)) > 0, "requests and bytes went out: " + log);
                 assertEquals(1, server.sessionsOpened());
                 assertTrue(server.isTls(), "the run went over TLS 1.3 with the certificate and token typed in the view");
                 System.out.println("split training view: " + status.getText());

@@ -40,6 +40,7 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,11 @@ import org.privtune.ui.about.AboutDialog;
 import org.privtune.ui.handlers.ShowPartHandler;
 import org.privtune.ui.prefs.StudioPreferencePage;
 import org.privtune.ui.prefs.StudioPreferences;
+import org.privtune.mechanism.MechanismSpec;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.data.DatasetInspectorPart;
 import org.privtune.ui.tuner.NoiseTunerPart;
+import org.privtune.ui.widgets.WidgetIds;
 
 /**
  * Starts the studio exactly as the product does (product extension, its application, its branding
@@ -195,8 +198,9 @@ class StudioWorkbenchTest {
             handlers.executeHandler(use);
             assertEquals(NoiseTunerPart.ID, parts.getActivePart().getElementId(), "the tuner is shown");
             MechanismPresets.Preset p = MechanismPresets.user().load(MechanismPresets.TRAINING);
-            assertEquals(context.get(NoiseTunerService.class).settings().spec(), p.spec(),
-                    "the preset holds the tuner's settings");
+            Label spec = (Label) WidgetIds.find((Composite) parts.getActivePart().getWidget(), "spec");
+            assertEquals(MechanismSpec.parse(spec.getText().replace(", ", ",")), p.spec(),
+                    "the preset holds the spec the tuner shows");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
