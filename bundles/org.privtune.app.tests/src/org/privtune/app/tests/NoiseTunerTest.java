@@ -111,7 +111,7 @@ class NoiseTunerTest {
     }
 
     /**
-     * Waits for the point of the current settings on the whole sample (and its sweep), then checks
+     * Waits for the point of the view's settings on the whole sample (and its sweep), then checks
      * that the plane, the noise chart and the readout show a fresh headless evaluation of the same
      * spec on the same sentences; returns that evaluation.
      */
@@ -122,7 +122,8 @@ class NoiseTunerTest {
         ui.waitIdle(NoiseTunerPart.ID);
         Matcher m = WHOLE_SAMPLE.matcher(readout.getText());
         assertTrue(m.find(), readout.getText());
-        MechanismSpec spec = service.settings().spec();
+        // the spec the widgets describe, as the view shows it under its controls
+        MechanismSpec spec = MechanismSpec.parse(ui.find("spec", Label.class).getText().replace(", ", ","));
         NoiseTunerEvaluator.Point again = service.current().evaluate(spec, Integer.parseInt(m.group(1)), Progress.NONE);
         XYSeries current = plane(ui).getSeries(1);
         assertEquals(1, current.getItemCount());
