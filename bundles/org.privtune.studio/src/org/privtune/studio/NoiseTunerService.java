@@ -30,17 +30,7 @@ import org.privtune.model.TextTokenizer;
 @Component(service = NoiseTunerService.class)
 public final class NoiseTunerService {
 
-    private final ISchedulingRule rule = new ISchedulingRule() {
-        @Override
-        public boolean contains(ISchedulingRule other) {
-            return other == this;
-        }
-
-        @Override
-        public boolean isConflicting(ISchedulingRule other) {
-            return other == this;
-        }
-    };
+    private final ISchedulingRule rule = new MutexRule();
     private volatile NoiseTunerEvaluator current;
     private volatile MechanismSettings settings = MechanismSettings.DEFAULT;
 

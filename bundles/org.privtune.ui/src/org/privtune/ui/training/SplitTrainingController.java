@@ -24,9 +24,9 @@ import org.privtune.model.Pooling;
 import org.privtune.model.TrainingConfig;
 import org.privtune.protocol.TransportSecurity;
 import org.privtune.studio.MechanismSettings;
+import org.privtune.studio.MutexRule;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.jobs.MonitorProgress;
-import org.privtune.ui.jobs.MutexRule;
 import org.privtune.ui.prefs.StudioPreferences;
 
 /**
