@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.core.runtime.jobs.Job;
 
 import org.eclipse.e4.ui.model.application.MApplication;
 import org.eclipse.e4.ui.model.application.ui.basic.MPart;
@@ -17,15 +21,19 @@ import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EPartService;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
-import org.privtune.attack.studio.TunerEngine;
 import org.privtune.ui.data.DatasetInspectorPart;
 import org.privtune.ui.tuner.NoiseTunerPart;
+import org.privtune.ui.tuner.PositionSlider;
+import org.privtune.ui.widgets.WidgetIds;
 
 /**
  * Times the studio as a user meets it, from inside the running product (releng/bench/studio/run.sh
@@ -42,6 +50,13 @@ import org.privtune.ui.tuner.NoiseTunerPart;
  * Writes key=value lines to BENCH_OUT, then closes the workbench.
  */
 public final class StudioBench implements BundleActivator {
+
+    /** The tuner's status line once a point is on screen, with the time from the change. */
+    private static final String SHOWN = "quick point shown";
+    private static final Pattern LATENCY = Pattern.compile("quick point shown (\\d+) ms after the change");
+
+    /** The inspector's status line once IMDB is in the table. */
+    private static final Pattern RECORDS = Pattern.compile("^imdb: ([\\d,]+) records");
 
     private final List<String> lines = new ArrayList<>();
     private long t0;
@@ -110,29 +125,29 @@ public final class StudioBench implements BundleActivator {
     }
 
     private void tuner(EPartService parts, int changes) throws InterruptedException {
-        NoiseTunerPart part = show(parts, NoiseTunerPart.ID);
-        waitFor(() -> part.lastPoint() != null, 900_000);
+        Composite part = show(parts, NoiseTunerPart.ID);
+        Label status = widget(part, "status", Label.class);
+        PositionSlider eps = widget(part, "eps", PositionSlider.class);
+        waitFor(() -> status.getText().contains(SHOWN), 900_000);
         put("tuner_first_point_ms", since());
-        TunerEngine.Point first = sync(part::lastPoint);
-        put("tuner_first_point", first.spec() + ", " + first.sentences() + " sentences, computed in " + first.millis()
-                + " ms");
+        put("tuner_first_point", sync(status::getText));
         long[] latency = new long[changes];
         for (int i = 0; i < changes; i++) {
             // the refinement and the eps sweep of the previous point finish first: nothing else runs
-            waitFor(() -> !part.isBusy(), 600_000);
+            waitFor(() -> Job.getJobManager().find(NoiseTunerPart.ID).length == 0, 600_000);
             Thread.sleep(300);
-            int before = sync(() -> part.latencies().size());
             int step = i % 2 == 0 ? -3 : 3;
             sync(() -> {
-                part.epsScale().setSelection(part.epsScale().getSelection() + step);
-                part.epsScale().notifyListeners(SWT.Selection, null);
+                status.setText("");
+                eps.setSelection(eps.getSelection() + step);
+                eps.notifyListeners(SWT.Selection, null);
                 return null;
             });
-            waitFor(() -> part.latencies().size() > before, 600_000);
-            latency[i] = sync(part::lastLatencyMs);
-            TunerEngine.Point p = sync(part::lastPoint);
-            put("tuner_change_" + (i + 1), latency[i] + " ms to the point on screen (" + p.spec() + ", "
-                    + p.sentences() + " sentences, computed in " + p.millis() + " ms)");
+            waitFor(() -> status.getText().contains(SHOWN), 600_000);
+            String shown = sync(status::getText);
+            Matcher m = LATENCY.matcher(shown);
+            latency[i] = m.find() ? Long.parseLong(m.group(1)) : -1;
+            put("tuner_change_" + (i + 1), latency[i] + " ms to the point on screen (" + shown + ")");
         }
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
@@ -143,29 +158,27 @@ public final class StudioBench implements BundleActivator {
     }
 
     private void inspector(EPartService parts) throws InterruptedException {
-        DatasetInspectorPart part = show(parts, DatasetInspectorPart.ID);
-        waitFor(() -> !part.isBusy(), 900_000); // the data set it remembers loads first
+        Composite part = show(parts, DatasetInspectorPart.ID);
+        Combo datasets = widget(part, "dataset", Combo.class);
+        Label status = widget(part, "status", Label.class);
+        Table table = widget(part, "records", Table.class);
+        waitFor(() -> idle(DatasetInspectorPart.ID), 900_000); // the data set it remembers loads first
         // from another data set to IMDB, as a user switching: the table then changes for certain
-        sync(() -> {
-            part.open("sentiment");
-            return null;
-        });
-        waitFor(() -> part.dataset() != null && part.dataset().name().equals("sentiment") && !part.isBusy(), 900_000);
+        open(datasets, "sentiment");
+        waitFor(() -> status.getText().startsWith("sentiment:") && idle(DatasetInspectorPart.ID), 900_000);
         Thread.sleep(300);
         long start = System.currentTimeMillis();
         put("inspector_open_at_ms", since());
-        sync(() -> {
-            part.open("imdb");
-            return null;
-        });
-        waitFor(() -> part.dataset() != null && part.dataset().name().equals("imdb")
-                && part.table().getItemCount() == part.dataset().size(), 900_000);
+        open(datasets, "imdb");
+        waitFor(() -> {
+            Matcher m = RECORDS.matcher(status.getText());
+            return m.find() && table.getItemCount() == Integer.parseInt(m.group(1).replace(",", ""));
+        }, 900_000);
         put("inspector_records_shown_ms", System.currentTimeMillis() - start);
-        put("inspector_records", sync(() -> part.table().getItemCount()));
-        waitFor(() -> part.description() != null && part.description().dataset().equals("imdb") && !part.isBusy(),
-                900_000);
+        put("inspector_records", sync(table::getItemCount));
+        waitFor(() -> status.getText().startsWith("imdb:") && status.getText().contains("longer than")
+                && idle(DatasetInspectorPart.ID), 900_000);
         put("inspector_described_ms", System.currentTimeMillis() - start);
-        Table table = part.table();
         int rows = sync(table::getItemCount);
         int page = sync(() -> Math.max(1, table.getClientArea().height / Math.max(1, table.getItemHeight())));
         put("inspector_rows_per_page", page);
@@ -182,6 +195,28 @@ public final class StudioBench implements BundleActivator {
         }
         summary("inspector_jump", jump);
         put("inspector_to_last_page_ms", String.format(Locale.ROOT, "%.1f", scrollTo(table, rows - page, page, rows)));
+    }
+
+    /** Picks the data set in the view's combo, as a user does. */
+    private void open(Combo datasets, String name) throws InterruptedException {
+        sync(() -> {
+            for (int i = 0; i < datasets.getItemCount(); i++) {
+                if (datasets.getItem(i).startsWith(name + " \u00b7")) {
+                    datasets.select(i);
+                    datasets.notifyListeners(SWT.Selection, null);
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean idle(String family) {
+        return Job.getJobManager().find(family).length == 0;
+    }
+
+    /** The widget named {@code id} (widget data "id") in a view. */
+    private <W> W widget(Composite part, String id, Class<W> type) throws InterruptedException {
+        return type.cast(sync(() -> WidgetIds.find(part, id)));
     }
 
     /**
@@ -214,12 +249,12 @@ public final class StudioBench implements BundleActivator {
         put(key + "_steps", ms.length);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T show(EPartService parts, String id) throws InterruptedException {
+    /** Shows the view and returns its composite. */
+    private Composite show(EPartService parts, String id) throws InterruptedException {
         return sync(() -> {
             MPart p = parts.findPart(id);
             parts.showPart(p, EPartService.PartState.ACTIVATE);
-            return (T) p.getObject();
+            return (Composite) p.getWidget();
         });
     }
 

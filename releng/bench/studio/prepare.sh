@@ -29,8 +29,8 @@ Bundle-Activator: org.privtune.bench.studio.StudioBench
 Bundle-RequiredExecutionEnvironment: JavaSE-21
 Import-Package: org.osgi.framework, org.osgi.util.tracker
 Require-Bundle: org.eclipse.swt, org.eclipse.e4.ui.workbench, org.eclipse.e4.core.contexts,
- org.eclipse.e4.ui.model.workbench, org.eclipse.emf.ecore, org.eclipse.emf.common, org.privtune.ui,
- org.privtune.attack, org.privtune.data, org.privtune.mechanism, org.privtune.core
+ org.eclipse.e4.ui.model.workbench, org.eclipse.emf.ecore, org.eclipse.emf.common, org.eclipse.core.jobs,
+ org.eclipse.equinox.common, org.privtune.ui, org.privtune.data, org.privtune.mechanism, org.privtune.core
 MF
 (cd "$work/classes" && "$JAVA_HOME/bin/jar" cfm "$work/org.privtune.bench.studio.jar" META-INF/MANIFEST.MF org)
 # the product's configuration, plus the harness started at level 5 (after the application's bundles)

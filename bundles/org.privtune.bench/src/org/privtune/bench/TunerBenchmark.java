@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import org.privtune.attack.studio.TunerEngine;
+import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
@@ -17,7 +17,7 @@ import org.privtune.mechanism.MiniLmResources;
 import org.privtune.model.LabelledText;
 
 /**
- * {@code ./privtune bench tuner}: how long one Noise Tuner point takes ({@link TunerEngine#evaluate},
+ * {@code ./privtune bench tuner}: how long one Noise Tuner point takes ({@link NoiseTunerEvaluator#evaluate},
  * exactly what the view's Job runs) per mechanism and sample size, as the eps slider moves (each
  * repetition changes eps, so nothing but the aware table is reused, as in the view). Prints a
  * table of medians with the stage breakdown, and per mechanism the largest sample whose median
@@ -43,7 +43,7 @@ public final class TunerBenchmark {
         List<LabelledText> train = MiniLmResources.labelled(d, parts.train());
         int sample = SIZES[SIZES.length - 1];
         long t0 = System.nanoTime();
-        try (TunerEngine e = TunerEngine.open(split, TunerEngine.DEFAULT_GRAPH_K, train, d.labels().size(),
+        try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
                 dev.subList(0, Math.min(sample, dev.size())), MiniLmResources.defaultCacheDir(), Progress.NONE)) {
             System.out.printf(Locale.ROOT, "engine open (MiniLM, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
                     e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
@@ -62,7 +62,7 @@ public final class TunerBenchmark {
                     int tokens = 0;
                     for (int r = 0; r < reps; r++) {
                         MechanismSpec s = spec.with("eps", Double.toString(spec.eps() * (1 + 0.05 * r)), "bench");
-                        TunerEngine.Point p = e.evaluate(s, n, Progress.NONE);
+                        NoiseTunerEvaluator.Point p = e.evaluate(s, n, Progress.NONE);
                         ms[r] = p.millis();
                         tokens = p.tokens();
                         long[] st = stages(p);
@@ -85,7 +85,7 @@ public final class TunerBenchmark {
     }
 
     /** perturb, plain NN, aware table + aware NN, top model and probes (ms) of a point. */
-    static long[] stages(TunerEngine.Point p) {
+    static long[] stages(NoiseTunerEvaluator.Point p) {
         long[] t = p.stageMillis();
         return new long[] {t[1], t[2], t[3] + t[4], t[5]};
     }

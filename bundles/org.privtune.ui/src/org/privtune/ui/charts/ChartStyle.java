@@ -3,6 +3,7 @@ package org.privtune.ui.charts;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.util.List;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CategoryPlot;
@@ -17,9 +18,9 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 public final class ChartStyle {
 
     /** Series colours, chosen to stay distinguishable for common colour-vision deficiencies. */
-    public static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+    public static final List<Color> PALETTE = List.of(new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
             new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-            new Color(0xbcbd22), new Color(0x17becf)};
+            new Color(0xbcbd22), new Color(0x17becf));
 
     public static final Color GRID = new Color(0xdddddd);
     public static final Color MARKER = new Color(0xc0392b);
@@ -44,8 +45,8 @@ public final class ChartStyle {
                 br.setBarPainter(new StandardBarPainter());
                 br.setShadowVisible(false);
                 br.setItemMargin(0.02);
-                for (int i = 0; i < PALETTE.length; i++) {
-                    br.setSeriesPaint(i, PALETTE[i]);
+                for (int i = 0; i < PALETTE.size(); i++) {
+                    br.setSeriesPaint(i, PALETTE.get(i));
                 }
             }
         } else if (plot instanceof XYPlot xp) {
@@ -58,8 +59,8 @@ public final class ChartStyle {
                 br.setSeriesOutlinePaint(0, Color.WHITE);
             }
             if (xp.getRenderer() != null) {
-                for (int i = 0; i < PALETTE.length; i++) {
-                    xp.getRenderer().setSeriesPaint(i, PALETTE[i]);
+                for (int i = 0; i < PALETTE.size(); i++) {
+                    xp.getRenderer().setSeriesPaint(i, PALETTE.get(i));
                 }
             }
         }

@@ -111,7 +111,7 @@ public final class DatasetCharts {
                 PlotOrientation.HORIZONTAL, false, true, false);
         ChartStyle.apply(chart);
         int index = Math.max(0, d.labels().indexOf(label));
-        chart.getCategoryPlot().getRenderer().setSeriesPaint(0, ChartStyle.PALETTE[index % ChartStyle.PALETTE.length]);
+        chart.getCategoryPlot().getRenderer().setSeriesPaint(0, ChartStyle.PALETTE.get(index % ChartStyle.PALETTE.size()));
         return chart;
     }
 }

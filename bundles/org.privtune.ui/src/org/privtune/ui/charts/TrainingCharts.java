@@ -35,7 +35,7 @@ public final class TrainingCharts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         r.setSeriesPaint(0, new java.awt.Color(0x9ec5e8));
         r.setSeriesStroke(0, new BasicStroke(1f));
-        r.setSeriesPaint(1, ChartStyle.PALETTE[0]);
+        r.setSeriesPaint(1, ChartStyle.PALETTE.get(0));
         r.setSeriesStroke(1, new BasicStroke(2.5f));
         plot.setRenderer(r);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);

@@ -65,8 +65,8 @@ public final class TunerCharts {
         plot.setDomainAxis(eps);
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.02);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-        r.setSeriesPaint(0, ChartStyle.PALETTE[3]);
-        r.setSeriesPaint(1, ChartStyle.PALETTE[2]);
+        r.setSeriesPaint(0, ChartStyle.PALETTE.get(3));
+        r.setSeriesPaint(1, ChartStyle.PALETTE.get(2));
         r.setSeriesStroke(0, new BasicStroke(2f));
         r.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(r);

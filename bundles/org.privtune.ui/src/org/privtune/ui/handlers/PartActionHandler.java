@@ -2,6 +2,7 @@ package org.privtune.ui.handlers;
 
 import java.util.function.Consumer;
 
+import org.eclipse.e4.core.contexts.IEclipseContext;
 import org.eclipse.e4.core.di.annotations.CanExecute;
 import org.eclipse.e4.core.di.annotations.Execute;
 import org.eclipse.e4.ui.model.application.ui.basic.MPart;
@@ -10,7 +11,8 @@ import org.eclipse.e4.ui.workbench.modeling.EPartService.PartState;
 
 /**
  * A menu command that acts on one of the studio's views: shows the view (creating it if needed)
- * and calls one of its public actions, so the menu and the view's own button do the same thing.
+ * and calls the actions of type {@code T} that the view put into its part context, so the menu and
+ * the view's own button do the same thing.
  */
 abstract class PartActionHandler<T> {
 
@@ -32,8 +34,10 @@ abstract class PartActionHandler<T> {
     @Execute
     public void execute(EPartService parts) {
         MPart part = parts.showPart(partId, PartState.ACTIVATE);
-        if (part != null && type.isInstance(part.getObject())) {
-            action.accept(type.cast(part.getObject()));
+        IEclipseContext context = part == null ? null : part.getContext();
+        T actions = context == null ? null : context.getLocal(type);
+        if (actions != null) {
+            action.accept(actions);
         }
     }
 }

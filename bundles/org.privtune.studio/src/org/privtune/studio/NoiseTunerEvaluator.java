@@ -1,4 +1,4 @@
-package org.privtune.attack.studio;
+package org.privtune.studio;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,9 +45,11 @@ import org.privtune.model.TextTokenizer;
  * probe of the task label on the perturbed embeddings; attribute inference: a linear probe of the
  * length bucket on the pooled representations that leave the device ({@link LinearProbe}).
  * Evaluations are serialised ({@link #evaluate} is synchronized): the views' Jobs share one
- * scheduling rule, and a UI test may evaluate from the UI thread while a Job runs.
+ * scheduling rule, and a test may evaluate from the UI thread while a Job runs. Longer than 400
+ * lines because the sample's clean tensors and every stage of an evaluation that reads them stay
+ * in one class.
  */
-public final class TunerEngine implements AutoCloseable {
+public final class NoiseTunerEvaluator implements AutoCloseable {
 
     /** Graph degree read from (or built into) the cache by default; smaller k truncate the graph. */
     public static final int DEFAULT_GRAPH_K = 10;
@@ -117,7 +119,7 @@ public final class TunerEngine implements AutoCloseable {
     private final int[] sampleLengthBuckets;
     private final int lengthBuckets;
 
-    private TunerEngine(NDManager manager, BertEncoder encoder, MechanismResources resources, int split,
+    private NoiseTunerEvaluator(NDManager manager, BertEncoder encoder, MechanismResources resources, int split,
             TextTokenizer.Batch sample, List<LabelledText> labelled, int classes) {
         this.manager = manager;
         this.encoder = encoder;
@@ -154,7 +156,7 @@ public final class TunerEngine implements AutoCloseable {
      * for a split this computes them), importance and task relevance over {@code train}, and the
      * labelled sample.
      */
-    public static TunerEngine open(int split, int graphK, List<LabelledText> train, int classes,
+    public static NoiseTunerEvaluator open(int split, int graphK, List<LabelledText> train, int classes,
             List<LabelledText> sample, Path cacheDir, Progress progress) throws IOException {
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         try (TextTokenizer tok = TextTokenizer.miniLm(MAX_LENGTH, false)) {
@@ -169,7 +171,7 @@ public final class TunerEngine implements AutoCloseable {
                         res.relevance());
             }
             progress.checkCancelled();
-            return new TunerEngine(manager, encoder, res, split,
+            return new NoiseTunerEvaluator(manager, encoder, res, split,
                     tok.encode(sample.stream().map(LabelledText::text).toList()), sample, classes);
         } catch (RuntimeException | IOException e) {
             manager.close();
@@ -186,7 +188,7 @@ public final class TunerEngine implements AutoCloseable {
         return split;
     }
 
-    /** The largest k a spec may use with this engine. */
+    /** The largest k a spec may use with this evaluator. */
     public int graphK() {
         return graphK;
     }
@@ -388,7 +390,7 @@ public final class TunerEngine implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** True once closed (a view's Job may still hold the engine the tuner replaced). */
+    /** True once closed (a view's Job may still hold the evaluator the tuner replaced). */
     public boolean isClosed() {
         return closed;
     }

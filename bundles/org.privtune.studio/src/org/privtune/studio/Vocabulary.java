@@ -1,4 +1,4 @@
-package org.privtune.attack.studio;
+package org.privtune.studio;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.privtune.ui.jobs;
+package org.privtune.studio;
 
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 

@@ -1,4 +1,4 @@
-package org.privtune.attack.studio;
+package org.privtune.studio;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -27,10 +27,10 @@ import org.privtune.model.TextTokenizer;
  * its n-hop target set N_n, the attacker's nearest-neighbour guess after one perturbation and the
  * hop distance between guess and truth; for one token, its neighbourhood projected to 2D with the
  * clean representation, the mechanism's expected output (the "optimal target") and sampled
- * perturbed representations. Uses the studio's {@link TunerEngine}; call it under
- * {@link StudioEngine#RULE}.
+ * perturbed representations. Works on a {@link NoiseTunerEvaluator}'s model and sample; call it
+ * under {@link NoiseTunerService#rule()}.
  */
-public final class HopExplorer implements AutoCloseable {
+public final class HopAnalyser implements AutoCloseable {
 
     /** Largest hop distance reported; beyond it the table says "> max". */
     public static final int FAR = -1;
@@ -65,18 +65,18 @@ public final class HopExplorer implements AutoCloseable {
             double[] clean, double[] target, double[][] samples) {
     }
 
-    private final TunerEngine engine;
+    private final NoiseTunerEvaluator evaluator;
     private final Vocabulary vocabulary;
     private final TextTokenizer tokenizer;
 
-    public HopExplorer(TunerEngine engine, Vocabulary vocabulary) throws IOException {
-        this.engine = engine;
+    public HopAnalyser(NoiseTunerEvaluator evaluator, Vocabulary vocabulary) throws IOException {
+        this.evaluator = evaluator;
         this.vocabulary = vocabulary;
-        this.tokenizer = TextTokenizer.miniLm(TunerEngine.MAX_LENGTH * 2, false);
+        this.tokenizer = TextTokenizer.miniLm(NoiseTunerEvaluator.MAX_LENGTH * 2, false);
     }
 
-    public TunerEngine engine() {
-        return engine;
+    public NoiseTunerEvaluator evaluator() {
+        return evaluator;
     }
 
     /**
@@ -86,25 +86,25 @@ public final class HopExplorer implements AutoCloseable {
     public Analysis analyse(String sentence, MechanismSpec chosen) {
         MechanismSpec spec = chosen.fixedSeed() ? chosen : chosen.withSeed(1);
         check();
-        MechanismResources res = engine.resourcesFor(spec, org.privtune.core.Progress.NONE);
+        MechanismResources res = evaluator.resourcesFor(spec, org.privtune.core.Progress.NONE);
         HopDistances hops = Mechanisms.hops(res, spec);
         TextTokenizer.Batch b = tokenizer.encode(List.of(sentence));
         int t = b.length();
         int d = res.reference().dim();
-        try (NDManager m = engine.manager().newSubManager(); NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
+        try (NDManager m = evaluator.manager().newSubManager(); NoiseMechanism mech = Mechanisms.create(spec, res, m)) {
             NDArray ids = m.create(b.ids()[0], new Shape(1, t));
             NDArray mask = m.create(b.mask()[0], new Shape(1, t));
             NDArray input = mech.beforeBottom(ids, mask);
-            NDArray h = TunerEngine.bottom(engine.encoder(), engine.split(), input, mask);
+            NDArray h = NoiseTunerEvaluator.bottom(evaluator.encoder(), evaluator.split(), input, mask);
             NDArray out = mech.afterBottom(h, input, mask);
             float[] norms = mech.lastReport().noiseNorms();
             NDArray x = out.reshape(t, d);
-            long[][] guess = engine.plainAttack().topK(x, NearestNeighbourInversion.Metric.COSINE, 1);
+            long[][] guess = evaluator.plainAttack().topK(x, NearestNeighbourInversion.Metric.COSINE, 1);
             List<TokenRow> rows = new ArrayList<>();
             long[] truth = DeviceTransform.inSentOrder(b.ids()[0], mech.lastOrder()); // token behind each sent row
             for (int i = 0; i < t; i++) {
                 int id = (int) truth[i];
-                if (b.mask()[0][i] == 0 || engine.tokens().isSpecial(id)) {
+                if (b.mask()[0][i] == 0 || evaluator.tokens().isSpecial(id)) {
                     continue;
                 }
                 int g = (int) guess[i][0];
@@ -113,7 +113,7 @@ public final class HopExplorer implements AutoCloseable {
                         set.length, examples(res.reference(), id, set), g, vocabulary.token(g),
                         hopDistance(hops, id, g, spec.n() + 1), norms[i]));
             }
-            return new Analysis(sentence, chosen, engine.split(), rows);
+            return new Analysis(sentence, chosen, evaluator.split(), rows);
         }
     }
 
@@ -183,7 +183,7 @@ public final class HopExplorer implements AutoCloseable {
     /** The neighbourhood picture of the token at {@code position}, with {@code draws} perturbed samples. */
     public Neighbourhood neighbourhood(String sentence, int position, MechanismSpec spec, int draws, long seed) {
         check();
-        MechanismResources res = engine.resourcesFor(spec, org.privtune.core.Progress.NONE);
+        MechanismResources res = evaluator.resourcesFor(spec, org.privtune.core.Progress.NONE);
         HopDistances hops = Mechanisms.hops(res, spec);
         TextTokenizer.Batch b = tokenizer.encode(List.of(sentence));
         int t = b.length();
@@ -211,18 +211,18 @@ public final class HopExplorer implements AutoCloseable {
         float[] clean;
         float[] target;
         List<float[]> samples = new ArrayList<>();
-        try (NDManager m = engine.manager().newSubManager();
+        try (NDManager m = evaluator.manager().newSubManager();
                 NoiseMechanism mech = Mechanisms.create(spec.withSeed(seed), res, m)) {
             NDArray ids = m.create(b.ids()[0], new Shape(1, t));
             NDArray mask = m.create(b.mask()[0], new Shape(1, t));
-            NDArray h = TunerEngine.bottom(engine.encoder(), engine.split(), ids, mask);
+            NDArray h = NoiseTunerEvaluator.bottom(evaluator.encoder(), evaluator.split(), ids, mask);
             float[] hAll = h.toFloatArray();
             clean = Arrays.copyOfRange(hAll, position * d, (position + 1) * d);
             NDArray row = m.create(clean, new Shape(1, d));
             target = mech.deterministicPart(row, m.create(new long[] {v})).toFloatArray();
             for (int s = 0; s < draws; s++) {
                 NDArray input = mech.beforeBottom(ids, mask);
-                NDArray hs = input == ids ? h : TunerEngine.bottom(engine.encoder(), engine.split(), input, mask);
+                NDArray hs = input == ids ? h : NoiseTunerEvaluator.bottom(evaluator.encoder(), evaluator.split(), input, mask);
                 float[] out = mech.afterBottom(hs, input, mask).toFloatArray();
                 int at = sentPosition(mech.lastOrder(), position);
                 samples.add(Arrays.copyOfRange(out, at * d, (at + 1) * d));
@@ -338,7 +338,7 @@ public final class HopExplorer implements AutoCloseable {
     }
 
     private void check() {
-        if (engine.isClosed()) {
+        if (evaluator.isClosed()) {
             throw new CancelledException();
         }
     }

@@ -1,0 +1,236 @@
+package org.privtune.app.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Text;
+import org.jfree.data.xy.XYDataset;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.junit.jupiter.api.Test;
+import org.privtune.core.Progress;
+import org.privtune.mechanism.MechanismPresets;
+import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.SpecialTokens;
+import org.privtune.mechanism.TaskRelevance;
+import org.privtune.studio.NoiseTunerEvaluator;
+import org.privtune.studio.NoiseTunerService;
+import org.privtune.ui.charts.ChartCanvas;
+import org.privtune.ui.tuner.NoiseTunerPart;
+import org.privtune.ui.tuner.PositionSlider;
+import org.privtune.ui.tuner.PresetActions;
+
+/**
+ * The Noise Tuner alone in a shell, driven like a user (mechanism combo, eps slider, swap options):
+ * the charts and the readout show exactly what the headless {@link NoiseTunerEvaluator} computes
+ * for the same settings and sample, and the numbers move the way the mechanisms say they must (no
+ * noise: utility 1; more noise: less inversion and less utility).
+ */
+class NoiseTunerTest {
+
+    private static final Pattern WHOLE_SAMPLE = Pattern.compile("\\[(\\d+) sentences\\]$");
+
+    @Test
+    void pointsAreTheEvaluatorsAndMoveWithTheNoise() throws Exception {
+        try (PartHarness ui = new PartHarness("Noise Tuner", 1280, 800)) {
+            NoiseTunerService service = ui.context.get(NoiseTunerService.class);
+            assertNotNull(service, "the Noise Tuner service is registered");
+            ui.make(NoiseTunerPart.class);
+            assertNotNull(ui.partContext(NoiseTunerPart.class).getLocal(PresetActions.class),
+                    "the part context offers the Mechanism menu's actions");
+            Combo mechanism = ui.find("mechanism", Combo.class);
+            shownPoint(ui, service); // the settings the view starts with
+            select(mechanism, MechanismSpec.NONE);
+            NoiseTunerEvaluator.Point none = shownPoint(ui, service);
+            assertEquals(MechanismSpec.NONE, none.spec().name());
+            assertEquals(1.0, none.cosine(), 1e-4, "no noise: the sentence embedding is unchanged");
+            assertTrue(none.top1() > 0.3, "clean representations invert easily: " + none.top1());
+            NoiseTunerEvaluator evaluator = service.current();
+            NoiseTunerEvaluator.Point all = evaluator.evaluate(none.spec(), evaluator.sampleSentences(), Progress.NONE);
+            assertTrue(all.probe().available() && all.attribute().available(), "probes on the whole sample");
+            assertTrue(all.probe().accuracy() > all.probe().majority(),
+                    "label probe on clean embeddings beats the majority: " + all.probe());
+
+            select(mechanism, MechanismSpec.DCHI);
+            NoiseTunerEvaluator.Point dchi = shownPoint(ui, service);
+            assertEquals(MechanismSpec.DCHI, dchi.spec().name());
+            assertTrue(dchi.cosine() < none.cosine(), "noise costs utility");
+
+            // ten times less eps: ten times the noise radius
+            PositionSlider eps = ui.find("eps", PositionSlider.class);
+            eps.setSelection(eps.getSelection() - 33);
+            PartHarness.select(eps);
+            NoiseTunerEvaluator.Point p = shownPoint(ui, service);
+            assertEquals(dchi.spec().eps() / 10, p.spec().eps(), dchi.spec().eps() * 0.03);
+            assertTrue(p.top1() <= dchi.top1(), "more noise, no easier inversion: " + p.top1() + " vs " + dchi.top1());
+            assertTrue(p.cosine() < dchi.cosine(), "more noise, less utility");
+            assertTrue(plane(ui).getSeries(0).getItemCount() >= 3, "the trail keeps the settings tried");
+
+            select(mechanism, MechanismSpec.PRIVTUNE);
+            NoiseTunerEvaluator.Point privtune = shownPoint(ui, service);
+            assertEquals(MechanismSpec.PRIVTUNE, privtune.spec().name());
+            XYSeries attack = ((XYSeriesCollection) dataset(ui, "sweepChart")).getSeries(0);
+            assertEquals(7, attack.getItemCount(), "eps/8 .. 8 eps");
+            int middle = attack.indexOf(privtune.spec().eps());
+            assertTrue(middle >= 0, "the sweep contains the current eps");
+            assertEquals(privtune.top1(), attack.getY(middle).doubleValue(), 0);
+            useForTraining(ui, privtune.spec());
+            ui.screenshot("noise-tuner.png");
+            System.out.println("noise tuner: " + ui.find("status", Label.class).getText());
+            checkSwapOptions(ui, service);
+            checkPublicRelevanceSource(service.current());
+        }
+    }
+
+    private static void select(Combo c, String item) {
+        c.select(Arrays.asList(c.getItems()).indexOf(item));
+        PartHarness.select(c);
+    }
+
+    private static XYSeriesCollection plane(PartHarness ui) {
+        return (XYSeriesCollection) dataset(ui, "planeChart");
+    }
+
+    private static XYDataset dataset(PartHarness ui, String chart) {
+        return ui.find(chart, ChartCanvas.class).getChart().getXYPlot().getDataset();
+    }
+
+    /**
+     * Waits for the point of the view's settings on the whole sample (and its sweep), then checks
+     * that the plane, the noise chart and the readout show a fresh headless evaluation of the same
+     * spec on the same sentences; returns that evaluation.
+     */
+    private static NoiseTunerEvaluator.Point shownPoint(PartHarness ui, NoiseTunerService service) {
+        Label readout = ui.find("readout", Label.class);
+        ui.waitUntil("the point on the whole sample", () -> service.current() != null
+                && WHOLE_SAMPLE.matcher(readout.getText()).find());
+        ui.waitIdle(NoiseTunerPart.ID);
+        Matcher m = WHOLE_SAMPLE.matcher(readout.getText());
+        assertTrue(m.find(), readout.getText());
+        // the spec the widgets describe, as the view shows it under its controls
+        MechanismSpec spec = MechanismSpec.parse(ui.find("spec", Label.class).getText().replace(", ", ","));
+        NoiseTunerEvaluator.Point again = service.current().evaluate(spec, Integer.parseInt(m.group(1)), Progress.NONE);
+        XYSeries current = plane(ui).getSeries(1);
+        assertEquals(1, current.getItemCount());
+        assertEquals(again.cosine(), current.getX(0).doubleValue(), 1e-6, "utility of " + spec);
+        assertEquals(again.top1(), current.getY(0).doubleValue(), 0, "A1 top-1 of " + spec);
+        String text = readout.getText();
+        assertTrue(text.contains(String.format(Locale.ROOT, "A1 top-1 %.1f%%   top-5 %.1f%%   utility: cosine %.3f",
+                100 * again.top1(), 100 * again.top5(), again.cosine())), text);
+        String probe = again.probe().available()
+                ? String.format(Locale.ROOT, "label probe %.0f%%", 100 * again.probe().accuracy())
+                : "probes need " + NoiseTunerEvaluator.MIN_PROBE_SENTENCES + " sentences";
+        assertTrue(text.contains(probe), text);
+        if (again.attribute().available()) {
+            assertTrue(text.contains(String.format(Locale.ROOT, "length-bucket probe %.0f%%",
+                    100 * again.attribute().accuracy())), text);
+        }
+        XYIntervalSeriesCollection noise = (XYIntervalSeriesCollection) dataset(ui, "noiseChart");
+        double total = 0;
+        for (int i = 0; i < noise.getItemCount(0); i++) {
+            total += noise.getYValue(0, i);
+        }
+        assertEquals(again.tokens(), (int) total, "one noise norm per attacked token");
+        System.out.printf(Locale.ROOT, "noise tuner: %s -> top1 %.3f top5 %.3f cos %.4f (%d tokens, %d sentences)%n", spec,
+                again.top1(), again.top5(), again.cosine(), again.tokens(), again.sentences());
+        return again;
+    }
+
+    /** "Use for training" stores the settings where ./privtune train --mechanism @training reads them. */
+    private static void useForTraining(PartHarness ui, MechanismSpec spec) throws Exception {
+        Path presets = Files.createTempDirectory("privtune-presets");
+        try {
+            System.setProperty("privtune.presets.dir", presets.toString());
+            PartHarness.select(ui.find("useForTraining", Button.class));
+            MechanismPresets.Preset saved = MechanismPresets.user().load(MechanismPresets.TRAINING);
+            assertEquals(spec, saved.spec());
+            assertEquals(ui.find("split", Spinner.class).getSelection(), saved.split());
+        } finally {
+            System.clearProperty("privtune.presets.dir");
+            StudioWorkbenchTest.deleteTree(presets);
+        }
+    }
+
+    /**
+     * privtune-swap's options field: a valid text is in the spec the tuner evaluates (the shared
+     * settings), a refused one is marked, names the field and changes nothing.
+     */
+    private static void checkSwapOptions(PartHarness ui, NoiseTunerService service) {
+        select(ui.find("mechanism", Combo.class), MechanismSpec.PRIVTUNE_SWAP);
+        Text options = ui.find("swapOptions", Text.class);
+        assertTrue(options.isEnabled(), "swap options are enabled for privtune-swap");
+        options.setText("pool=200, kept=tier, shuffle=1");
+        MechanismSpec swap = service.settings().spec();
+        assertEquals(MechanismSpec.PRIVTUNE_SWAP, swap.name());
+        assertEquals(200, swap.pool());
+        assertEquals("tier", swap.kept());
+        assertTrue(swap.shuffle());
+        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1");
+        assertEquals("canon", service.settings().spec().kept());
+        assertTrue(service.settings().spec().poolCanon(), "poolcanon reaches the spec");
+        options.setText("kept=canon, poolcanon=1");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
+                "poolcanon without a pool is refused");
+        assertTrue(options.getToolTipText().contains("poolcanon") && options.getToolTipText().contains("needs a pool"),
+                options.getToolTipText());
+        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1, clusters=30, tiers=8");
+        assertEquals(30, service.settings().spec().clusters(), "clusters reach the spec");
+        assertEquals(8, service.settings().spec().tiers());
+        options.setText("pool=200, kept=canon, tiers=0");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(), "tiers=0 is refused");
+        assertTrue(options.getToolTipText().contains("tiers"), options.getToolTipText());
+        options.setText("pool=200, kept=canon, relevance=wiki");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
+                "relevance takes only train, imdb or both");
+        assertTrue(options.getToolTipText().contains("relevance"), options.getToolTipText());
+        options.setText("pool=200, kept=canon, window=3");
+        assertTrue(options.getToolTipText().contains("window") && options.getToolTipText().contains("shuffle=1"),
+                "a window without the shuffle is refused: " + options.getToolTipText());
+        options.setText("pool=200, kept=tier, shuffle=1");
+        options.setText("pool=200, kept=maybe");
+        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());
+        assertTrue(options.getToolTipText().contains("kept"), options.getToolTipText());
+        assertEquals(swap, service.settings().spec(), "a refused text changes nothing");
+        options.setText("eps=3");
+        assertTrue(options.getToolTipText().contains("eps"), "keys with their own control are refused");
+        options.setText("");
+        assertEquals(0, service.settings().spec().pool(), "empty: the defaults");
+        ui.waitIdle(NoiseTunerPart.ID);
+    }
+
+    /**
+     * relevance=imdb|both: the evaluator asks its source once and keeps the table. The studio's own
+     * source counts IMDB (about a minute), so a stand-in table is installed here, last in the checks.
+     */
+    private static void checkPublicRelevanceSource(NoiseTunerEvaluator evaluator) {
+        MechanismSpec imdb = MechanismSpec.parse("privtune-swap:keep=0.3,pool=200,kept=canon,relevance=imdb");
+        SpecialTokens tokens = evaluator.resources().tokens();
+        TaskRelevance stand = TaskRelevance.fromLabelledIds(tokens.vocabSize(), List.of(new int[] {2204}, new int[] {2919}),
+                new int[] {1, 0}, 2, tokens);
+        int[] asked = {0};
+        evaluator.setPublicRelevanceSource(p -> {
+            asked[0]++;
+            return stand;
+        });
+        assertEquals(stand, evaluator.resourcesFor(imdb, Progress.NONE).publicRelevance());
+        assertEquals(stand, evaluator.resourcesFor(imdb, Progress.NONE).publicRelevance());
+        assertEquals(1, asked[0], "counted once");
+        assertEquals(evaluator.resources().relevance(),
+                evaluator.resourcesFor(MechanismSpec.parse("privtune-swap:keep=0.3"), Progress.NONE).relevance());
+    }
+}

@@ -1,0 +1,109 @@
+package org.privtune.app.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Text;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.junit.jupiter.api.Test;
+import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.TopModelServer;
+import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.protocol.EndpointKeys;
+import org.privtune.protocol.TransportSecurity;
+import org.privtune.studio.NoiseTunerService;
+import org.privtune.ui.charts.ChartCanvas;
+import org.privtune.ui.training.SplitTrainingPart;
+
+/**
+ * The Split Training view alone in a shell, against a real cloud endpoint started in the test
+ * (MiniLM's top on the loopback interface, TLS 1.3 with a key made by keytool, an access token): a
+ * refused field is named and starts nothing; then a short run with the Noise Tuner's mechanism, the
+ * endpoint's certificate and token typed into the view, trains the top remotely, charts every
+ * step, fetches the top and exports a model folder.
+ */
+class SplitTrainingTest {
+
+    private static final int SENTENCES = 256;
+    private static final int EPOCHS = 2;
+    private static final String PASS = "ui-test-store-pass";
+
+    @Test
+    void trainsAgainstACloudEndpointAndExports() throws Exception {
+        Path tlsDir = Files.createTempDirectory("privtune-training-tls");
+        Path outDir = Files.createTempDirectory("privtune-training-ui");
+        List<String> serverLog = Collections.synchronizedList(new ArrayList<>());
+        try (PartHarness ui = new PartHarness("Split Training", 1200, 800);
+                NDManager manager = DjlRuntime.pytorch().newBaseManager()) {
+            EndpointKeys.Generated keys = EndpointKeys.generate(tlsDir, "localhost", PASS.toCharArray(), 2);
+            String token = TransportSecurity.readToken(keys.token());
+            try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    new MiniLmTops(manager), serverLog::add, TransportSecurity.server(keys.keyStore(), PASS.toCharArray()),
+                    token)) {
+                NoiseTunerService tuner = ui.context.get(NoiseTunerService.class);
+                ui.make(SplitTrainingPart.class);
+                assertEquals(tuner.settings().spec().toString(), ui.find("mechanism", Text.class).getText(),
+                        "the view starts with the Noise Tuner's mechanism");
+                Label status = ui.find("status", Label.class);
+                Button start = ui.find("start", Button.class);
+                Path out = outDir.resolve("model");
+
+                // a refused field is named and nothing starts
+                ui.find("out", Text.class).setText("");
+                PartHarness.select(start);
+                assertEquals(0, Job.getJobManager().find(SplitTrainingPart.ID).length);
+                assertTrue(status.getText().contains("export to"), status.getText());
+
+                ui.find("out", Text.class).setText(out.toString());
+                ui.find("limit", Spinner.class).setSelection(SENTENCES);
+                ui.find("epochs", Spinner.class).setSelection(EPOCHS);
+                Button remote = ui.find("remote", Button.class);
+                remote.setSelection(true);
+                ui.find("inProcess", Button.class).setSelection(false);
+                PartHarness.select(remote);
+                ui.find("endpoint", Text.class).setText("localhost:" + server.port());
+                ui.find("certificate", Text.class).setText(keys.certificate().toString());
+                ui.find("token", Text.class).setText(token);
+                PartHarness.select(start);
+                assertEquals(1, Job.getJobManager().find(SplitTrainingPart.ID).length, "the run started: " + status.getText());
+                assertTrue(!start.isEnabled(), "no second run while one runs");
+                ui.waitIdle(SplitTrainingPart.ID);
+                ui.waitUntil("the start button back", start::isEnabled);
+
+                String log = ui.find("log", Text.class).getText();
+                assertTrue(status.getText().startsWith("Done: test accuracy"), status.getText() + "\n" + log);
+                assertTrue(status.getText().contains("(localhost:" + server.port() + ","), status.getText());
+                XYSeriesCollection loss = (XYSeriesCollection) ui.find("lossChart", ChartCanvas.class).getChart()
+                        .getXYPlot().getDataset();
+                assertEquals(EPOCHS * (SENTENCES / 32), loss.getSeries(0).getItemCount(), "one loss point per step");
+                assertTrue(Files.isRegularFile(out.resolve("model.safetensors")), "the model was exported");
+                assertTrue(Files.isRegularFile(out.resolve("config.json")));
+                assertTrue(log.contains("cloud endpoint localhost:" + server.port()), log);
+                java.util.regex.Matcher sent = java.util.regex.Pattern.compile(
+                        "fetched the trained top from the cloud; [1-9]\\d* requests, ([0-9.]+) MB sent").matcher(log);
+                assertTrue(sent.find() && Double.parseDouble(sent.group(1)) > 0, "requests and bytes went out: " + log);
+                assertEquals(1, server.sessionsOpened());
+                assertTrue(server.isTls(), "the run went over TLS 1.3 with the certificate and token typed in the view");
+                System.out.println("split training view: " + status.getText());
+                ui.screenshot("split-training.png");
+            }
+        } finally {
+            // the exported model is 173 MB: delete it so that builds do not fill /tmp
+            StudioWorkbenchTest.deleteTree(outDir);
+            StudioWorkbenchTest.deleteTree(tlsDir);
+        }
+    }
+}
