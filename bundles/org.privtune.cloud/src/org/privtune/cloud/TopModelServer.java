@@ -90,6 +90,10 @@ import javax.net.ssl.SSLContext;
  * on the sessions beside it. A bad request is answered with an Error naming the field and the
  * session goes on. {@link #close} stops accepting, lets the queued steps finish, frees every
  * session's top on the engine thread and only then returns, so the engine can be closed after.
+ *
+ * <p>One class of some 930 lines because a session's life (open, steps, checkpoints, resume,
+ * close) and the limits that guard it share one set of state and the one engine thread; the
+ * messages and their checks are in {@code SplitProtocol}, the top in {@code InProcessTopModel}.
  */
 public final class TopModelServer implements AutoCloseable {
 

@@ -51,6 +51,10 @@ import org.privtune.protocol.v1.SplitTrainingGrpc;
  * <p>Every answer is awaited at most {@link Connection#answerTimeoutMs}; HTTP/2 keepalive pings
  * every 10 s (10 s to answer) find an endpoint that is stopped or cut off sooner than that. The
  * access token is sent only over TLS.
+ *
+ * <p>One class of some 590 lines because connecting, deadlines, reconnecting with back-off,
+ * resuming a checkpointed session and fetching the trained top in chunks all share the one call
+ * state of the session; the messages and their checks are in {@code SplitProtocol}.
  */
 public final class RemoteTopModel implements TopModelEndpoint {
 

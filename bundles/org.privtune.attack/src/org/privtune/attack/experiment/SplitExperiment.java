@@ -68,6 +68,10 @@ import ai.djl.ndarray.NDManager;
  * are withheld from the victim's fine-tuning; the auxiliary text for A2 is IMDB review sentences
  * disjoint from every sentiment sentence. The attacker's mechanism is its own instance of the
  * victim's spec with another seed (it knows the parameters, not the noise).
+ *
+ * <p>One class of some 550 lines because every attack reads the same prepared state (clean
+ * outputs, reference space, the attacker's text and records) and one row's metrics are put
+ * together in one place; the attacks themselves are classes of their own.
  */
 public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
