@@ -44,6 +44,7 @@ public final class ResultsTables {
     public static final String FULL_CSV = "docs/results/results-full.csv";
     public static final String GRID_CSV = "docs/results/results-grid-quick.csv";
     public static final String WIRE_CSV = "docs/results/results-wire-quick.csv";
+    public static final String DATASETS_CSV = "docs/results/results-datasets-quick.csv";
     public static final String CHART = "docs/results/frontier-full.svg";
 
     /** The paper's target: at most this accuracy drop (points) ... */
@@ -517,11 +518,101 @@ public final class ResultsTables {
         return m;
     }
 
-    /** {@link #blocks(Csv, Csv)} and the wire audit's table. */
-    public static Map<String, String> blocks(Csv full, Csv grid, Csv wire) {
+    /** {@link #blocks(Csv, Csv)}, the wire audit's table and the data sets' tables. */
+    public static Map<String, String> blocks(Csv full, Csv grid, Csv wire, Csv datasets) {
         Map<String, String> m = blocks(full, grid);
         m.put("wire-quick", wireTable(wire));
+        m.put("datasets-quick", datasetsTable(datasets));
+        m.put("datasets-target", datasetsTargetTable(datasets));
         return m;
+    }
+
+    /** The rows of one data set (the {@code data} column), in file order. */
+    static Csv dataset(Csv csv, String data) {
+        return new Csv(csv.name() + ":" + data, csv.rows().stream().filter(r -> data.equals(r.get("data"))).toList());
+    }
+
+    static List<String> dataNames(Csv csv) {
+        return csv.rows().stream().map(r -> r.get("data")).distinct().toList();
+    }
+
+    /** Largest accuracy gain of an attribute attack over its majority share (NaN where none ran). */
+    private static double attributeGain(Group g) {
+        double best = Double.NaN;
+        for (String b : List.of("b1_source", "b2_length", "b3_number_name", "b4_mapped_column")) {
+            double gain = g.mean(b + "_acc") - g.mean(b + "_majority");
+            if (!Double.isNaN(gain) && (Double.isNaN(best) || gain > best)) {
+                best = gain;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Every setting on every data set, means over seeds: accuracy and its drop from {@code none},
+     * the strongest token attack (inversion ASR, replay included), the largest attribute gain over
+     * the majority share, the special rows' content words against their prior, and the length
+     * bucket read off the mask against its majority.
+     */
+    static String datasetsTable(Csv csv) {
+        StringBuilder sb = new StringBuilder("| data | setting | eps | seeds | accuracy | drop (points) | inversion ASR "
+                + "| A1 | A2 | B gain | S content (prior) | M_len (majority) |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String data : dataNames(csv)) {
+            Csv d = dataset(csv, data);
+            Group none = none(d);
+            for (Group g : d.groups()) {
+                sb.append("| ").append(data).append(" | `").append(label(g.mechanism())).append("` | ")
+                        .append(epsCell(g)).append(" | ").append(g.seeds()).append(" | ").append(meanSd(g, "accuracy"))
+                        .append(" | ").append(g.mechanism().equals("none") ? "-" : f1(drop(none, g))).append(" | ")
+                        .append(f3(g.mean("inversion_asr"))).append(" | ").append(f3(g.mean("a1_top1"))).append(" | ")
+                        .append(f3(g.mean("a2_top1"))).append(" | ").append(f3(attributeGain(g))).append(" | ")
+                        .append(f3(g.mean("s_bow_content_precision"))).append(" (")
+                        .append(f3(g.mean("s_bow_content_prior"))).append(") | ").append(f3(g.mean("m_len_acc")))
+                        .append(" (").append(f3(g.mean("m_len_majority"))).append(") |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Per data set, the two readings of the paper's target: the smallest drop among settings whose
+     * inversion ASR is at most {@value #TARGET_ASR}, and the lowest inversion ASR among settings at
+     * most {@value #TARGET_DROP} points below {@code none}.
+     */
+    static String datasetsTargetTable(Csv csv) {
+        StringBuilder sb = new StringBuilder("| data | `none` accuracy | smallest drop at ASR <= 0.10 | lowest ASR at "
+                + "drop <= 3.33 | target met |\n|---|---|---|---|---|\n");
+        for (String data : dataNames(csv)) {
+            Csv d = dataset(csv, data);
+            Group none = none(d);
+            Group privateEnough = null;
+            Group useful = null;
+            for (Group g : d.groups()) {
+                if (g.mechanism().equals("none")) {
+                    continue;
+                }
+                if (g.mean("inversion_asr") <= TARGET_ASR
+                        && (privateEnough == null || drop(none, g) < drop(none, privateEnough))) {
+                    privateEnough = g;
+                }
+                if (drop(none, g) <= TARGET_DROP
+                        && (useful == null || g.mean("inversion_asr") < useful.mean("inversion_asr"))) {
+                    useful = g;
+                }
+            }
+            boolean met = privateEnough != null && drop(none, privateEnough) <= TARGET_DROP;
+            sb.append("| ").append(data).append(" | ").append(meanSd(none, "accuracy")).append(" | ")
+                    .append(privateEnough == null ? "no setting"
+                            : f1(drop(none, privateEnough)) + " points (`" + label(privateEnough.mechanism()) + "`, ASR "
+                                    + f3(privateEnough.mean("inversion_asr")) + ")")
+                    .append(" | ")
+                    .append(useful == null ? "no setting that close"
+                            : f3(useful.mean("inversion_asr")) + " (`" + label(useful.mechanism()) + "` "
+                                    + epsCell(useful) + ", " + f1(drop(none, useful)) + " points)")
+                    .append(" | ").append(met ? "yes" : "no").append(" |\n");
+        }
+        return sb.toString();
     }
 
     // ---------------------------------------------------------------- chart
@@ -715,7 +806,8 @@ public final class ResultsTables {
     public static List<String> stale(Path root) throws IOException {
         Csv full = Csv.read(root.resolve(FULL_CSV));
         Csv grid = Csv.read(root.resolve(GRID_CSV));
-        Map<String, String> blocks = blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)));
+        Map<String, String> blocks = blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)),
+                Csv.read(root.resolve(DATASETS_CSV)));
         String page = Files.readString(root.resolve(RESULTS_MD), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> b : blocks.entrySet()) {
@@ -737,7 +829,7 @@ public final class ResultsTables {
         Csv grid = Csv.read(root.resolve(GRID_CSV));
         Path md = root.resolve(RESULTS_MD);
         Files.writeString(md, apply(Files.readString(md, StandardCharsets.UTF_8),
-                blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)))),
+                blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)), Csv.read(root.resolve(DATASETS_CSV)))),
                 StandardCharsets.UTF_8);
         Files.writeString(root.resolve(CHART), chart(full), StandardCharsets.UTF_8);
     }

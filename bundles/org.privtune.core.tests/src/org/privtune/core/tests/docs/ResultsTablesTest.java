@@ -36,7 +36,8 @@ class ResultsTablesTest {
         Csv grid = Csv.read(ROOT.resolve(ResultsTables.GRID_CSV));
         String page = Files.readString(ROOT.resolve(ResultsTables.RESULTS_MD), StandardCharsets.UTF_8);
         Csv wire = Csv.read(ROOT.resolve(ResultsTables.WIRE_CSV));
-        String committed = ResultsTables.apply(page, ResultsTables.blocks(full, grid, wire));
+        Csv datasets = Csv.read(ROOT.resolve(ResultsTables.DATASETS_CSV));
+        String committed = ResultsTables.apply(page, ResultsTables.blocks(full, grid, wire, datasets));
         assertEquals(page, committed, "the committed page is the generated one");
 
         // one run of the paper's mechanism is measured 0.05 less accurate
@@ -61,6 +62,25 @@ class ResultsTablesTest {
         assertTrue(t.contains("| sentiment | `none` | - | 0.867 | 1.000 | 0.407 (0.300) | 0.064 (0.017) | 0.980 / 0.980 / 0.980 | 0.853 (0.380) |"), t);
         assertTrue(t.contains("| spam | `dchi:specials=clean` | 16 | 0.533 |"), t);
         assertTrue(t.contains("| - (0.020) |"), "a missing value is a dash: " + t);
+    }
+
+    @Test
+    void theDataSetTablesReadEachSetAgainstItsOwnNone() {
+        Csv csv = Csv.parse("d.csv", """
+                data,mechanism,eps,seed,spec,accuracy,inversion_asr,a1_top1,a2_top1,b1_source_acc,b1_source_majority,b2_length_acc,b2_length_majority,s_bow_content_precision,s_bow_content_prior,m_len_acc,m_len_majority
+                spam,none,0,1,"none",0.90,1.0,0.98,0.6,0.67,0.42,0.99,0.99,0.08,0.02,0.99,0.99
+                spam,dchi,16,1,"dchi",0.88,0.60,0.60,0.3,0.58,0.42,0.99,0.99,0.06,0.02,0.99,0.99
+                spam,coded,100,1,"c",0.80,0.08,0.05,0.04,0.45,0.42,0.99,0.99,0.03,0.02,0.99,0.99
+                reuters,none,0,1,"none",0.95,1.0,0.98,0.6,,,0.50,0.40,0.08,0.02,0.50,0.40
+                reuters,coded,100,1,"c",0.93,0.09,0.05,0.04,,,0.45,0.40,0.03,0.02,0.50,0.40
+                """);
+        String t = ResultsTables.datasetsTable(csv);
+        // the drop is against the set's own none; the attribute gain is the largest over B1-B4 that ran
+        assertTrue(t.contains("| spam | `dchi` | 16 | 1 | 0.880 | 2.0 | 0.600 | 0.600 | 0.300 | 0.160 | 0.060 (0.020) | 0.990 (0.990) |"), t);
+        assertTrue(t.contains("| reuters | `coded` | 100 | 1 | 0.930 | 2.0 | 0.090 |"), t);
+        String target = ResultsTables.datasetsTargetTable(csv);
+        assertTrue(target.contains("| spam | 0.900 | 10.0 points (`coded`, ASR 0.080) | 0.600 (`dchi` 16, 2.0 points) | no |"), target);
+        assertTrue(target.contains("| reuters | 0.950 | 2.0 points (`coded`, ASR 0.090) | 0.090 (`coded` 100, 2.0 points) | yes |"), target);
     }
 
     @Test
