@@ -49,13 +49,11 @@ public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
-    private final boolean padToMax;
     private final long padId;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, boolean padToMax, long padId) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, long padId) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
-        this.padToMax = padToMax;
         this.padId = padId;
     }
 
@@ -80,7 +78,7 @@ public final class TextTokenizer implements AutoCloseable {
     public static TextTokenizer load(InputStream json, int maxLength, boolean padToMax, long padId)
             throws IOException {
         return new TextTokenizer(HuggingFaceTokenizer.newInstance(json, options(maxLength, padToMax)), maxLength,
-                padToMax, padId);
+                padId);
     }
 
     public static TextTokenizer load(Path json, int maxLength, boolean padToMax) throws IOException {
