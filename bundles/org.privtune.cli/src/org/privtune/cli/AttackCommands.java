@@ -127,6 +127,12 @@ final class AttackCommands {
         @Option(names = "--no-charts", description = "Write the tables only.")
         boolean noCharts;
 
+        @Option(names = "--sample", paramLabel = "<records>", converter = OptionTypes.Positive.class,
+                description = "Take the victim's data as a fixed sample of this many records of the data set (e.g."
+                        + " 5000 of imdb: its other reviews stay public, the sampled ones are kept out of the"
+                        + " attacker's auxiliary text and the public relevance). Default: the whole set.")
+        int sample;
+
         /** The configuration these options describe (nothing run). */
         ExperimentConfig config() {
             var parsed = spec.commandLine().getParseResult();
@@ -138,8 +144,10 @@ final class AttackCommands {
             if (quick && !parsed.hasMatchedOption("--seeds")) {
                 s = Integer.parseInt(QUICK_SEEDS);
             }
-            return quick ? ExperimentConfig.quick(setup.data, setup.split, mechanisms, e, s, outDir, setup.cache)
+            ExperimentConfig cfg = quick
+                    ? ExperimentConfig.quick(setup.data, setup.split, mechanisms, e, s, outDir, setup.cache)
                     : ExperimentConfig.full(setup.data, setup.split, mechanisms, e, s, outDir, setup.cache);
+            return cfg.withSample(sample);
         }
 
         @Override

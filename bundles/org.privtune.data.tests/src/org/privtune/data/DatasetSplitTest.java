@@ -107,4 +107,20 @@ class DatasetSplitTest {
         assertNotEquals(ids(d.records()), ids(a.records()));
         assertEquals(new HashSet<>(ids(d.records())), new HashSet<>(ids(a.records())));
     }
+
+    @Test
+    void aSampleIsFixedBySeedDrawnFromTheWholeSetAndKeepsTheLabels() {
+        Dataset d = sample(300, 100);
+        Dataset a = d.sample(80, 5);
+        assertEquals(80, a.records().size());
+        assertEquals(ids(a.records()), ids(d.sample(80, 5).records()));
+        assertNotEquals(ids(a.records()), ids(d.sample(80, 6).records()));
+        assertNotEquals(ids(d.records().subList(0, 80)), ids(a.records()), "not the file's first records");
+        assertEquals(d.labels(), a.labels());
+        assertEquals(80, new HashSet<>(ids(a.records())).size());
+        long negatives = a.records().stream().filter(r -> r.label().equals("negative")).count();
+        assertNotEquals(0, negatives, "drawn across the file, which holds the negatives last");
+        assertEquals(d, d.sample(400, 5), "a sample as large as the set is the set");
+        assertThrows(IllegalArgumentException.class, () -> d.sample(0, 5));
+    }
 }

@@ -150,6 +150,20 @@ public final class Dataset {
         return new Dataset(name, StableHash.orderBy(records, seed), labels);
     }
 
+    /**
+     * A fixed pseudo-random sample of {@code n} records (order and choice decided by {@code seed}
+     * and the record ids), with this set's name and labels; this set itself when it holds no more.
+     */
+    public Dataset sample(int n, long seed) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("sample size must be positive, was " + n);
+        }
+        if (n >= records.size()) {
+            return this;
+        }
+        return new Dataset(name, StableHash.orderBy(records, seed).subList(0, n), labels);
+    }
+
     @Override
     public String toString() {
         return name + " (" + records.size() + " records, labels " + labels + ")";

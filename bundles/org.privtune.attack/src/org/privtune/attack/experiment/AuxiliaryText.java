@@ -11,8 +11,9 @@ import org.privtune.data.builtin.ReviewSentences;
 /**
  * The attacker's public auxiliary text for the learned inversion: sentences cut out of the
  * built-in {@code imdb} reviews (in its fixed shuffled order), 4 to 40 words long, never one
- * that also occurs (case- and space-insensitively) among the victim's sentences, so the auxiliary
- * text is disjoint from the victim's data even though both come from movie reviews.
+ * that also occurs (case- and space-insensitively) among the victim's sentences and none of a review
+ * that is a victim record itself (a victim sampled from {@code imdb}), so the auxiliary text is
+ * disjoint from the victim's data even though both come from movie reviews.
  */
 public final class AuxiliaryText {
 
@@ -23,6 +24,9 @@ public final class AuxiliaryText {
         Set<String> victimKeys = ReviewSentences.keys(victim.records());
         List<String> out = new ArrayList<>();
         for (Record r : imdb.records()) {
+            if (victimKeys.contains(ReviewSentences.key(r.text()))) {
+                continue;
+            }
             for (String t : ReviewSentences.split(r.text())) {
                 int words = ReviewSentences.words(t);
                 if (words >= 4 && words <= 40 && !victimKeys.contains(ReviewSentences.key(t))) {

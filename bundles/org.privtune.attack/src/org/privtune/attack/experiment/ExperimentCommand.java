@@ -52,8 +52,9 @@ public final class ExperimentCommand {
         progress.begin("Preparing the experiment (MiniLM, data, reference space, graphs)", -1);
         try (SplitExperiment experiment = new SplitExperiment(cfg, progress)) {
             progress.done();
-            out.printf(Locale.ROOT, "victim: %d training sentences; attacker: %d auxiliary sentences; %d settings%n",
-                    experiment.trainSize(), experiment.auxiliarySentences(progress), grid.size());
+            out.printf(Locale.ROOT,
+                    "victim: %s, %d training sentences; attacker: %d auxiliary sentences; %d settings%n",
+                    experiment.victimData(), experiment.trainSize(), experiment.auxiliarySentences(progress), grid.size());
             ExperimentRunner runner = new ExperimentRunner(cfg.out(), experiment, command, charts);
             ExperimentRunner.Outcome o = runner.run(grid, progress);
             out.printf(Locale.ROOT, "ran %d settings, skipped %d finished ones; results in %s%n", o.ran(), o.skipped(),

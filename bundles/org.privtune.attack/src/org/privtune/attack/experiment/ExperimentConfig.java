@@ -30,11 +30,16 @@ import org.privtune.mechanism.MechanismSpec;
  * @param attackerSlice    sentences of the sentiment train split given to the attacker (public,
  *                         labelled with their attributes) and withheld from the victim's training
  * @param cacheDir         reference space and neighbour graph cache
+ * @param sample           victim records drawn from the data set before it is split (0: the whole
+ *                         set); the rest of a built-in public set stays public
  */
 public record ExperimentConfig(String data, int split, List<String> mechanisms, List<Double> eps, int seeds, Path out,
         boolean quick, int trainLimit, int devLimit, int testLimit, int epochs, float learningRate, int auxSentences,
         int a2Epochs, int a2Hidden, int a3Sentences, int a3Steps, int a3Candidates, int attackerSlice,
-        Path cacheDir) {
+        Path cacheDir, int sample) {
+
+    /** Seed of the victim's sample: fixed, so every setting and every rerun sees the same records. */
+    public static final long SAMPLE_SEED = 5_000_011L;
 
     public static final List<String> DEFAULT_MECHANISMS = List.of(MechanismSpec.NONE, MechanismSpec.DCHI,
             MechanismSpec.SAP, MechanismSpec.GAUSSIAN, MechanismSpec.SANTEXT, MechanismSpec.PRIVTUNE);
@@ -44,14 +49,14 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public static ExperimentConfig full(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, false, 0, 0, 0, 3, 5e-5f, 3000, 4, 1024,
-                32, 100, 10, 600, cacheDir);
+                32, 100, 10, 600, cacheDir, 0);
     }
 
     /** The reduced configuration: a few minutes for the default grid of {@link ExperimentCommand} --quick. */
     public static ExperimentConfig quick(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, true, 400, 100, 150, 1, 1e-4f, 1000, 3,
-                512, 8, 50, 8, 300, cacheDir);
+                512, 8, 50, 8, 300, cacheDir, 0);
     }
 
     /**
@@ -62,7 +67,17 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public ExperimentConfig withTestLimit(int n) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, n, epochs,
                 learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice,
-                cacheDir);
+                cacheDir, sample);
+    }
+
+    /** This configuration on a fixed sample of {@code n} records of the data set (0: all of it). */
+    public ExperimentConfig withSample(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("sample must be 0 (the whole data set) or positive, was " + n);
+        }
+        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit,
+                epochs, learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates,
+                attackerSlice, cacheDir, n);
     }
 
     /** Every setting: {@code none} once per seed, every other mechanism per eps and seed. */

@@ -100,6 +100,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     private final List<TextTokenizer.Batch> testBatches;
     private final List<TextTokenizer.Batch> attackerBatches;
     private final Dataset victim;
+    private final int dataRecords;
     private List<TextTokenizer.Batch> auxBatches;
     private double[] auxPrior;
     private PositionPrior positionPrior;
@@ -115,7 +116,11 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         this.encoder = BertEncoder.fromOnnx(manager, onnx);
         this.tokenizer = TextTokenizer.miniLm(64, false);
 
-        this.victim = DataCommands.defaults().load(cfg.data(), progress);
+        Dataset loaded = DataCommands.defaults().load(cfg.data(), progress);
+        // A sampled victim leaves the rest of the set out of its data: with imdb, the other reviews
+        // stay public (auxiliary text, public relevance), the sampled ones are excluded from both.
+        this.victim = cfg.sample() > 0 ? loaded.sample(cfg.sample(), ExperimentConfig.SAMPLE_SEED) : loaded;
+        this.dataRecords = loaded.records().size();
         this.labels = victim.labels();
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
         TrainParts parts = trainParts(split, cfg);
@@ -179,6 +184,13 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
     public int trainSize() {
         return train.size();
+    }
+
+    /** What the victim's data is: the data set, or the sample of it the configuration asked for. */
+    public String victimData() {
+        return victim.records().size() == dataRecords ? victim.name() + " (" + dataRecords + " records)"
+                : victim.name() + " (a fixed sample of " + victim.records().size() + " of its " + dataRecords
+                        + " records; the others are not the victim's)";
     }
 
     /** A0, learned once from the attacker's auxiliary text. */

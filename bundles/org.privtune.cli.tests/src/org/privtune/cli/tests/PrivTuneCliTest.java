@@ -206,6 +206,10 @@ class PrivTuneCliTest {
         assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_MECHANISMS, d.mechanisms());
         assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_EPS, d.eps());
         assertEquals(3, d.seeds());
+        assertEquals(0, d.sample(), "the whole data set unless a sample is asked for");
+        assertEquals(5000, experiment("--out", "x", "--data", "imdb", "--sample", "5000").sample());
+        assertEquals(2, run("experiment", "--out", "x", "--sample", "0"));
+        assertTrue(err().contains("--sample"), err());
         assertEquals(org.privtune.mechanism.MiniLmResources.defaultCacheDir(), d.cacheDir());
         var swap = experiment("--out", "x", "--mechanisms", "privtune-swap:keep=0.05;n=3,none", "--eps", "16", "--seeds", "2");
         assertEquals(List.of("privtune-swap:keep=0.05;n=3", "none"), swap.mechanisms());

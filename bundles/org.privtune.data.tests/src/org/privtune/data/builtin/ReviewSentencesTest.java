@@ -46,6 +46,11 @@ class ReviewSentencesTest {
                 "r2 holds the victim's sentence: its other sentence goes too");
         assertEquals(1, left.reviewsLeftOut());
         assertEquals(3, ReviewSentences.labelled(reviews(), victim, 4, 40, 3).sentences().size(), "limit");
+        Set<String> sampledReview = ReviewSentences.keys(List.of(reviews().records().get(2)));
+        assertEquals(List.of("r1/0", "r1/2", "r2/0", "r2/1"),
+                ReviewSentences.labelled(reviews(), sampledReview, 4, 40, 0).sentences().stream().map(Record::id)
+                        .toList(),
+                "a victim record that is a whole review takes all its sentences out");
         assertTrue(ReviewSentences.labelled(reviews(), Set.of(), 4, 6, 0).sentences().stream()
                 .allMatch(r -> ReviewSentences.words(r.text()) <= 6), "max words");
     }

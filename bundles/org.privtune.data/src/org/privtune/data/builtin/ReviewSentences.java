@@ -49,6 +49,19 @@ public final class ReviewSentences {
         return t.isEmpty() ? 0 : SPACES.split(t).length;
     }
 
+    /** Whether {@code review} is a victim record itself or holds one of the victim's sentences. */
+    public static boolean holdsAny(Record review, Set<String> victimKeys) {
+        if (victimKeys.contains(key(review.text()))) {
+            return true;
+        }
+        for (String s : split(review.text())) {
+            if (victimKeys.contains(key(s))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The keys of every record's text. */
     public static Set<String> keys(Collection<Record> records) {
         Set<String> out = new HashSet<>();
@@ -70,8 +83,9 @@ public final class ReviewSentences {
 
     /**
      * Labelled sentences: every sentence of {@code minWords} to {@code maxWords} words of each review, with
-     * the review's label, skipping every review that holds a sentence in {@code exclude} (keys),
-     * so that no review a victim sentence came from contributes, not even its other sentences.
+     * the review's label, skipping every review that holds a sentence in {@code exclude} (keys) or
+     * is itself in it (a victim sampled from these very reviews), so that no review a victim
+     * sentence came from contributes, not even its other sentences.
      * One pass over the reviews.
      *
      * @param maxSentences stop after this many (0: no limit)
@@ -82,11 +96,7 @@ public final class ReviewSentences {
         int leftOut = 0;
         for (Record r : reviews.records()) {
             List<String> sentences = split(r.text());
-            boolean holdsExcluded = false;
-            for (String s : sentences) {
-                holdsExcluded |= exclude.contains(key(s));
-            }
-            if (holdsExcluded) {
+            if (holdsAny(r, exclude)) {
                 leftOut++;
                 continue;
             }
