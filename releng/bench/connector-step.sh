@@ -5,14 +5,18 @@
 # so that a drift in the machine's load falls on both. Prints the settings and the load, one row
 # per training and the ratio of the medians; bytes per step are the device's bytes sent over its
 # requests (training steps and evaluation batches are the same kind of message).
-#   releng/bench/connector-step.sh [rounds=3] [epochs=1] [out.md] [threads=default|1] [data=sentiment]
+#   releng/bench/connector-step.sh [rounds=3] [epochs=1] [out.md] [threads=default|1] [data=sentiment] [mechanism=none]
 # threads=1 gives each engine one thread (device and endpoint then do not fight over 2 cores);
 # data is any data set ./privtune train takes (a built-in name or a file), for shorter runs.
+# With a mechanism other than none the two sides are instead both over gRPC: the device sends
+# clean representations (`none`) or perturbs them with that mechanism (a spec or @preset), so the
+# ratio is what the mechanism costs end to end, perturbation and its draw-ahead included.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds="${1:-3}" epochs="${2:-1}"
 out="${3:-$root/target/bench/connector-step.md}"
-threads="${4:-default}" data="${5:-sentiment}"
+threads="${4:-default}" data="${5:-sentiment}" mechanism="${6:-none}"
+if [ "$mechanism" = none ]; then sides=(in-process cloud); else sides=(cloud cloud+mechanism); fi
 mkdir -p "$(dirname "$out")"
 rm -f "$out.rows"
 work=$(mktemp -d)
@@ -38,7 +42,8 @@ run() {
   echo "bench: round $round: top $side" >&2
   local dir="$work/$side-$round"
   local args=(train --data "$data" --epochs "$epochs" --out "$dir")
-  if [ "$side" = cloud ]; then
+  [ "$side" = cloud+mechanism ] && args+=(--mechanism "$mechanism")
+  if [ "$side" != in-process ]; then
     "$root/privtune" cloud --port "$port" --max-sessions=1 > "$work/cloud.out" 2> "$work/cloud.err" &
     cloud_pid=$!
     for _ in $(seq 1 240); do grep -q listening "$work/cloud.out" 2>/dev/null && break; sleep 0.5; done
@@ -51,7 +56,7 @@ run() {
   "$root/privtune" "${args[@]}" > "$work/train.out" 2> "$work/train.err" || {
     echo "bench: training failed:" >&2; cat "$work/train.err" "$work/train.out" >&2; exit 1; }
   t1=$(date +%s.%N)
-  if [ "$side" = cloud ]; then wait "$cloud_pid" || true; cloud_pid=""; fi
+  if [ "$side" != in-process ]; then wait "$cloud_pid" || true; cloud_pid=""; fi
   local n eps acc requests mb
   n=$(sed -n 's/^data .*: \([0-9]*\) train \/.*/\1/p' "$work/train.out" | head -1)
   eps=$(sed -n 's/.* \([0-9.]*\) examples\/s.*/\1/p' "$work/train.out")
@@ -65,26 +70,32 @@ run() {
   [ -n "$requests" ] && bytes=$(awk -v mb="$mb" -v r="$requests" 'BEGIN{printf "%.2f MB", mb / r}')
   rows+=("| $round | $side | $steps | $ms | $eps | $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') | $acc | ${requests:--} | ${mb:--} | $bytes | $load0 / $(cut -d' ' -f1 /proc/loadavg) |")
   echo "${rows[-1]}" >> "$out.rows" # each row as soon as it is measured
-  if [ "$side" = cloud ]; then cloud_ms+=("$ms"); else in_ms+=("$ms"); fi
+  if [ "$side" = "${sides[1]}" ]; then cloud_ms+=("$ms"); else in_ms+=("$ms"); fi
 }
 
 for round in $(seq 1 "$rounds"); do
-  if [ $((round % 2)) = 1 ]; then run "$round" in-process; run "$round" cloud
-  else run "$round" cloud; run "$round" in-process; fi
+  if [ $((round % 2)) = 1 ]; then run "$round" "${sides[0]}"; run "$round" "${sides[1]}"
+  else run "$round" "${sides[1]}"; run "$round" "${sides[0]}"; fi
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mi=$(median "${in_ms[@]}")
 mc=$(median "${cloud_ms[@]}")
 {
-  echo "Settings: \`./privtune train --data $data --epochs $epochs\` (batch 32, at most 64 tokens, split 2, no mechanism),"
-  echo "the top in process or on \`./privtune cloud --max-sessions=1\` over loopback (plain gRPC), both on this machine;"
+  if [ "$mechanism" = none ]; then
+    echo "Settings: \`./privtune train --data $data --epochs $epochs\` (batch 32, at most 64 tokens, split 2, no mechanism),"
+    echo "the top in process or on \`./privtune cloud --max-sessions=1\` over loopback (plain gRPC), both on this machine;"
+  else
+    echo "Settings: \`./privtune train --data $data --epochs $epochs\` (batch 32, at most 64 tokens, split 2) with no mechanism"
+    echo "or with \`--mechanism '$mechanism'\`, the top on \`./privtune cloud --max-sessions=1\` over loopback (plain gRPC) both times;"
+  fi
   echo "engine threads: $threads; $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%d)."
   echo
   echo "| round | top model | steps | ms per step | examples/s | wall s (whole command) | test accuracy | requests | MB sent | bytes per request | load avg (start / end) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Median ms per step: in process $mi, over gRPC $mc; ratio $(awk -v a="$mc" -v b="$mi" 'BEGIN{printf "%.3f", a/b}')x."
+  echo "Median ms per step: ${sides[0]} $mi, ${sides[1]} $mc; ratio $(awk -v a="$mc" -v b="$mi" 'BEGIN{printf "%.3f", a/b}')x;"
+  echo "throughput of ${sides[1]} / ${sides[0]}: $(awk -v a="$mc" -v b="$mi" 'BEGIN{printf "%.3f", b/a}')x."
 } | tee "$out"
 rm -f "$out.rows"
