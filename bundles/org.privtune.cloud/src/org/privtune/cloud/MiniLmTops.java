@@ -116,7 +116,11 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
 
             @Override
             public void close() {
-                m.close();
+                try {
+                    top.close(); // the optimiser's state lives outside m
+                } finally {
+                    m.close();
+                }
             }
         };
     }

@@ -50,6 +50,12 @@ public final class InProcessTopModel implements TopModelEndpoint {
         return this;
     }
 
+    /** Frees the optimiser's state; the model's weights stay with their manager. */
+    @Override
+    public synchronized void close() {
+        updater.close();
+    }
+
     /** Training steps taken so far. */
     public synchronized int steps() {
         return steps;

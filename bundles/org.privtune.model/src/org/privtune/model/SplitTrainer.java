@@ -130,6 +130,9 @@ public final class SplitTrainer {
             }
         } finally {
             progress.done();
+            if (bottomUpdater != null) {
+                bottomUpdater.close(); // its moments live outside every manager
+            }
         }
         endpoint.restoreCheckpoint();
         if (cfg.trainBottom()) {

@@ -121,6 +121,35 @@ class SplitGradientTest {
         }
     }
 
+    /**
+     * DJL's optimiser detaches its moment arrays from every manager, so closing the weights'
+     * manager does not free them: closing the top frees them (a cloud endpoint would otherwise keep
+     * twice each session's top in native memory).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void closingTheTopFreesTheOptimisersMoments() throws Exception {
+        BertEncoder enc = new BertEncoder(manager, TINY);
+        SplitModel model = new SplitModel(manager, enc, 2, Pooling.CLS, List.of("a", "b", "c"), 0.1f, 7);
+        InProcessTopModel top = new InProcessTopModel(model, manager, new LinearWarmupDecay(1e-3f, 0, 10), 0.01f, 1f);
+        new SplitTrainer(model, tokenizer, manager).step(batch(), DeviceTransform.IDENTITY, top, null);
+        java.lang.reflect.Field f = ParameterUpdater.class.getDeclaredField("optimizer");
+        f.setAccessible(true);
+        Object adam = f.get(top.updater());
+        List<NDArray> moments = new ArrayList<>();
+        for (String name : List.of("means", "variances")) {
+            java.lang.reflect.Field mf = adam.getClass().getDeclaredField(name);
+            mf.setAccessible(true);
+            ((Map<String, Map<ai.djl.Device, NDArray>>) mf.get(adam)).values().forEach(d -> moments.addAll(d.values()));
+        }
+        assertEquals(2 * model.topParameters().size(), moments.size(), "a mean and a variance per top parameter");
+        assertTrue(moments.stream().noneMatch(NDArray::isReleased));
+        assertFalse(manager.getManagedArrays().contains(moments.get(0)), "DJL keeps them outside the manager");
+        top.close();
+        assertTrue(moments.stream().allMatch(NDArray::isReleased), "every moment freed");
+        assertTrue(top.updater().state().means().isEmpty());
+    }
+
     static double relativeError(float[] a, float[] b) {
         double diff = 0;
         for (int i = 0; i < a.length; i++) {
