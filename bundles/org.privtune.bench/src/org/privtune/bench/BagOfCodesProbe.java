@@ -34,7 +34,7 @@ import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -84,14 +84,14 @@ public final class BagOfCodesProbe {
         List<LabelledText> dev = MiniLmResources.labelled(d, StableHash.orderBy(sp.dev(), 7L));
         List<LabelledText> test = MiniLmResources.labelled(d, StableHash.orderBy(sp.test(), 7L));
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
-                TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
-            BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());
-            MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train, d.labels().size(),
+                TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(64, false)) {
+            BertEncoder enc = BuiltInModel.MINI_LM_L6.load(m);
+            MechanismResources res = MiniLmResources.build(BuiltInModel.MINI_LM_L6, enc, 2, MiniLmResources.defaultCacheDir(), train, d.labels().size(),
                     tok, m, Progress.NONE);
             List<int[]> trIds = MiniLmResources.tokenIds(train.stream().map(LabelledText::text).toList(), tok);
             List<int[]> dvIds = MiniLmResources.tokenIds(dev.stream().map(LabelledText::text).toList(), tok);
             List<int[]> teIds = MiniLmResources.tokenIds(test.stream().map(LabelledText::text).toList(), tok);
-            double[] count = new double[MiniLmResources.VOCAB];
+            double[] count = new double[BuiltInModel.MINI_LM_L6.config().vocabSize()];
             double total = 0;
             for (int[] s : teIds) {
                 for (int id : s) {

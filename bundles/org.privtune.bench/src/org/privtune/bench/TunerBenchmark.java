@@ -32,7 +32,9 @@ public final class TunerBenchmark {
     private TunerBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] all) throws Exception {
+        BenchArgs parsed = BenchArgs.parse(all);
+        String[] args = parsed.rest();
         long target = args.length > 0 ? Long.parseLong(args[0]) : 200;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         int split = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -43,10 +45,10 @@ public final class TunerBenchmark {
         List<LabelledText> train = MiniLmResources.labelled(d, parts.train());
         int sample = SIZES[SIZES.length - 1];
         long t0 = System.nanoTime();
-        try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
+        try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(parsed.model(), split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
                 dev.subList(0, Math.min(sample, dev.size())), MiniLmResources.defaultCacheDir(), Progress.NONE)) {
-            System.out.printf(Locale.ROOT, "engine open (MiniLM, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
-                    e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(Locale.ROOT, "engine open (%s, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
+                    parsed.model().name(), e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
             System.out.printf(Locale.ROOT, "one point per row: median (min-max) of %d evaluations, eps changed each time; "
                     + "stages are medians too%n", reps);
             System.out.printf(Locale.ROOT, "%-32s %9s %7s %22s   %s%n", "mechanism", "sentences", "tokens", "ms median (min-max)",

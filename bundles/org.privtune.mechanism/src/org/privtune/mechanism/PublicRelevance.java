@@ -56,7 +56,7 @@ public final class PublicRelevance {
             }
             progress.worked(1);
         }
-        TaskRelevance rel = TaskRelevance.fromLabelledIds(MiniLmResources.VOCAB, ids, labels, victim.labels().size(),
+        TaskRelevance rel = TaskRelevance.fromLabelledIds(tokens.vocabSize(), ids, labels, victim.labels().size(),
                 tokens);
         return new Table(rel, sentences.size(), text.reviewsLeftOut());
     }

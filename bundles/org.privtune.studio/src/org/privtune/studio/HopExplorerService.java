@@ -29,11 +29,14 @@ public final class HopExplorerService {
         return analyserFor(evaluator).neighbourhood(sentence, position, spec, draws, seed);
     }
 
+    private org.privtune.model.EncoderSource vocabularyOf;
+
     private HopAnalyser analyserFor(NoiseTunerEvaluator evaluator) {
         if (analyser == null || analyser.evaluator() != evaluator) {
             try {
-                if (vocabulary == null) {
-                    vocabulary = Vocabulary.miniLm();
+                if (vocabulary == null || vocabularyOf != evaluator.model()) {
+                    vocabulary = Vocabulary.of(evaluator.model()); // each model has its own vocabulary
+                    vocabularyOf = evaluator.model();
                 }
                 if (analyser != null) {
                     analyser.close();

@@ -30,11 +30,21 @@ import org.privtune.mechanism.MechanismSpec;
  * @param attackerSlice    sentences of the sentiment train split given to the attacker (public,
  *                         labelled with their attributes) and withheld from the victim's training
  * @param cacheDir         reference space and neighbour graph cache
+ * @param model            the pre-trained encoder: a built-in name or a model folder (null: the default)
  */
 public record ExperimentConfig(String data, int split, List<String> mechanisms, List<Double> eps, int seeds, Path out,
         boolean quick, int trainLimit, int devLimit, int testLimit, int epochs, float learningRate, int auxSentences,
         int a2Epochs, int a2Hidden, int a3Sentences, int a3Steps, int a3Candidates, int attackerSlice,
-        Path cacheDir) {
+        Path cacheDir, String model) {
+
+    /** A configuration of the default model. */
+    public ExperimentConfig(String data, int split, List<String> mechanisms, List<Double> eps, int seeds, Path out,
+            boolean quick, int trainLimit, int devLimit, int testLimit, int epochs, float learningRate,
+            int auxSentences, int a2Epochs, int a2Hidden, int a3Sentences, int a3Steps, int a3Candidates,
+            int attackerSlice, Path cacheDir) {
+        this(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit, epochs, learningRate,
+                auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice, cacheDir, null);
+    }
 
     public static final List<String> DEFAULT_MECHANISMS = List.of(MechanismSpec.NONE, MechanismSpec.DCHI,
             MechanismSpec.SAP, MechanismSpec.GAUSSIAN, MechanismSpec.SANTEXT, MechanismSpec.PRIVTUNE);
@@ -62,7 +72,14 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public ExperimentConfig withTestLimit(int n) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, n, epochs,
                 learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice,
-                cacheDir);
+                cacheDir, model);
+    }
+
+    /** This configuration on another model (a built-in name or a model folder). */
+    public ExperimentConfig withModel(String m) {
+        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit,
+                epochs, learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates,
+                attackerSlice, cacheDir, m);
     }
 
     /** Every setting: {@code none} once per seed, every other mechanism per eps and seed. */

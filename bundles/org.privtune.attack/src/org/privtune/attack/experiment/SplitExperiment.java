@@ -40,11 +40,12 @@ import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
+import org.privtune.model.ModelTokens;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
-import org.privtune.model.OnnxWeights;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
@@ -75,19 +76,18 @@ import ai.djl.ndarray.NDManager;
  */
 public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
-    static final int VOCAB = 30522;
     static final int BATCH = 32;
-    /** bert-base-uncased [CLS], [SEP] and "the": the replay's dummy sentences. */
-    static final long CLS = 101;
-    static final long SEP = 102;
-    static final long DUMMY = 1996;
 
     private final ExperimentConfig cfg;
     private final NDManager manager;
     private final Map<String, float[]> weights;
     private final BertEncoder encoder;
     private final TextTokenizer tokenizer;
-    private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    private final EncoderSource model;
+    private final ModelTokens modelTokens;
+    private final SpecialTokens tokens;
+    /** The model's start and end ids and "the": the replay's dummy sentences. */
+    private final long dummy;
     private final ReferenceSpace reference;
     /** Gains the public relevance table the first time a setting asks for it ({@link #resourcesFor}). */
     private MechanismResources resources;
@@ -109,11 +109,20 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     public SplitExperiment(ExperimentConfig cfg, Progress progress) throws IOException {
         this.cfg = cfg;
         this.manager = Engine.getEngine("PyTorch").newBaseManager();
-        progress.subTask("reading MiniLM weights");
-        OnnxWeights onnx = MiniLmFiles.readWeights();
-        this.weights = BertEncoder.torchLayout(onnx);
-        this.encoder = BertEncoder.fromOnnx(manager, onnx);
-        this.tokenizer = TextTokenizer.miniLm(64, false);
+        this.model = ModelRegistry.resolve(cfg.model());
+        progress.subTask("reading the weights of " + model.name());
+        this.encoder = model.load(manager);
+        this.weights = new java.util.HashMap<>();
+        encoder.namedParameters().forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
+        this.tokenizer = model.tokenizer(64, false);
+        this.modelTokens = model.tokens();
+        this.tokens = MiniLmResources.specialTokens(modelTokens);
+        long the = tokenizer.tokenId("the");
+        int firstPlain = 0;
+        while (firstPlain < modelTokens.vocabSize() - 1 && tokens.isNonTarget(firstPlain)) {
+            firstPlain++;
+        }
+        this.dummy = the >= 0 && !tokens.isNonTarget((int) the) ? the : firstPlain;
 
         this.victim = DataCommands.defaults().load(cfg.data(), progress);
         this.labels = victim.labels();
@@ -131,7 +140,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         progress.subTask("reference space and neighbour graph at split " + cfg.split());
         // R, the graphs, TF-IDF importance and task relevance, built as the command line and the
         // studio build them.
-        this.resources = MiniLmResources.build(encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
+        this.resources = MiniLmResources.build(modelTokens, encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
                 manager, Progress.NONE);
         this.reference = resources.reference();
 
@@ -210,7 +219,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     /** Token frequencies of the attacker's auxiliary text (A4's prior), counted once. */
     private double[] auxiliaryPrior(Progress progress) {
         if (auxPrior == null) {
-            auxPrior = SubstitutionInversion.prior(auxiliaryBatches(progress), VOCAB, tokens.specialFlags());
+            auxPrior = SubstitutionInversion.prior(auxiliaryBatches(progress), modelTokens.vocabSize(),
+                    tokens.specialFlags());
         }
         return auxPrior;
     }
@@ -434,7 +444,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             Progress progress) {
         progress.begin("R replay of the device's randomness", 3);
         ReplayAttack r = new ReplayAttack(resources, tokens.nonTargetFlags(), tokens.specialFlags(),
-                positionPrior(progress), CLS, SEP, DUMMY);
+                positionPrior(progress), modelTokens.cls(), modelTokens.sep(), dummy);
         try (NoiseMechanism fixed = Mechanisms.create(spec, resources, sm)) {
             ObservedRepresentations obs = path.observe(testBatches, fixed, progress);
             m.put(Metrics.R_KNOWN_TOP1, r.run(obs, spec, attackerMech, sm).top1());
