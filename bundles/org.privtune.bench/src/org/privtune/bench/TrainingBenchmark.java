@@ -21,8 +21,8 @@ import org.privtune.model.TextTokenizer;
 import org.privtune.model.TrainingConfig;
 
 /**
- * Measures split fine-tuning throughput of pre-trained MiniLM: batch 32, every sentence padded or
- * truncated to exactly 64 tokens, split at layer 2 (frozen bottom forward, top forward/backward,
+ * Measures split fine-tuning throughput of a pre-trained model (all-MiniLM-L6-v2 unless
+ * {@code --model=} names another): batch 32, every sentence padded or truncated to exactly 64 tokens, split at layer 2 (frozen bottom forward, top forward/backward,
  * AdamW step), plus the process RSS. Run with -Dai.djl.offline=true and OPT_OUT_TRACKING=true.
  * Arguments (all optional): steps (default 30), warm-up steps (5), batch (32), tokens (64), split (2).
  * Prints one line per figure, key=value, so a bench script can compare with PyTorch eager.

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cloud", description = {
         "Serve the top model for train --cloud (the cloud endpoint).",
         "Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view) and trains"
-                + " each session's top model (MiniLM layers above the split + head) on the perturbed representations"
+                + " each session's top model (the named model's layers above the split + head) on the perturbed representations"
                 + " they send (gRPC service privtune.split.v1.SplitTraining, proto/privtune_split.proto; also"
                 + " grpc.health.v1.Health and server reflection)." },
         footer = { "",

@@ -9,7 +9,7 @@ import org.privtune.mechanism.MechanismSpec;
 
 /**
  * What the Neighbour-Hop Explorer computes: a {@link HopAnalyser} on the given evaluator, made on
- * first use and remade when the evaluator changes, with MiniLM's {@link Vocabulary} read once. An
+ * first use and remade when the evaluator changes, with the evaluator's model's {@link Vocabulary}. An
  * OSGi service; call it in Jobs that hold {@link NoiseTunerService#rule()}.
  */
 @Component(service = HopExplorerService.class)

@@ -33,7 +33,7 @@ import org.privtune.model.Pooling;
 import org.privtune.model.TextTokenizer;
 
 /**
- * What the Noise Tuner computes, without any UI: MiniLM split at one layer, its reference space and
+ * What the Noise Tuner computes, without any UI: a model split at one layer, its reference space and
  * neighbour graph (from the mechanism bundle's caches), and a fixed sample of dev sentences whose
  * clean bottom output and clean sentence embedding are computed once. {@link #evaluate} then only
  * runs the mechanism, the attacker's nearest-neighbour search and the top model on that sample.

@@ -10,7 +10,7 @@ import org.privtune.mechanism.MechanismSpec;
  * What an experiment measures and how much work each setting gets.
  *
  * @param data             built-in data set of the victim (sentiment)
- * @param split            split layer of MiniLM
+ * @param split            split layer of the model (0 to its layer count)
  * @param mechanisms       mechanism names ({@code none} runs once per seed)
  * @param eps              eps values for every other mechanism
  * @param seeds            seeds 1..seeds per setting

@@ -58,7 +58,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The real experiment on MiniLM: for each setting, split fine-tuning of the top with the
+ * The real experiment on the chosen model (all-MiniLM-L6-v2 by default): for each setting, split fine-tuning of the top with the
  * mechanism on the device (SplitTrainer), test accuracy, then every attack on the perturbed
  * representations of the test split. Everything that does not depend on the setting (weights,
  * data, reference space, neighbour graphs, tokenised text, clean bottom outputs) is prepared once.

@@ -24,6 +24,8 @@ public final class ModelPicker {
     /** The last item: choose a model folder. */
     public static final String FOLDER = "Folder\u2026";
 
+    private static final String KEY = ModelPicker.class.getName();
+
     private final Combo combo;
     private final List<Consumer<EncoderSource>> listeners = new ArrayList<>();
     private Consumer<String> refused = message -> { };
@@ -32,6 +34,7 @@ public final class ModelPicker {
     /** A picker named {@code id} ({@link WidgetIds}) in {@code parent}, showing {@code initial} (a name or folder). */
     public ModelPicker(Composite parent, String id, String initial) {
         combo = WidgetIds.name(new Combo(parent, SWT.DROP_DOWN | SWT.READ_ONLY), id);
+        combo.setData(KEY, this);
         combo.setToolTipText("The pre-trained encoder: a built-in model or a folder in Hugging Face layout"
                 + " (config.json, tokenizer.json, model.safetensors)");
         for (BuiltInModel m : ModelRegistry.builtIns()) {
@@ -53,11 +56,13 @@ public final class ModelPicker {
                 }
                 item = dir;
             }
-            String problem = choose(item);
-            if (problem != null) {
-                refused.accept(problem);
-            }
+            choose(item);
         });
+    }
+
+    /** The picker whose Combo this is (found by its widget id), or null. */
+    public static ModelPicker of(Combo combo) {
+        return combo.getData(KEY) instanceof ModelPicker p ? p : null;
     }
 
     public Combo combo() {
@@ -87,7 +92,7 @@ public final class ModelPicker {
     /**
      * Chooses {@code nameOrFolder} as the "Folder..." item does once a folder is picked: null when
      * it is now the selection (listeners told when it changed), else why it is refused (the
-     * selection stays).
+     * selection stays, and {@link #onRefused} is told).
      */
     public String choose(String nameOrFolder) {
         EncoderSource m;
@@ -95,6 +100,7 @@ public final class ModelPicker {
             m = ModelRegistry.resolve(nameOrFolder);
         } catch (InvalidInputException | IOException e) {
             show(selected);
+            refused.accept(e.getMessage());
             return e.getMessage();
         }
         boolean changed = !m.name().equals(selected.name());
