@@ -43,7 +43,7 @@ public final class MechanismBenchmark {
         Path sentences = args.length > 3 ? Path.of(args[3]) : null;
         Progress progress = ConsoleProgress.onStderr();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            MiniLmSetup mini = new MiniLmSetup(parsed.model(), manager, split, cache, progress);
+            ModelSetup mini = new ModelSetup(parsed.model(), manager, split, cache, progress);
             System.out.printf(Locale.ROOT, "reference space split %d: %d ms (cold or cached)%n", split,
                     mini.referenceMillis);
 
@@ -80,7 +80,7 @@ public final class MechanismBenchmark {
             List<String> train = new ArrayList<>();
             try (TextTokenizer tok = parsed.model().tokenizer(t, true)) {
                 if (sentences != null) {
-                    List<String> lines = MiniLmSetup.readLines(sentences);
+                    List<String> lines = ModelSetup.readLines(sentences);
                     train = lines;
                     // Pack several sentences per row so that rows are full, as long reviews would be.
                     TextTokenizer.Batch tb = tok.encode(packed(lines, b));
@@ -187,7 +187,7 @@ public final class MechanismBenchmark {
      * kernel, so every fresh tensor of the mechanism is paid in page faults; this is the cost a
      * training step sees.
      */
-    private static double[] afterBottom(NDManager manager, MiniLmSetup mini, NoiseMechanism mech, NDArray idArr,
+    private static double[] afterBottom(NDManager manager, ModelSetup mini, NoiseMechanism mech, NDArray idArr,
             NDArray maskArr) {
         long bottom = 0;
         long perturb = 0;

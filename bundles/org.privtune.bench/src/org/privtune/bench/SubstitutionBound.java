@@ -12,7 +12,7 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.TokenSubstitution;
@@ -45,12 +45,12 @@ public final class SubstitutionBound {
             // the runner's training part, so that relevance=train picks the kept set the experiments
             // used (not the whole train split, which includes the attacker's slice)
             List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
-            MechanismResources res = MiniLmResources.build(BuiltInModel.MINI_LM_L6, enc, 2, MiniLmResources.defaultCacheDir(), train,
+            MechanismResources res = ModelResources.build(BuiltInModel.MINI_LM_L6, enc, 2, ModelResources.defaultCacheDir(), train,
                     d.labels().size(), tok, m, Progress.NONE);
             int vocab = BuiltInModel.MINI_LM_L6.config().vocabSize();
             double[] p = new double[vocab];
             double total = 0;
-            for (int[] s : MiniLmResources.tokenIds(sp.test().stream().map(org.privtune.data.Record::text).toList(), tok)) {
+            for (int[] s : ModelResources.tokenIds(sp.test().stream().map(org.privtune.data.Record::text).toList(), tok)) {
                 for (int id : s) {
                     if (!res.tokens().isSpecial(id)) {
                         p[id]++;

@@ -13,7 +13,7 @@ import org.privtune.data.SplitSpec;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.model.LabelledText;
 
 /**
@@ -41,12 +41,12 @@ public final class TunerBenchmark {
         String data = args.length > 3 ? args[3] : BuiltinDatasets.DEFAULT;
         Dataset d = DataCommands.defaults().load(data, Progress.NONE);
         DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-        List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
-        List<LabelledText> train = MiniLmResources.labelled(d, parts.train());
+        List<LabelledText> dev = ModelResources.labelled(d, parts.dev());
+        List<LabelledText> train = ModelResources.labelled(d, parts.train());
         int sample = SIZES[SIZES.length - 1];
         long t0 = System.nanoTime();
         try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(parsed.model(), split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
-                dev.subList(0, Math.min(sample, dev.size())), MiniLmResources.defaultCacheDir(), Progress.NONE)) {
+                dev.subList(0, Math.min(sample, dev.size())), ModelResources.defaultCacheDir(), Progress.NONE)) {
             System.out.printf(Locale.ROOT, "engine open (%s, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
                     parsed.model().name(), e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
             System.out.printf(Locale.ROOT, "one point per row: median (min-max) of %d evaluations, eps changed each time; "

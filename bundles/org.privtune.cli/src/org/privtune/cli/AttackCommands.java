@@ -9,7 +9,7 @@ import org.privtune.attack.experiment.ExportRepresentationsCommand;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.model.EncoderSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -43,7 +43,7 @@ final class AttackCommands {
                 case "--mechanisms" -> String.join(",", ExperimentConfig.DEFAULT_MECHANISMS);
                 case "--eps" -> ExperimentConfig.DEFAULT_EPS.stream().map(AttackCommands::number)
                         .collect(Collectors.joining(","));
-                case "--cache" -> MiniLmResources.defaultCacheDir().toString();
+                case "--cache" -> ModelResources.defaultCacheDir().toString();
                 default -> null;
             };
         }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.model.EncoderSource;
 import org.privtune.model.ModelRegistry;
 import org.privtune.core.InvalidInputException;
@@ -141,7 +141,7 @@ final class CloudCommand extends CliCommand {
         NDManager manager = DjlRuntime.pytorch().newBaseManager();
         TopModelServer server;
         try {
-            server = TopModelServer.start(address, new MiniLmTops(manager, served), line -> err.println("cloud: " + line), context,
+            server = TopModelServer.start(address, new ModelTops(manager, served), line -> err.println("cloud: " + line), context,
                     token, settings);
         } catch (java.io.IOException e) {
             manager.close();

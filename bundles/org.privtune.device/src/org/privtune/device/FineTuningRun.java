@@ -23,7 +23,7 @@ import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PublicRelevance;
 import org.privtune.model.BertEncoder;
@@ -165,12 +165,12 @@ public final class FineTuningRun {
             r = r.withMechanism(PublicRelevance.applicable(r.mechanism(), data));
         }
         DatasetSplit parts = data.split(SplitSpec.DEFAULT);
-        List<LabelledText> train = MiniLmResources.labelled(data, parts.train());
+        List<LabelledText> train = ModelResources.labelled(data, parts.train());
         if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {
             train = List.copyOf(train.subList(0, r.trainLimit()));
         }
-        List<LabelledText> dev = MiniLmResources.labelled(data, parts.dev());
-        List<LabelledText> test = MiniLmResources.labelled(data, parts.test());
+        List<LabelledText> dev = ModelResources.labelled(data, parts.dev());
+        List<LabelledText> test = ModelResources.labelled(data, parts.test());
         TrainingConfig cfg = r.cfg();
         log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; %s split at layer %d, %s pooling",
                 data.name(), train.size(), dev.size(), test.size(), data.labels(), r.model().name(), r.split(),
@@ -183,8 +183,8 @@ public final class FineTuningRun {
             BertEncoder encoder = r.model().load(manager);
             NoiseMechanism noise = null;
             if (r.mechanism() != null) {
-                MechanismResources res = MiniLmResources.build(r.model(), encoder, r.split(),
-                        r.cacheDir() == null ? MiniLmResources.defaultCacheDir() : r.cacheDir(),
+                MechanismResources res = ModelResources.build(r.model(), encoder, r.split(),
+                        r.cacheDir() == null ? ModelResources.defaultCacheDir() : r.cacheDir(),
                         train, data.labels().size(), tokenizer, manager, progress);
                 if (!MechanismSpec.RELEVANCE_TRAIN.equals(r.mechanism().relevance())) {
                     PublicRelevance.Table pub = PublicRelevance.build(data, tokenizer, res.tokens(), progress);

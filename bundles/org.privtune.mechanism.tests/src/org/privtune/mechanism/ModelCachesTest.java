@@ -47,7 +47,7 @@ class ModelCachesTest {
     private static MechanismResources build(EncoderSource model, int split, Path cache, NDManager m) throws Exception {
         BertEncoder encoder = model.load(m);
         try (TextTokenizer tok = model.tokenizer(32, false)) {
-            return MiniLmResources.build(model, encoder, split, cache, TRAIN, 2, tok, m, Progress.NONE);
+            return ModelResources.build(model, encoder, split, cache, TRAIN, 2, tok, m, Progress.NONE);
         }
     }
 
@@ -119,7 +119,7 @@ class ModelCachesTest {
         assertEquals(101, mini.cls());
         assertEquals(102, mini.sep());
         assertEquals(994, mini.placeholders().length);
-        SpecialTokens s = MiniLmResources.specialTokens(mini);
+        SpecialTokens s = ModelResources.specialTokens(mini);
         SpecialTokens before = SpecialTokens.bertUncased(30522);
         assertArrayEquals(before.specialFlags(), s.specialFlags());
         assertArrayEquals(before.nonTargetFlags(), s.nonTargetFlags());

@@ -50,7 +50,7 @@ public final class PublicRelevance {
         for (int s = 0; s < sentences.size(); s += CHUNK) {
             progress.checkCancelled();
             List<Record> chunk = sentences.subList(s, Math.min(sentences.size(), s + CHUNK));
-            ids.addAll(MiniLmResources.tokenIds(chunk.stream().map(Record::text).toList(), tokenizer));
+            ids.addAll(ModelResources.tokenIds(chunk.stream().map(Record::text).toList(), tokenizer));
             for (int i = 0; i < chunk.size(); i++) {
                 labels[s + i] = victim.labelIndex(chunk.get(i).label());
             }

@@ -18,7 +18,7 @@ import org.privtune.core.Progress;
 import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.NoiseMechanism;
@@ -176,7 +176,7 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
         try (TextTokenizer tok = model.tokenizer(MAX_LENGTH, false)) {
             progress.subTask(model.name() + " at layer " + split);
             BertEncoder encoder = model.load(manager);
-            MechanismResources res = MiniLmResources.build(model, encoder, split, cacheDir, train, classes, tok,
+            MechanismResources res = ModelResources.build(model, encoder, split, cacheDir, train, classes, tok,
                     manager, progress);
             if (graphK > res.graph().k()) {
                 NeighbourGraph g = NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, res.reference(),

@@ -12,7 +12,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.privtune.mechanism.PublicRelevance;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
@@ -81,7 +81,7 @@ public final class NoiseTunerService {
             Path cacheDir, Progress progress) {
         Dataset d = DataCommands.defaults().load(dataName, progress);
         DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-        List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
+        List<LabelledText> dev = ModelResources.labelled(d, parts.dev());
         if (dev.isEmpty()) {
             throw new InvalidInputException(dataName, 0, "dev split",
                     "the data set has no dev records for the Noise Tuner to sample (Window > Preferences)");
@@ -89,7 +89,7 @@ public final class NoiseTunerService {
         List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
         NoiseTunerEvaluator opened;
         try {
-            opened = NoiseTunerEvaluator.open(model, layer, graphK, MiniLmResources.labelled(d, parts.train()), d.labels().size(),
+            opened = NoiseTunerEvaluator.open(model, layer, graphK, ModelResources.labelled(d, parts.train()), d.labels().size(),
                     texts, cacheDir, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.privtune.model.EncoderSource;
-import org.privtune.model.ModelRegistry;
 
 /**
  * A model's vocabulary (WordPiece or BPE), id to token, read from the "vocab" object of its tokenizer.json
@@ -18,11 +17,6 @@ public final class Vocabulary {
 
     private Vocabulary(String[] tokens) {
         this.tokens = tokens;
-    }
-
-    /** The default model's vocabulary. */
-    public static Vocabulary miniLm() throws IOException {
-        return of(ModelRegistry.DEFAULT);
     }
 
     /** The vocabulary of {@code model}'s tokenizer.json. */

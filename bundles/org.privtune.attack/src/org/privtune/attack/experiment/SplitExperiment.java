@@ -32,7 +32,7 @@ import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.data.AttributeColumns;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NoiseMechanism;
@@ -116,7 +116,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         encoder.namedParameters().forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
         this.tokenizer = model.tokenizer(64, false);
         this.modelTokens = model.tokens();
-        this.tokens = MiniLmResources.specialTokens(modelTokens);
+        this.tokens = ModelResources.specialTokens(modelTokens);
         long the = tokenizer.tokenId("the");
         int firstPlain = 0;
         while (firstPlain < modelTokens.vocabSize() - 1 && tokens.isNonTarget(firstPlain)) {
@@ -129,18 +129,18 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
         TrainParts parts = trainParts(split, cfg);
         this.attackerRecords = parts.attacker();
-        this.train = MiniLmResources.labelled(victim, parts.victim());
+        this.train = ModelResources.labelled(victim, parts.victim());
         // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
         // groups sentences by source, so a plain prefix would hold one source only.
-        this.dev = MiniLmResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
+        this.dev = ModelResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
         this.testRecords = limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
-        this.test = MiniLmResources.labelled(victim, testRecords);
+        this.test = ModelResources.labelled(victim, testRecords);
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
         progress.subTask("reference space and neighbour graph at split " + cfg.split());
         // R, the graphs, TF-IDF importance and task relevance, built as the command line and the
         // studio build them.
-        this.resources = MiniLmResources.build(modelTokens, encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
+        this.resources = ModelResources.build(modelTokens, encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
                 manager, Progress.NONE);
         this.reference = resources.reference();
 
@@ -173,8 +173,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      */
     public static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
         ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
-                MiniLmResources.defaultCacheDir());
-        return MiniLmResources.labelled(d, trainParts(split, cfg).victim());
+                ModelResources.defaultCacheDir());
+        return ModelResources.labelled(d, trainParts(split, cfg).victim());
     }
 
     private static <T> List<T> limit(List<T> list, int n) {

@@ -206,7 +206,7 @@ class PrivTuneCliTest {
         assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_MECHANISMS, d.mechanisms());
         assertEquals(org.privtune.attack.experiment.ExperimentConfig.DEFAULT_EPS, d.eps());
         assertEquals(3, d.seeds());
-        assertEquals(org.privtune.mechanism.MiniLmResources.defaultCacheDir(), d.cacheDir());
+        assertEquals(org.privtune.mechanism.ModelResources.defaultCacheDir(), d.cacheDir());
         var swap = experiment("--out", "x", "--mechanisms", "privtune-swap:keep=0.05;n=3,none", "--eps", "16", "--seeds", "2");
         assertEquals(List.of("privtune-swap:keep=0.05;n=3", "none"), swap.mechanisms());
         assertEquals(2 + 2, swap.grid().size());

@@ -13,7 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -56,7 +56,7 @@ class ModelChoiceTest {
         EncoderSource bert = tiny("tiny-bert");
         EncoderSource roberta = tiny("tiny-roberta");
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager()) {
-            MiniLmTops tops = new MiniLmTops(manager, List.of(bert, roberta));
+            ModelTops tops = new ModelTops(manager, List.of(bert, roberta));
             assertEquals(16, tops.maxHidden());
             try (TopModelServer.HostedTop top = tops.open(open("tiny-roberta", 1, roberta.weightsSha256()))) {
                 assertEquals(16, top.hidden());
@@ -103,7 +103,7 @@ class ModelChoiceTest {
         FineTuningRun.Result remote;
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                 TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        new MiniLmTops(manager, List.of(bert)), l -> { })) {
+                        new ModelTops(manager, List.of(bert)), l -> { })) {
             remote = FineTuningRun.run(new FineTuningRun.Request("sentiment", 2, Pooling.MEAN, cfg, cfg.maxLength(),
                     null, FineTuningRun.Cloud.plain("localhost:" + server.port()), 64, dir.resolve("remote"),
                     dir.resolve("cache"), bert), Progress.NONE, lines::add, null);

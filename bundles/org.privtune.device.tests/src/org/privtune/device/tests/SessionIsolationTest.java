@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.device.RemoteTopModel;
 import org.privtune.djl.runtime.DjlRuntime;
@@ -116,7 +116,7 @@ class SessionIsolationTest {
     void closedSessionsLeaveNoArraysHeapOrBuffersBehind() throws Exception {
         try (NDManager engineMemory = DjlRuntime.pytorch().newBaseManager()) {
             try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new MiniLmTops(engineMemory), l -> { })) {
+                    new ModelTops(engineMemory), l -> { })) {
                 long[] afterFive = null;
                 for (int n = 1; n <= 50; n++) {
                     miniLmSession(server.port(), n);

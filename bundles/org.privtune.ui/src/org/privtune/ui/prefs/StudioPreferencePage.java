@@ -14,7 +14,7 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.osgi.service.prefs.BackingStoreException;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.ui.widgets.ModelPicker;
 
 /**
@@ -60,7 +60,7 @@ public final class StudioPreferencePage extends PreferencePage {
 
         new Label(c, SWT.NONE).setText("Cache folder:");
         cache = new Text(c, SWT.BORDER);
-        cache.setMessage(MiniLmResources.defaultCacheDir().toString());
+        cache.setMessage(ModelResources.defaultCacheDir().toString());
         cache.setToolTipText("Reference spaces, neighbour graphs and importance tables (empty: the default)");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(cache);
         Button browse = new Button(c, SWT.PUSH);

@@ -7,7 +7,7 @@ import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.io.RecentImports;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.model.ModelRegistry;
 
 /**
@@ -54,10 +54,10 @@ public final class StudioPreferences {
         return v.isEmpty() ? ModelRegistry.DEFAULT.name() : v;
     }
 
-    /** The preference, else {@link MiniLmResources#defaultCacheDir()} (system property or ~/.privtune/cache). */
+    /** The preference, else {@link ModelResources#defaultCacheDir()} (system property or ~/.privtune/cache). */
     public static Path cacheDir() {
         String v = node().get(CACHE_DIR, "").trim();
-        return v.isEmpty() ? MiniLmResources.defaultCacheDir() : Path.of(v);
+        return v.isEmpty() ? ModelResources.defaultCacheDir() : Path.of(v);
     }
 
     /**

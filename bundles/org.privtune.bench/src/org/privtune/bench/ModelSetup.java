@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismResources;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
@@ -24,7 +24,7 @@ import ai.djl.ndarray.NDManager;
  * A real encoder (a built-in or a model folder), its reference space and neighbour graph at a
  * split layer, for the mechanism benchmark (the same calls the studio makes).
  */
-final class MiniLmSetup {
+final class ModelSetup {
 
     public final BertEncoder encoder;
     public final int split;
@@ -33,7 +33,7 @@ final class MiniLmSetup {
     public final ReferenceSpace reference;
     public final long referenceMillis;
 
-    public MiniLmSetup(EncoderSource model, NDManager manager, int split, Path cacheDir, Progress progress)
+    public ModelSetup(EncoderSource model, NDManager manager, int split, Path cacheDir, Progress progress)
             throws IOException {
         if (split < 0 || split > model.config().layers()) {
             throw new IllegalArgumentException("split " + split + " is not in 0.." + model.config().layers() + " ("
@@ -41,7 +41,7 @@ final class MiniLmSetup {
         }
         this.encoder = model.load(manager);
         this.ids = model.tokens();
-        this.tokens = MiniLmResources.specialTokens(ids);
+        this.tokens = ModelResources.specialTokens(ids);
         this.split = split;
         long t0 = System.nanoTime();
         this.reference = ReferenceSpace.loadOrCompute(cacheDir, encoder.weightsSha256(), split, manager, this::bottom,
@@ -58,7 +58,7 @@ final class MiniLmSetup {
     /** Resources with TF-IDF importance over the given training sentences. */
     public MechanismResources resources(NeighbourGraph graph, List<String> trainSentences, TextTokenizer tok) {
         return new MechanismResources(reference, graph, tokens, TokenImportance.fromTrainingIds(ids.vocabSize(),
-                MiniLmResources.tokenIds(trainSentences, tok), tokens));
+                ModelResources.tokenIds(trainSentences, tok), tokens));
     }
 
     /** Non-empty lines of a text file. */

@@ -31,14 +31,14 @@ import org.privtune.protocol.SplitProtocol.Open;
  * classification head, trained with AdamW on the requested linear warm-up/decay schedule,
  * exactly as {@link InProcessTopModel#forTraining} does on the device.
  */
-public final class MiniLmTops implements TopModelServer.TopFactory {
+public final class ModelTops implements TopModelServer.TopFactory {
 
     private final NDManager manager;
     private final Map<String, EncoderSource> served = new LinkedHashMap<>();
     private final Map<EncoderSource, OnnxWeights> builtInWeights = new java.util.HashMap<>();
 
     /** Serves the default built-in model. @param manager parent of every session's manager (closed by the caller after the server) */
-    public MiniLmTops(NDManager manager) {
+    public ModelTops(NDManager manager) {
         this(manager, List.of(ModelRegistry.DEFAULT));
     }
 
@@ -46,7 +46,7 @@ public final class MiniLmTops implements TopModelServer.TopFactory {
      * @param manager parent of every session's manager (closed by the caller after the server)
      * @param models  the models whose tops this endpoint serves, by {@link EncoderSource#baseModel()}
      */
-    public MiniLmTops(NDManager manager, List<? extends EncoderSource> models) {
+    public ModelTops(NDManager manager, List<? extends EncoderSource> models) {
         this.manager = manager;
         if (models.isEmpty()) {
             throw new IllegalArgumentException("an endpoint serves at least one model");

@@ -23,12 +23,12 @@ import ai.djl.ndarray.NDManager;
  * and, when labels are given, the task relevance of {@code privtune-swap}, all from the device's
  * training sentences and over the model's own vocabulary.
  */
-public final class MiniLmResources {
+public final class ModelResources {
 
     /** Degree of the cached graph; specs with a smaller k use its first k neighbours. */
     public static final int GRAPH_K = 10;
 
-    private MiniLmResources() {
+    private ModelResources() {
     }
 
     /**
