@@ -72,6 +72,8 @@ def main():
     p.add_argument("--cert", help="the endpoint's certificate (PEM): TLS")
     p.add_argument("--token-file", help="the access token (sent only with --cert)")
     p.add_argument("--base-model", default="sentence-transformers/all-MiniLM-L6-v2")
+    p.add_argument("--base-weights-sha256", default="",
+                   help="SHA-256 of the base model's weights file (./privtune cloud refuses other weights)")
     a = p.parse_args()
 
     import grpc
@@ -118,7 +120,7 @@ def main():
     opened = ask(pb.Request(open=pb.OpenSession(
         protocol_version=2, base_model=a.base_model, split_layer=2, labels=["neg", "pos"], pooling="mean",
         dropout=0.1, seed=11, learning_rate=1e-3, warmup_fraction=0.1, weight_decay=0.01, clip_norm=1.0,
-        total_steps=a.steps)))
+        total_steps=a.steps, base_weights_sha256=a.base_weights_sha256)))
     if opened.WhichOneof("body") != "opened":
         print("open refused: %s" % opened, file=sys.stderr)
         return 1

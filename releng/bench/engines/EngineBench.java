@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.privtune.model.BertEncoder;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -160,7 +160,7 @@ public final class EngineBench {
         for (int i = 0; i < batch; i++) {
             texts.add(i + " " + FILLER.repeat(1 + tokens / 16));
         }
-        try (TextTokenizer tok = TextTokenizer.miniLm(tokens, true)) {
+        try (TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(tokens, true)) {
             return tok.encode(texts);
         }
     }
@@ -172,7 +172,7 @@ public final class EngineBench {
         if (engine.equals("djl")) {
             djlHeader();
             NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-            BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+            BertEncoder encoder = BertEncoder.fromOnnx(manager, BuiltInModel.MINI_LM_L6.readWeights());
             call = () -> {
                 try (NDManager m = manager.newSubManager()) {
                     NDArray h = encoder.bottom(m.create(tb.ids()), m.create(tb.mask()), m.create(tb.typeIds()), split,
@@ -216,7 +216,7 @@ public final class EngineBench {
     private static void check(int batch, int tokens, int split) throws Exception {
         TextTokenizer.Batch tb = batch(batch, tokens);
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+        BertEncoder encoder = BertEncoder.fromOnnx(manager, BuiltInModel.MINI_LM_L6.readWeights());
         float[] djl = encoder.bottom(manager.create(tb.ids()), manager.create(tb.mask()), manager.create(tb.typeIds()),
                 split, false).toFloatArray();
         float[] ort;
@@ -233,7 +233,7 @@ public final class EngineBench {
     }
 
     private static byte[] onnx() throws Exception {
-        try (InputStream in = MiniLmFiles.openOnnx()) {
+        try (InputStream in = BuiltInModel.MINI_LM_L6.openOnnx()) {
             return in.readAllBytes();
         }
     }

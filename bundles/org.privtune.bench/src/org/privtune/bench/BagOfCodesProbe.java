@@ -27,14 +27,14 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -81,17 +81,17 @@ public final class BagOfCodesProbe {
         Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
         DatasetSplit sp = d.split(SplitSpec.DEFAULT);
         List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
-        List<LabelledText> dev = MiniLmResources.labelled(d, StableHash.orderBy(sp.dev(), 7L));
-        List<LabelledText> test = MiniLmResources.labelled(d, StableHash.orderBy(sp.test(), 7L));
+        List<LabelledText> dev = ModelResources.labelled(d, StableHash.orderBy(sp.dev(), 7L));
+        List<LabelledText> test = ModelResources.labelled(d, StableHash.orderBy(sp.test(), 7L));
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
-                TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
-            BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());
-            MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train, d.labels().size(),
+                TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(64, false)) {
+            BertEncoder enc = BuiltInModel.MINI_LM_L6.load(m);
+            MechanismResources res = ModelResources.build(BuiltInModel.MINI_LM_L6, enc, 2, ModelResources.defaultCacheDir(), train, d.labels().size(),
                     tok, m, Progress.NONE);
-            List<int[]> trIds = MiniLmResources.tokenIds(train.stream().map(LabelledText::text).toList(), tok);
-            List<int[]> dvIds = MiniLmResources.tokenIds(dev.stream().map(LabelledText::text).toList(), tok);
-            List<int[]> teIds = MiniLmResources.tokenIds(test.stream().map(LabelledText::text).toList(), tok);
-            double[] count = new double[MiniLmResources.VOCAB];
+            List<int[]> trIds = ModelResources.tokenIds(train.stream().map(LabelledText::text).toList(), tok);
+            List<int[]> dvIds = ModelResources.tokenIds(dev.stream().map(LabelledText::text).toList(), tok);
+            List<int[]> teIds = ModelResources.tokenIds(test.stream().map(LabelledText::text).toList(), tok);
+            double[] count = new double[BuiltInModel.MINI_LM_L6.config().vocabSize()];
             double total = 0;
             for (int[] s : teIds) {
                 for (int id : s) {
@@ -105,7 +105,7 @@ public final class BagOfCodesProbe {
             int[] pubLabels = {};
             if (publicSizes.length > 0) {
                 List<Record> pub = publicSentences(d, Arrays.stream(publicSizes).max().getAsInt());
-                pubIds = MiniLmResources.tokenIds(pub.stream().map(Record::text).toList(), tok);
+                pubIds = ModelResources.tokenIds(pub.stream().map(Record::text).toList(), tok);
                 pubLabels = pub.stream().mapToInt(d::labelIndex).toArray();
             }
             int[] yTr = labels(train);

@@ -34,14 +34,16 @@ public final class MechanismBenchmark {
     private MechanismBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] all) throws Exception {
+        BenchArgs parsed = BenchArgs.parse(all);
+        String[] args = parsed.rest();
         int split = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int k = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path cache = Path.of(args.length > 2 ? args[2] : System.getProperty("java.io.tmpdir") + "/privtune-cache");
         Path sentences = args.length > 3 ? Path.of(args[3]) : null;
         Progress progress = ConsoleProgress.onStderr();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            MiniLmSetup mini = new MiniLmSetup(manager, split, cache, progress);
+            ModelSetup mini = new ModelSetup(parsed.model(), manager, split, cache, progress);
             System.out.printf(Locale.ROOT, "reference space split %d: %d ms (cold or cached)%n", split,
                     mini.referenceMillis);
 
@@ -76,9 +78,9 @@ public final class MechanismBenchmark {
             long[] ids = new long[b * t];
             long[] mask = new long[b * t];
             List<String> train = new ArrayList<>();
-            try (TextTokenizer tok = TextTokenizer.miniLm(t, true)) {
+            try (TextTokenizer tok = parsed.model().tokenizer(t, true)) {
                 if (sentences != null) {
-                    List<String> lines = MiniLmSetup.readLines(sentences);
+                    List<String> lines = ModelSetup.readLines(sentences);
                     train = lines;
                     // Pack several sentences per row so that rows are full, as long reviews would be.
                     TextTokenizer.Batch tb = tok.encode(packed(lines, b));
@@ -89,10 +91,16 @@ public final class MechanismBenchmark {
                         }
                     }
                 } else {
+                    // random ids that are neither special nor placeholders (999.. for bert-base-uncased)
                     Random r = new Random(1);
+                    int vocab = mini.ids.vocabSize();
                     for (int i = 0; i < b * t; i++) {
                         int j = i % t;
-                        ids[i] = j == 0 ? 101 : j == t - 1 ? 102 : 999 + r.nextInt(30522 - 999);
+                        int id;
+                        do {
+                            id = r.nextInt(vocab);
+                        } while (mini.tokens.isNonTarget(id));
+                        ids[i] = j == 0 ? mini.ids.cls() : j == t - 1 ? mini.ids.sep() : id;
                         mask[i] = 1;
                     }
                 }
@@ -179,7 +187,7 @@ public final class MechanismBenchmark {
      * kernel, so every fresh tensor of the mechanism is paid in page faults; this is the cost a
      * training step sees.
      */
-    private static double[] afterBottom(NDManager manager, MiniLmSetup mini, NoiseMechanism mech, NDArray idArr,
+    private static double[] afterBottom(NDManager manager, ModelSetup mini, NoiseMechanism mech, NDArray idArr,
             NDArray maskArr) {
         long bottom = 0;
         long perturb = 0;

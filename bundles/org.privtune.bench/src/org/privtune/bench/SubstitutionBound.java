@@ -12,13 +12,13 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.TextTokenizer;
 
 import ai.djl.engine.Engine;
@@ -38,19 +38,19 @@ public final class SubstitutionBound {
 
     public static void main(String[] args) throws Exception {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
-                TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
-            BertEncoder enc = BertEncoder.fromOnnx(m, MiniLmFiles.readWeights());
+                TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(64, false)) {
+            BertEncoder enc = BuiltInModel.MINI_LM_L6.load(m);
             Dataset d = DataCommands.defaults().load("sentiment", Progress.NONE);
             DatasetSplit sp = d.split(SplitSpec.DEFAULT);
             // the runner's training part, so that relevance=train picks the kept set the experiments
             // used (not the whole train split, which includes the attacker's slice)
             List<LabelledText> train = SplitExperiment.fullTrainingPart(d, sp);
-            MechanismResources res = MiniLmResources.build(enc, 2, MiniLmResources.defaultCacheDir(), train,
+            MechanismResources res = ModelResources.build(BuiltInModel.MINI_LM_L6, enc, 2, ModelResources.defaultCacheDir(), train,
                     d.labels().size(), tok, m, Progress.NONE);
-            int vocab = MiniLmResources.VOCAB;
+            int vocab = BuiltInModel.MINI_LM_L6.config().vocabSize();
             double[] p = new double[vocab];
             double total = 0;
-            for (int[] s : MiniLmResources.tokenIds(sp.test().stream().map(org.privtune.data.Record::text).toList(), tok)) {
+            for (int[] s : ModelResources.tokenIds(sp.test().stream().map(org.privtune.data.Record::text).toList(), tok)) {
                 for (int id : s) {
                     if (!res.tokens().isSpecial(id)) {
                         p[id]++;

@@ -14,7 +14,6 @@ import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
@@ -22,8 +21,8 @@ import org.privtune.model.TextTokenizer;
 import org.privtune.model.TrainingConfig;
 
 /**
- * Measures split fine-tuning throughput of pre-trained MiniLM: batch 32, every sentence padded or
- * truncated to exactly 64 tokens, split at layer 2 (frozen bottom forward, top forward/backward,
+ * Measures split fine-tuning throughput of a pre-trained model (all-MiniLM-L6-v2 unless
+ * {@code --model=} names another): batch 32, every sentence padded or truncated to exactly 64 tokens, split at layer 2 (frozen bottom forward, top forward/backward,
  * AdamW step), plus the process RSS. Run with -Dai.djl.offline=true and OPT_OUT_TRACKING=true.
  * Arguments (all optional): steps (default 30), warm-up steps (5), batch (32), tokens (64), split (2).
  * Prints one line per figure, key=value, so a bench script can compare with PyTorch eager.
@@ -33,7 +32,9 @@ public final class TrainingBenchmark {
     private TrainingBenchmark() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] all) throws IOException {
+        BenchArgs parsed = BenchArgs.parse(all);
+        String[] args = parsed.rest();
         int steps = arg(args, 0, 30);
         int warmup = arg(args, 1, 5);
         int batch = arg(args, 2, 32);
@@ -41,12 +42,12 @@ public final class TrainingBenchmark {
         int split = arg(args, 4, 2);
         long t0 = System.nanoTime();
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+        BertEncoder encoder = parsed.model().load(manager);
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         long rssLoaded = rssKb("VmRSS");
         SplitModel model = new SplitModel(manager, encoder, split, Pooling.MEAN, List.of("neg", "pos"), 0.1f, 42);
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch);
-        try (TextTokenizer tokenizer = TextTokenizer.miniLm(tokens, true)) {
+        try (TextTokenizer tokenizer = parsed.model().tokenizer(tokens, true)) {
             // Long enough to fill every position after truncation: the work is exactly batch x tokens.
             String filler = "the quick brown fox jumps over the lazy dog and keeps on running through the forest ";
             List<LabelledText> data = new ArrayList<>();
@@ -67,8 +68,8 @@ public final class TrainingBenchmark {
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             System.out.printf(Locale.ROOT, "engine=DJL-%s-%s%n", Engine.getEngine("PyTorch").getVersion(),
                     Engine.getEngine("PyTorch").getEngineName());
-            System.out.printf(Locale.ROOT, "config=batch %d, tokens %d, split %d, steps %d (+%d warm-up)%n", batch,
-                    tokens, split, steps, warmup);
+            System.out.printf(Locale.ROOT, "config=%s, batch %d, tokens %d, split %d, steps %d (+%d warm-up)%n",
+                    parsed.model().name(), batch, tokens, split, steps, warmup);
             System.out.printf(Locale.ROOT, "load_seconds=%.2f%n", loadSeconds);
             System.out.printf(Locale.ROOT, "examples_per_second=%.2f%n", steps * batch / seconds);
             System.out.printf(Locale.ROOT, "ms_per_step=%.1f%n", 1000 * seconds / steps);

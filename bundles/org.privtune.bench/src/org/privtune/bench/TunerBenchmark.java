@@ -13,7 +13,7 @@ import org.privtune.data.SplitSpec;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.commands.DataCommands;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.model.LabelledText;
 
 /**
@@ -32,21 +32,23 @@ public final class TunerBenchmark {
     private TunerBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] all) throws Exception {
+        BenchArgs parsed = BenchArgs.parse(all);
+        String[] args = parsed.rest();
         long target = args.length > 0 ? Long.parseLong(args[0]) : 200;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         int split = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String data = args.length > 3 ? args[3] : BuiltinDatasets.DEFAULT;
         Dataset d = DataCommands.defaults().load(data, Progress.NONE);
         DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-        List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
-        List<LabelledText> train = MiniLmResources.labelled(d, parts.train());
+        List<LabelledText> dev = ModelResources.labelled(d, parts.dev());
+        List<LabelledText> train = ModelResources.labelled(d, parts.train());
         int sample = SIZES[SIZES.length - 1];
         long t0 = System.nanoTime();
-        try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
-                dev.subList(0, Math.min(sample, dev.size())), MiniLmResources.defaultCacheDir(), Progress.NONE)) {
-            System.out.printf(Locale.ROOT, "engine open (MiniLM, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
-                    e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
+        try (NoiseTunerEvaluator e = NoiseTunerEvaluator.open(parsed.model(), split, NoiseTunerEvaluator.DEFAULT_GRAPH_K, train, d.labels().size(),
+                dev.subList(0, Math.min(sample, dev.size())), ModelResources.defaultCacheDir(), Progress.NONE)) {
+            System.out.printf(Locale.ROOT, "engine open (%s, R and graph from the cache, sample of %d dev sentences of %s): %d ms%n",
+                    parsed.model().name(), e.sampleSentences(), data, (System.nanoTime() - t0) / 1_000_000);
             System.out.printf(Locale.ROOT, "one point per row: median (min-max) of %d evaluations, eps changed each time; "
                     + "stages are medians too%n", reps);
             System.out.printf(Locale.ROOT, "%-32s %9s %7s %22s   %s%n", "mechanism", "sentences", "tokens", "ms median (min-max)",

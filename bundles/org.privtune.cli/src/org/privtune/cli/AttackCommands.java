@@ -9,7 +9,8 @@ import org.privtune.attack.experiment.ExportRepresentationsCommand;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
+import org.privtune.model.EncoderSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
@@ -42,7 +43,7 @@ final class AttackCommands {
                 case "--mechanisms" -> String.join(",", ExperimentConfig.DEFAULT_MECHANISMS);
                 case "--eps" -> ExperimentConfig.DEFAULT_EPS.stream().map(AttackCommands::number)
                         .collect(Collectors.joining(","));
-                case "--cache" -> MiniLmResources.defaultCacheDir().toString();
+                case "--cache" -> ModelResources.defaultCacheDir().toString();
                 default -> null;
             };
         }
@@ -86,8 +87,23 @@ final class AttackCommands {
         @Option(names = "--data", paramLabel = "<name or file>", description = "A built-in name, a recent import or a labelled file.")
         String data = "sentiment";
 
-        @Option(names = "--split", paramLabel = "<layer>", converter = OptionTypes.SplitLayer.class, description = "MiniLM layers on the device.")
+        @Option(names = "--model", paramLabel = "<name or folder>", description = OptionTypes.MODEL_HELP)
+        String model;
+
+        @Option(names = "--split", paramLabel = "<layer>", converter = OptionTypes.SplitLayer.class,
+                description = "The model's layers on the device, 0 to its layer count.")
         int split = 2;
+
+        /** Refuses an unknown model or a split layer it does not have, naming the option. */
+        void check(CliCommand command) {
+            EncoderSource m;
+            try {
+                m = new OptionTypes.Model().convert(model);
+            } catch (picocli.CommandLine.TypeConversionException e) {
+                throw command.usage("Invalid value for option '--model': " + e.getMessage());
+            }
+            OptionTypes.checkSplit(command, "--split", split, m);
+        }
 
         @Option(names = "--cache", paramLabel = "<folder>", description = "Reference space and neighbour graph cache.")
         Path cache;
@@ -147,11 +163,12 @@ final class AttackCommands {
             ExperimentConfig cfg = quick
                     ? ExperimentConfig.quick(setup.data, setup.split, mechanisms, e, s, outDir, setup.cache)
                     : ExperimentConfig.full(setup.data, setup.split, mechanisms, e, s, outDir, setup.cache);
-            return cfg.withSample(sample);
+            return cfg.withModel(setup.model).withSample(sample);
         }
 
         @Override
         public Integer call() throws Exception {
+            setup.check(this);
             List<String> args = spec.commandLine().getParseResult().originalArgs();
             String command = "./privtune " + String.join(" ", args.subList(args.indexOf(spec.name()), args.size()));
             ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
@@ -188,11 +205,12 @@ final class AttackCommands {
 
         @Override
         public Integer call() throws Exception {
+            setup.check(this);
             MechanismSpec m = seed == null ? mechanism : mechanism.withSeed(seed);
             ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-                return new ExportRepresentationsCommand().run(setup.data, setup.split, m, file, limit, setup.cache, out,
-                        progress);
+                return new ExportRepresentationsCommand().run(setup.data, setup.split, m, file, limit, setup.cache,
+                        setup.model, out, progress);
             }
         }
     }

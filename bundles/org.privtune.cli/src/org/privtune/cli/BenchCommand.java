@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.privtune.bench.MechanismBenchmark;
 import org.privtune.bench.TrainingBenchmark;
 import org.privtune.bench.TunerBenchmark;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code ./privtune bench train | mechanism | tuner}: the measurement half of the scripts in
@@ -45,30 +48,47 @@ final class BenchCommand {
                 new Value("<warm-up>", new OptionTypes.NonNegative(), "5", "Steps run before measuring."),
                 new Value("<batch>", new OptionTypes.Positive(), "32", "Sentences per step."),
                 new Value("<tokens>", new OptionTypes.Tokens(), "64", "Tokens per sentence."),
-                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device.")));
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "The model's layers on the device.")));
         bench.addSubcommand(benchmark("mechanism", new String[] { "Neighbour-graph build time and the cost of each mechanism.",
                 "With an empty cache folder it measures the cold graph build." }, args -> MechanismBenchmark.main(args),
-                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "The model's layers on the device."),
                 new Value("<k>", new OptionTypes.Positive(), "10", "Neighbours per token in the graph."),
                 new Value("<cache folder>", null, "${sys:java.io.tmpdir}/privtune-cache", "Reference space and graph cache."),
                 new Value("<sentences.txt>", null, null, "Sentences to perturb, one a line (default: built-in ones).")));
         bench.addSubcommand(benchmark("tuner", new String[] { "Noise Tuner point latency against a target." }, args -> TunerBenchmark.main(args),
                 new Value("<target ms>", new OptionTypes.Positive(), "200", "The latency a point should stay under."),
                 new Value("<repetitions>", new OptionTypes.Positive(), "7", "Evaluations per mechanism."),
-                new Value("<split>", new OptionTypes.SplitLayer(), "2", "MiniLM layers on the device."),
+                new Value("<split>", new OptionTypes.SplitLayer(), "2", "The model's layers on the device."),
                 new Value("<data set>", null, "sentiment", "The data set evaluated.")));
     }
 
     private static CommandLine benchmark(String name, String[] description, Main main, Value... values) {
         List<PositionalParamSpec> given = new ArrayList<>();
         CommandLine[] self = new CommandLine[1];
+        OptionSpec[] model = new OptionSpec[1];
         CommandSpec spec = CommandSpec.wrapWithoutInspection((Callable<Integer>) () -> {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i].check() instanceof OptionTypes.SplitLayer && given.get(i).getValue() != null) {
+                    EncoderSource m = new OptionTypes.Model().convert(model[0].getValue() == null
+                            ? ModelRegistry.DEFAULT.name() : model[0].getValue().toString());
+                    int split = Integer.parseInt(given.get(i).getValue().toString().trim());
+                    int layers = m.config().layers();
+                    if (split > layers) {
+                        throw new ParameterException(self[0], "Invalid value for positional parameter at index " + i
+                                + " (" + values[i].label() + "): " + split + " is not a split layer of " + m.name()
+                                + ", which has " + layers + " layers (0.." + layers + ")");
+                    }
+                }
+            }
             if (!benchBundlePresent()) {
                 self[0].getErr().println("privtune bench: the benchmarks (bundle org.privtune.bench) come with the"
                         + " standalone product only; this installation does not have them");
                 return 1;
             }
             List<String> args = new ArrayList<>();
+            if (model[0].getValue() != null) {
+                args.add("--model=" + model[0].getValue()); // read by the benchmark before its positional values
+            }
             for (PositionalParamSpec p : given) {
                 if (p.getValue() != null) {
                     args.add(p.getValue().toString());
@@ -94,6 +114,12 @@ final class BenchCommand {
             given.add(built);
             spec.addPositional(built);
         }
+        model[0] = OptionSpec.builder("--model").paramLabel("<name or folder>").type(String.class)
+                .description(OptionTypes.MODEL_HELP).converters(value -> {
+                    new OptionTypes.Model().convert(value); // refuses an unknown name or a bad folder, naming the option
+                    return value;
+                }).build();
+        spec.addOption(model[0]);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
         spec.usageMessage().description(description);
         spec.name(name);

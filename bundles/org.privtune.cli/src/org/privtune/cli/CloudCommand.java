@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDManager;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
 import org.privtune.core.InvalidInputException;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.djl.runtime.DjlRuntime;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "cloud", description = {
         "Serve the top model for train --cloud (the cloud endpoint).",
         "Listens for devices (./privtune train --cloud host:port, or the studio's Split Training view) and trains"
-                + " each session's top model (MiniLM layers above the split + head) on the perturbed representations"
+                + " each session's top model (the named model's layers above the split + head) on the perturbed representations"
                 + " they send (gRPC service privtune.split.v1.SplitTraining, proto/privtune_split.proto; also"
                 + " grpc.health.v1.Health and server reflection)." },
         footer = { "",
@@ -49,6 +52,12 @@ final class CloudCommand extends CliCommand {
     static final String TLS_PASSWORD_ENV = "PRIVTUNE_TLS_PASSWORD";
 
     private final TopModelServer.Settings d = TopModelServer.Settings.defaults();
+
+    @Option(names = "--model", paramLabel = "<name or folder>", converter = OptionTypes.Model.class,
+            description = "A model whose tops this endpoint serves (repeat for several; default all-MiniLM-L6-v2): a"
+                    + " built-in or a model folder. A device must name one of them and send the SHA-256 of the same"
+                    + " weights.")
+    List<EncoderSource> models;
 
     @Option(names = "--port", paramLabel = "<port>", converter = OptionTypes.Port.class, description = "The port (0: any free one).")
     int port = DEFAULT_PORT;
@@ -128,10 +137,11 @@ final class CloudCommand extends CliCommand {
                     + " representations and labels cross the network in the clear");
         }
         NETTY.setLevel(java.util.logging.Level.SEVERE);
+        List<EncoderSource> served = models == null || models.isEmpty() ? List.of(ModelRegistry.DEFAULT) : models;
         NDManager manager = DjlRuntime.pytorch().newBaseManager();
         TopModelServer server;
         try {
-            server = TopModelServer.start(address, new MiniLmTops(manager), line -> err.println("cloud: " + line), context,
+            server = TopModelServer.start(address, new ModelTops(manager, served), line -> err.println("cloud: " + line), context,
                     token, settings);
         } catch (java.io.IOException e) {
             manager.close();
@@ -168,6 +178,9 @@ final class CloudCommand extends CliCommand {
                     + " request, %d classes, requests up to %.1f MiB%n", settings.maxSessions(),
                     TopModelServer.physicalMemory() / (double) (1L << 30), settings.maxBatch(), settings.maxTokens(),
                     settings.maxLabels(), server.limits().maxRequestBytes() / (double) (1 << 20));
+            out.printf(Locale.ROOT, "serving the tops of %s%n", served.stream()
+                    .map(m -> m.baseModel() + " (" + m.config().layers() + " layers)")
+                    .collect(java.util.stream.Collectors.joining(", ")));
             if (healthPort != null) {
                 out.printf(Locale.ROOT, "health service alone (plain) on %s:%d%n", bind, healthPort);
             }

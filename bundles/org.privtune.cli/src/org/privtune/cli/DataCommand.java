@@ -15,7 +15,7 @@ import org.privtune.data.io.ColumnMapping;
 import org.privtune.data.io.DataFormat;
 import org.privtune.data.io.ImportOptions;
 import org.privtune.data.io.ImportResult;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,7 +68,7 @@ final class DataCommand {
             ConsoleProgress progress = ConsoleProgress.onStderr();
             long t0 = System.nanoTime();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt();
-                    InputStream json = MiniLmFiles.openTokenizer();
+                    InputStream json = ModelRegistry.DEFAULT.openTokenizer();
                     HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING)) {
                 // Whole texts, no special tokens: the counts say how much a max length cuts off.
                 Function<String, List<String>> pieces = text -> Arrays.asList(tokenizer.encode(text, false, false).getTokens());

@@ -14,8 +14,9 @@ import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.model.BertEncoder;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.EncoderSource;
 import org.privtune.model.ModelExport;
+import org.privtune.model.ModelRegistry;
 import org.privtune.model.OnnxRuntimeOracle;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitTrainer;
@@ -32,8 +33,13 @@ final class ModelCommands {
     }
 
     /** Oracle comparison of the DJL encoder with ONNX Runtime on the built-in sentences. */
-    @Command(name = "verify-model", description = "Compare the DJL MiniLM encoder with ONNX Runtime (tolerance 1e-4).")
+    @Command(name = "verify-model", description = "Compare the DJL encoder with ONNX Runtime (tolerance 1e-4).",
+            footer = { "", "A model folder is compared with its model.onnx or onnx/model.onnx." })
     static final class VerifyModel extends CliCommand {
+        @Option(names = "--model", paramLabel = "<name or folder>", converter = OptionTypes.Model.class,
+                description = OptionTypes.MODEL_HELP)
+        EncoderSource model = ModelRegistry.DEFAULT;
+
         @Override
         public Integer call() throws Exception {
             if (!OnnxRuntimeOracle.available()) {
@@ -42,10 +48,15 @@ final class ModelCommands {
                 return 1;
             }
             try (NDManager manager = DjlRuntime.pytorch().newBaseManager()) {
-                BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
-                OnnxRuntimeOracle.Result r = OnnxRuntimeOracle.verifyMiniLm(encoder, manager);
-                out.printf(Locale.ROOT, "MiniLM (%s) on DJL/PyTorch vs ONNX Runtime: %d sentences padded to %d tokens%n",
-                        MiniLmFiles.BASE_MODEL, r.sentences(), r.paddedLength());
+                if (model.onnxReference() == null) {
+                    err.println("privtune verify-model: " + model.name() + " has no ONNX export to compare with"
+                            + " (model.onnx or onnx/model.onnx)");
+                    return 1;
+                }
+                BertEncoder encoder = model.load(manager);
+                OnnxRuntimeOracle.Result r = OnnxRuntimeOracle.verify(model, encoder, manager);
+                out.printf(Locale.ROOT, "%s (%s) on DJL/PyTorch vs ONNX Runtime: %d sentences padded to %d tokens%n",
+                        model.name(), model.baseModel(), r.sentences(), r.paddedLength());
                 out.printf(Locale.ROOT, "max abs difference of the last hidden state: %.3e (tolerance %.0e): %s%n",
                         r.maxAbsDiff(), 1e-4, r.passed() ? "OK" : "FAILED");
                 return r.passed() ? 0 : 1;
@@ -85,8 +96,12 @@ final class ModelCommands {
         @Option(names = "--out", required = true, paramLabel = "<folder>", description = "Where the model is exported; must not exist yet or be empty.")
         Path outDir;
 
+        @Option(names = "--model", paramLabel = "<name or folder>", converter = OptionTypes.Model.class,
+                description = OptionTypes.MODEL_HELP)
+        EncoderSource model = ModelRegistry.DEFAULT;
+
         @Option(names = "--split", paramLabel = "<layer>", converter = OptionTypes.SplitLayer.class,
-                description = "MiniLM layers on the device, 0..6 (default 2, or the preset's).")
+                description = "The model's layers on the device, 0 to its layer count (default 2, or the preset's).")
         Integer split;
 
         @Option(names = "--epochs", paramLabel = "<n>", converter = OptionTypes.Positive.class, description = "Training epochs.")
@@ -152,10 +167,15 @@ final class ModelCommands {
                     layer = presets.load(mechanism.substring(1)).split();
                 }
             }
+            OptionTypes.checkSplit(this, "--split", layer, model);
+            if (maxLength > model.config().usablePositions()) {
+                throw usage("Invalid value for option '--max-length': " + maxLength + " is more than the "
+                        + model.config().usablePositions() + " positions " + model.name() + " has");
+            }
             TrainingConfig cfg = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batch)
                     .withLearningRate((float) lr).withSeed(seed).withTrainBottom(trainBottom);
             FineTuningRun.Request request = new FineTuningRun.Request(data, layer, pooling.pooling, cfg, maxLength, spec,
-                    remote, 0, outDir, null);
+                    remote, 0, outDir, null, model);
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
                 try {
@@ -175,6 +195,11 @@ final class ModelCommands {
         @Option(names = "--model", required = true, paramLabel = "<folder>", description = "A folder written by ./privtune train.")
         Path model;
 
+        @Option(names = "--base", paramLabel = "<name or folder>", converter = OptionTypes.Model.class,
+                description = "The base model this device holds (a built-in or a model folder): an export trained on"
+                        + " another base, or on other weights of it, is refused.")
+        EncoderSource base;
+
         @Parameters(arity = "1..*", paramLabel = "<sentence>", description = "The sentences to classify.")
         List<String> sentences;
 
@@ -185,6 +210,9 @@ final class ModelCommands {
             }
             try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                     ModelExport.Imported imported = ModelExport.read(model, manager, null)) {
+                if (base != null) {
+                    ModelExport.checkBase(model, imported.config(), base);
+                }
                 List<String> labels = imported.config().labels();
                 float[][] p = imported.probabilities(sentences, manager);
                 for (int i = 0; i < p.length; i++) {

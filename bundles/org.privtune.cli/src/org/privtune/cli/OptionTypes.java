@@ -1,5 +1,9 @@
 package org.privtune.cli;
 
+import org.privtune.core.InvalidInputException;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
+
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -60,19 +64,52 @@ final class OptionTypes {
         }
     }
 
-    /** The split layer of MiniLM: 0 (embeddings only) to 6 (all layers on the device). */
+    /**
+     * A split layer: 0 (embeddings only) up to the model's layer count (all layers on the device);
+     * {@link #checkSplit} checks it against the chosen model once both options are read.
+     */
     static final class SplitLayer extends Range {
         SplitLayer() {
-            super(0, 6, "a split layer in 0..6 (MiniLM has 6 layers)");
+            super(0, Integer.MAX_VALUE, "a split layer (0: embeddings only, up to the model's layer count)");
         }
     }
 
-    /** A sentence length in tokens MiniLM takes: 1..512. */
-    static final class Tokens extends Range {
-        Tokens() {
-            super(1, 512, "a length in 1..512 tokens (MiniLM takes at most 512)");
+    /**
+     * Refuses a split layer the model does not have, naming the option:
+     * {@code Invalid value for option '--split': 7 is not a split layer of all-MiniLM-L6-v2, which has 6 layers (0..6)}.
+     */
+    static void checkSplit(CliCommand command, String option, int split, EncoderSource model) {
+        int layers = model.config().layers();
+        if (split < 0 || split > layers) {
+            throw command.usage("Invalid value for option '" + option + "': " + split + " is not a split layer of "
+                    + model.name() + ", which has " + layers + " layers (0.." + layers + ")");
         }
     }
+
+    /** A sentence length in tokens: 1..512 (the built-in models take at most 512). */
+    static final class Tokens extends Range {
+        Tokens() {
+            super(1, 512, "a length in 1..512 tokens (the built-in models take at most 512)");
+        }
+    }
+
+    /** A model: the name of a built-in (or its Hugging Face id) or a folder in Hugging Face layout. */
+    static final class Model implements ITypeConverter<EncoderSource> {
+        @Override
+        public EncoderSource convert(String value) {
+            try {
+                return ModelRegistry.resolve(value);
+            } catch (InvalidInputException e) {
+                throw new TypeConversionException(e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new TypeConversionException(value + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The help text of every {@code --model} option. */
+    static final String MODEL_HELP = "The pre-trained encoder: a built-in (all-MiniLM-L6-v2, the default, or"
+            + " bge-small-en-v1.5) or a folder in Hugging Face layout (config.json, tokenizer.json, model.safetensors).";
 
     /** A TCP port: 0..65535, 0 for any free one. */
     static final class Port extends Range {

@@ -23,16 +23,17 @@ import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.Mechanisms;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NoiseMechanism;
 import org.privtune.mechanism.PublicRelevance;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
+import org.privtune.model.EncoderSource;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
 import org.privtune.model.Metrics;
-import org.privtune.model.MiniLmFiles;
 import org.privtune.model.ModelExport;
+import org.privtune.model.ModelRegistry;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
@@ -45,7 +46,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * One split fine-tuning run from the device's side, as {@code ./privtune train} and the studio's
- * Split Training view run it: load the data set, build the bottom (MiniLM cut at the split) and the
+ * Split Training view run it: load the data set, build the bottom (the chosen model cut at the split) and the
  * mechanism, train the top in this process or on a remote endpoint ({@link RemoteTopModel}), test,
  * fetch the trained top back when it was remote, and export the model atomically.
  */
@@ -69,23 +70,32 @@ public final class FineTuningRun {
      * @param trainLimit use only the first N training sentences (0: all); for quick trials
      * @param out        export folder; must not exist or be empty
      * @param cacheDir   where the mechanism's reference space and graph are cached (null: the default)
+     * @param model      the pre-trained encoder (a built-in or a folder, {@link ModelRegistry#resolve})
      */
     public record Request(String data, int split, Pooling pooling, TrainingConfig cfg, int maxLength,
-            MechanismSpec mechanism, Cloud cloud, int trainLimit, Path out, Path cacheDir) {
+            MechanismSpec mechanism, Cloud cloud, int trainLimit, Path out, Path cacheDir, EncoderSource model) {
 
         public Request {
-            if (split < 0 || split > 6) {
-                throw new InvalidInputException("training settings", 0, "split",
-                        "split layer must be 0..6 (MiniLM has 6 layers), got " + split);
+            model = model == null ? ModelRegistry.DEFAULT : model;
+            int layers = model.config().layers();
+            if (split < 0 || split > layers) {
+                throw new InvalidInputException("training settings", 0, "split", "split layer must be 0.." + layers
+                        + " (" + model.name() + " has " + layers + " layers), got " + split);
             }
             if (trainLimit < 0) {
                 throw new InvalidInputException("training settings", 0, "trainLimit", "must be >= 0, got " + trainLimit);
             }
         }
 
+        /** A request for the default model ({@link ModelRegistry#DEFAULT}). */
+        public Request(String data, int split, Pooling pooling, TrainingConfig cfg, int maxLength,
+                MechanismSpec mechanism, Cloud cloud, int trainLimit, Path out, Path cacheDir) {
+            this(data, split, pooling, cfg, maxLength, mechanism, cloud, trainLimit, out, cacheDir, null);
+        }
+
         /** The same request with another mechanism. */
         public Request withMechanism(MechanismSpec m) {
-            return new Request(data, split, pooling, cfg, maxLength, m, cloud, trainLimit, out, cacheDir);
+            return new Request(data, split, pooling, cfg, maxLength, m, cloud, trainLimit, out, cacheDir, model);
         }
     }
 
@@ -155,26 +165,26 @@ public final class FineTuningRun {
             r = r.withMechanism(PublicRelevance.applicable(r.mechanism(), data));
         }
         DatasetSplit parts = data.split(SplitSpec.DEFAULT);
-        List<LabelledText> train = MiniLmResources.labelled(data, parts.train());
+        List<LabelledText> train = ModelResources.labelled(data, parts.train());
         if (r.trainLimit() > 0 && r.trainLimit() < train.size()) {
             train = List.copyOf(train.subList(0, r.trainLimit()));
         }
-        List<LabelledText> dev = MiniLmResources.labelled(data, parts.dev());
-        List<LabelledText> test = MiniLmResources.labelled(data, parts.test());
+        List<LabelledText> dev = ModelResources.labelled(data, parts.dev());
+        List<LabelledText> test = ModelResources.labelled(data, parts.test());
         TrainingConfig cfg = r.cfg();
-        log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; split at layer %d, %s pooling",
-                data.name(), train.size(), dev.size(), test.size(), data.labels(), r.split(),
+        log.accept(String.format(Locale.ROOT, "data %s: %d train / %d dev / %d test, labels %s; %s split at layer %d, %s pooling",
+                data.name(), train.size(), dev.size(), test.size(), data.labels(), r.model().name(), r.split(),
                 r.pooling().name().toLowerCase(Locale.ROOT)));
         log.accept("mechanism on the device: " + (r.mechanism() == null ? "none"
                 : r.mechanism() + " (" + r.mechanism().randomnessLabel() + ")"));
 
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
-                TextTokenizer tokenizer = TextTokenizer.miniLm(r.maxLength(), false)) {
-            BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+                TextTokenizer tokenizer = r.model().tokenizer(r.maxLength(), false)) {
+            BertEncoder encoder = r.model().load(manager);
             NoiseMechanism noise = null;
             if (r.mechanism() != null) {
-                MechanismResources res = MiniLmResources.build(encoder, r.split(),
-                        r.cacheDir() == null ? MiniLmResources.defaultCacheDir() : r.cacheDir(),
+                MechanismResources res = ModelResources.build(r.model(), encoder, r.split(),
+                        r.cacheDir() == null ? ModelResources.defaultCacheDir() : r.cacheDir(),
                         train, data.labels().size(), tokenizer, manager, progress);
                 if (!MechanismSpec.RELEVANCE_TRAIN.equals(r.mechanism().relevance())) {
                     PublicRelevance.Table pub = PublicRelevance.build(data, tokenizer, res.tokens(), progress);
@@ -199,7 +209,7 @@ public final class FineTuningRun {
                     RemoteTopModel remote = RemoteTopModel.connect(new RemoteTopModel.Connection(r.cloud().endpoint(),
                             r.cloud().tls(), r.cloud().token(), ANSWER_TIMEOUT_MS,
                             RemoteTopModel.Connection.answerBytesFor(cfg, encoder.config().hidden()), RECONNECT_MS),
-                            RemoteTopModel.openRequest(model, cfg, DROPOUT, total));
+                            RemoteTopModel.openRequest(model, r.model().baseModel(), cfg, DROPOUT, total));
                     log.accept(String.format(Locale.ROOT, "cloud endpoint %s: session %s, %,d trainable values there (%s)",
                             r.cloud(), remote.session().session(), remote.session().topParameters(),
                             remote.session().server()));
@@ -234,7 +244,7 @@ public final class FineTuningRun {
                                 "fetched the trained top from the cloud; %d requests, %.1f MB sent", requests, sent / 1e6));
                     }
                     progress.subTask("exporting");
-                    exportAtomically(outDir, model, r.maxLength(), noise == null ? Map.of("mechanism", "none")
+                    exportAtomically(outDir, model, r.model(), r.maxLength(), noise == null ? Map.of("mechanism", "none")
                             : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString(),
                                     "randomness", noise.spec().randomnessLabel()));
                     log.accept("exported to " + outDir);
@@ -287,11 +297,11 @@ public final class FineTuningRun {
     }
 
     /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
-    private static void exportAtomically(Path abs, SplitModel model, int maxLength, Map<String, Object> noise)
-            throws IOException {
+    private static void exportAtomically(Path abs, SplitModel model, EncoderSource base, int maxLength,
+            Map<String, Object> noise) throws IOException {
         Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            ModelExport.write(partial, model, maxLength, noise);
+            ModelExport.write(partial, model, base, maxLength, noise);
             if (Files.exists(abs)) {
                 Files.delete(abs); // empty, checked before the run
             }

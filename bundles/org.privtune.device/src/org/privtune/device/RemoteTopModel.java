@@ -17,7 +17,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 
 import org.privtune.core.InvalidInputException;
-import org.privtune.model.MiniLmFiles;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.TopModelEndpoint;
@@ -214,11 +213,22 @@ public final class RemoteTopModel implements TopModelEndpoint {
         this.link = new Link();
     }
 
-    /** The {@link Open} request that asks for the same top as {@code model} trained with {@code cfg}. */
+    /** As {@link #openRequest(SplitModel, String, TrainingConfig, float, int)} for the default built-in model. */
     public static Open openRequest(SplitModel model, TrainingConfig cfg, float dropout, int totalSteps) {
-        return new Open(SplitProtocol.VERSION, MiniLmFiles.BASE_MODEL, model.split(), model.labels(),
+        return openRequest(model, org.privtune.model.ModelRegistry.DEFAULT.baseModel(), cfg, dropout, totalSteps);
+    }
+
+    /**
+     * The {@link Open} request that asks for the same top as {@code model} trained with {@code cfg}:
+     * of the base model {@code baseModel} ({@link org.privtune.model.EncoderSource#baseModel()}) whose
+     * weights have the SHA-256 of {@code model}'s encoder.
+     */
+    public static Open openRequest(SplitModel model, String baseModel, TrainingConfig cfg, float dropout,
+            int totalSteps) {
+        return new Open(SplitProtocol.VERSION, baseModel, model.split(), model.labels(),
                 model.pooling() == Pooling.CLS ? "cls" : "mean", dropout, cfg.seed(), cfg.learningRate(),
-                cfg.warmupFraction(), cfg.weightDecay(), cfg.clipNorm(), totalSteps);
+                cfg.warmupFraction(), cfg.weightDecay(), cfg.clipNorm(), totalSteps, "",
+                model.encoder().weightsSha256());
     }
 
     /** Connects plainly to {@code hostPort} and opens a session; each answer is awaited {@code timeoutMillis}. */

@@ -50,13 +50,13 @@ public final class PublicRelevance {
         for (int s = 0; s < sentences.size(); s += CHUNK) {
             progress.checkCancelled();
             List<Record> chunk = sentences.subList(s, Math.min(sentences.size(), s + CHUNK));
-            ids.addAll(MiniLmResources.tokenIds(chunk.stream().map(Record::text).toList(), tokenizer));
+            ids.addAll(ModelResources.tokenIds(chunk.stream().map(Record::text).toList(), tokenizer));
             for (int i = 0; i < chunk.size(); i++) {
                 labels[s + i] = victim.labelIndex(chunk.get(i).label());
             }
             progress.worked(1);
         }
-        TaskRelevance rel = TaskRelevance.fromLabelledIds(MiniLmResources.VOCAB, ids, labels, victim.labels().size(),
+        TaskRelevance rel = TaskRelevance.fromLabelledIds(tokens.vocabSize(), ids, labels, victim.labels().size(),
                 tokens);
         return new Table(rel, sentences.size(), text.reviewsLeftOut());
     }

@@ -36,6 +36,7 @@ public final class BuiltInModel implements EncoderSource {
     private final String tokenizerFile;
     private final String dirProperty;
     private final BertConfig config;
+    private volatile String sha256;
 
     private BuiltInModel(String name, String baseModel, String onnxFile, String tokenizerFile, String dirProperty,
             BertConfig config) {
@@ -122,7 +123,28 @@ public final class BuiltInModel implements EncoderSource {
 
     @Override
     public BertEncoder load(NDManager manager) throws IOException {
-        return BertEncoder.fromOnnx(manager, readWeights(), config);
+        BertEncoder encoder = BertEncoder.fromOnnx(manager, readWeights(), config);
+        sha256 = encoder.weightsSha256();
+        return encoder;
+    }
+
+    @Override
+    public String weightsSha256() throws IOException {
+        String s = sha256;
+        if (s == null) {
+            java.security.MessageDigest md;
+            try {
+                md = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+            try (InputStream in = new java.security.DigestInputStream(openOnnx(), md)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            s = java.util.HexFormat.of().formatHex(md.digest());
+            sha256 = s;
+        }
+        return s;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class EncoderFolder implements EncoderSource {
     private final String modelType;
     private final BertConfig config;
     private final Path weights;
+    private volatile String sha256;
 
     private EncoderFolder(Path dir, String modelType, BertConfig config, Path weights) {
         this.dir = dir;
@@ -275,7 +276,7 @@ public final class EncoderFolder implements EncoderSource {
                     + weights.getFileName() + " embeddings.word_embeddings.weight, config.json vocab_size)");
         }
         BertEncoder encoder = BertEncoder.withWeights(manager, config, values);
-        encoder.setWeightsSha256(org.privtune.core.Checksums.sha256(weights));
+        encoder.setWeightsSha256(weightsSha256());
         return encoder;
     }
 
@@ -329,6 +330,16 @@ public final class EncoderFolder implements EncoderSource {
             max = Math.max(max, added.path("id").asLong(-1));
         }
         return (int) (max + 1);
+    }
+
+    @Override
+    public String weightsSha256() throws IOException {
+        String s = sha256;
+        if (s == null) {
+            s = org.privtune.core.Checksums.sha256(weights);
+            sha256 = s;
+        }
+        return s;
     }
 
     @Override

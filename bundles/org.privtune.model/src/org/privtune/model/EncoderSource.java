@@ -37,6 +37,20 @@ public interface EncoderSource {
     }
 
     /**
+     * Lower-case hex SHA-256 of the weights file, as {@link BertEncoder#weightsSha256()} of a
+     * loaded encoder gives it: with the name, what identifies the model in caches, exports and on
+     * the wire.
+     */
+    String weightsSha256() throws IOException;
+
+    /** The token ids the mechanisms treat apart, read from the tokenizer.json. */
+    default ModelTokens tokens() throws IOException {
+        try (TextTokenizer tok = tokenizer(8, false); InputStream in = openTokenizer()) {
+            return ModelTokens.read(in, name() + " tokenizer.json", config().vocabSize(), tok);
+        }
+    }
+
+    /**
      * The ONNX model (inputs input_ids, attention_mask and, for BERT, token_type_ids; output
      * last_hidden_state) that {@link OnnxRuntimeOracle#verify} compares the encoder with, or null
      * when there is none.

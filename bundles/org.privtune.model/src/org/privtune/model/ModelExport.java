@@ -85,7 +85,7 @@ public final class ModelExport {
      */
     public static void write(Path dir, SplitModel model, InputStream tokenizerJson, int maxLength,
             Map<String, Object> noise) throws IOException {
-        write(dir, model, MiniLmFiles.BASE_MODEL, tokenizerJson, maxLength, noise);
+        write(dir, model, ModelRegistry.DEFAULT.baseModel(), tokenizerJson, maxLength, noise);
     }
 
     /**
@@ -123,10 +123,26 @@ public final class ModelExport {
         JSON.writeValue(dir.resolve(CONFIG).toFile(), cfg);
     }
 
-    /** Exports with MiniLM's own tokenizer.json (see {@link MiniLmFiles}). */
+    /** Exports a model of the default built-in ({@link ModelRegistry#DEFAULT}) with its tokenizer.json. */
     public static void write(Path dir, SplitModel model, int maxLength, Map<String, Object> noise) throws IOException {
-        try (InputStream tok = MiniLmFiles.openTokenizer()) {
-            write(dir, model, tok, maxLength, noise);
+        write(dir, model, ModelRegistry.DEFAULT, maxLength, noise);
+    }
+
+    /**
+     * Refuses an export that was not trained on {@code base}: its recorded base model and base
+     * weights' SHA-256 must be {@code base}'s; the message names both models.
+     *
+     * @throws InvalidInputException naming the export's config.json and the field that differs
+     */
+    public static void checkBase(Path dir, ExportConfig cfg, EncoderSource base) throws IOException {
+        String sha = base.weightsSha256();
+        boolean sameName = Objects.equals(base.baseModel(), cfg.baseModel());
+        boolean sameWeights = Objects.equals(sha, cfg.baseWeightsSha256());
+        if (!sameName || !sameWeights) {
+            throw new InvalidInputException(dir.resolve(CONFIG).toString(), 0,
+                    sameName ? "baseWeightsSha256" : "baseModel", "this model was trained on " + cfg.baseModel()
+                            + " (weights SHA-256 " + cfg.baseWeightsSha256() + "), not on " + base.baseModel()
+                            + " (weights SHA-256 " + sha + ")");
         }
     }
 

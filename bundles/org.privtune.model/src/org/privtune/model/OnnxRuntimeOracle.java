@@ -45,7 +45,7 @@ public final class OnnxRuntimeOracle {
 
     /**
      * Compares the DJL encoder with ONNX Runtime on {@link HiddenStateComparison#SENTENCES},
-     * padded in one batch, using the MiniLM files located by {@link MiniLmFiles}.
+     * padded in one batch, using the MiniLM files located by {@link BuiltInModel#MINI_LM_L6}.
      */
     public static Result verifyMiniLm(BertEncoder encoder, NDManager manager) throws IOException {
         return verify(BuiltInModel.MINI_LM_L6, encoder, manager);

@@ -87,13 +87,6 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    /** MiniLM's tokenizer, located by {@link MiniLmFiles}. */
-    public static TextTokenizer miniLm(int maxLength, boolean padToMax) throws IOException {
-        try (InputStream in = MiniLmFiles.openTokenizer()) {
-            return load(in, maxLength, padToMax);
-        }
-    }
-
     public int maxLength() {
         return maxLength;
     }

@@ -130,15 +130,26 @@ public final class SplitProtocol {
     /**
      * First request of a session: which top to build and how to train it.
      *
-     * @param resume the session to resume from its last checkpoint on the endpoint ("" for a new one)
+     * @param resume             the session to resume from its last checkpoint on the endpoint ("" for a new one)
+     * @param baseWeightsSha256 hex SHA-256 of the base model's weights the device's bottom comes from
+     *                           ("": not said; an endpoint that serves models refuses that)
      */
     public record Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
             float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
-            int totalSteps, String resume) implements Request {
+            int totalSteps, String resume, String baseWeightsSha256) implements Request {
 
         public Open {
             labels = List.copyOf(labels);
             resume = resume == null ? "" : resume;
+            baseWeightsSha256 = baseWeightsSha256 == null ? "" : baseWeightsSha256;
+        }
+
+        /** A request without the base weights' checksum. */
+        public Open(int protocolVersion, String baseModel, int splitLayer, List<String> labels, String pooling,
+                float dropout, long seed, float learningRate, float warmupFraction, float weightDecay, float clipNorm,
+                int totalSteps, String resume) {
+            this(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate, warmupFraction,
+                    weightDecay, clipNorm, totalSteps, resume, "");
         }
 
         /** A new session. */
@@ -152,7 +163,13 @@ public final class SplitProtocol {
         /** The same request, asking to resume {@code session}. */
         public Open resuming(String session) {
             return new Open(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate,
-                    warmupFraction, weightDecay, clipNorm, totalSteps, session);
+                    warmupFraction, weightDecay, clipNorm, totalSteps, session, baseWeightsSha256);
+        }
+
+        /** The same request, naming the base model's weights by their SHA-256. */
+        public Open withBaseWeights(String sha256) {
+            return new Open(protocolVersion, baseModel, splitLayer, labels, pooling, dropout, seed, learningRate,
+                    warmupFraction, weightDecay, clipNorm, totalSteps, resume, sha256);
         }
 
         @Override
@@ -299,7 +316,7 @@ public final class SplitProtocol {
                     .setPooling(o.pooling()).setDropout(o.dropout()).setSeed(o.seed())
                     .setLearningRate(o.learningRate()).setWarmupFraction(o.warmupFraction())
                     .setWeightDecay(o.weightDecay()).setClipNorm(o.clipNorm()).setTotalSteps(o.totalSteps())
-                    .setResume(o.resume()));
+                    .setResume(o.resume()).setBaseWeightsSha256(o.baseWeightsSha256()));
             case TrainStep t -> {
                 var s = org.privtune.protocol.v1.TrainStep.newBuilder().setRepresentations(tensor(t.representations()))
                         .setAttentionMask(mask(t.mask())).setWantGradient(t.wantGradient());
@@ -477,12 +494,13 @@ public final class SplitProtocol {
         name("OpenSession.base_model", o.getBaseModel());
         name("OpenSession.pooling", o.getPooling());
         name("OpenSession.resume", o.getResume());
+        name("OpenSession.base_weights_sha256", o.getBaseWeightsSha256());
         for (int i = 0; i < o.getLabelsCount(); i++) {
             name("OpenSession.labels[" + i + "]", o.getLabels(i));
         }
         return new Open(o.getProtocolVersion(), o.getBaseModel(), o.getSplitLayer(), o.getLabelsList(), o.getPooling(),
                 o.getDropout(), o.getSeed(), o.getLearningRate(), o.getWarmupFraction(), o.getWeightDecay(),
-                o.getClipNorm(), o.getTotalSteps(), o.getResume());
+                o.getClipNorm(), o.getTotalSteps(), o.getResume(), o.getBaseWeightsSha256());
     }
 
     private static void name(String field, String s) throws ProtocolException {

@@ -17,7 +17,7 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.data.describe.DatasetDescriber;
 import org.privtune.data.describe.DatasetDescription;
 import org.privtune.data.describe.DescribeOptions;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.ModelRegistry;
 
 /**
  * What the Dataset Inspector computes: data sets loaded as {@code privtune data} loads them, their
@@ -61,10 +61,10 @@ public final class DatasetInspectorService {
 
     private synchronized HuggingFaceTokenizer tokenizer() {
         if (tokenizer == null) {
-            try (InputStream json = MiniLmFiles.openTokenizer()) {
+            try (InputStream json = ModelRegistry.DEFAULT.openTokenizer()) {
                 tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING);
             } catch (IOException e) {
-                throw new UncheckedIOException("MiniLM tokenizer " + MiniLmFiles.TOKENIZER, e);
+                throw new UncheckedIOException("tokenizer of " + ModelRegistry.DEFAULT.name(), e);
             }
         }
         return tokenizer;

@@ -72,7 +72,7 @@ public final class HopAnalyser implements AutoCloseable {
     public HopAnalyser(NoiseTunerEvaluator evaluator, Vocabulary vocabulary) throws IOException {
         this.evaluator = evaluator;
         this.vocabulary = vocabulary;
-        this.tokenizer = TextTokenizer.miniLm(NoiseTunerEvaluator.MAX_LENGTH * 2, false);
+        this.tokenizer = evaluator.model().tokenizer(NoiseTunerEvaluator.MAX_LENGTH * 2, false);
     }
 
     public NoiseTunerEvaluator evaluator() {

@@ -9,7 +9,7 @@ import org.privtune.mechanism.MechanismSpec;
 
 /**
  * What the Neighbour-Hop Explorer computes: a {@link HopAnalyser} on the given evaluator, made on
- * first use and remade when the evaluator changes, with MiniLM's {@link Vocabulary} read once. An
+ * first use and remade when the evaluator changes, with the evaluator's model's {@link Vocabulary}. An
  * OSGi service; call it in Jobs that hold {@link NoiseTunerService#rule()}.
  */
 @Component(service = HopExplorerService.class)
@@ -29,11 +29,14 @@ public final class HopExplorerService {
         return analyserFor(evaluator).neighbourhood(sentence, position, spec, draws, seed);
     }
 
+    private org.privtune.model.EncoderSource vocabularyOf;
+
     private HopAnalyser analyserFor(NoiseTunerEvaluator evaluator) {
         if (analyser == null || analyser.evaluator() != evaluator) {
             try {
-                if (vocabulary == null) {
-                    vocabulary = Vocabulary.miniLm();
+                if (vocabulary == null || vocabularyOf != evaluator.model()) {
+                    vocabulary = Vocabulary.of(evaluator.model()); // each model has its own vocabulary
+                    vocabularyOf = evaluator.model();
                 }
                 if (analyser != null) {
                     analyser.close();

@@ -18,7 +18,7 @@ import org.privtune.core.Progress;
 import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.NoiseMechanism;
@@ -27,12 +27,13 @@ import org.privtune.mechanism.SpecialTokens;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
 import org.privtune.model.Pooling;
 import org.privtune.model.TextTokenizer;
 
 /**
- * What the Noise Tuner computes, without any UI: MiniLM split at one layer, its reference space and
+ * What the Noise Tuner computes, without any UI: a model split at one layer, its reference space and
  * neighbour graph (from the mechanism bundle's caches), and a fixed sample of dev sentences whose
  * clean bottom output and clean sentence embedding are computed once. {@link #evaluate} then only
  * runs the mechanism, the attacker's nearest-neighbour search and the top model on that sample.
@@ -94,11 +95,10 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
     /** Ridge strength of the probes (relative to the mean squared feature norm). */
     static final double PROBE_LAMBDA = 0.1;
 
-    static final int VOCAB = MiniLmResources.VOCAB;
-
     private final NDManager manager;
     private final BertEncoder encoder;
-    private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    private final EncoderSource model;
+    private final SpecialTokens tokens;
     /** Gains the public relevance table on first use ({@link #resourcesFor}). */
     private volatile MechanismResources resources;
     /** Counts the public relevance table when a spec asks for it; null: none offered. */
@@ -119,15 +119,19 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
     private final int[] sampleLengthBuckets;
     private final int lengthBuckets;
 
-    private NoiseTunerEvaluator(NDManager manager, BertEncoder encoder, MechanismResources resources, int split,
-            TextTokenizer.Batch sample, List<LabelledText> labelled, int classes) {
+    private NoiseTunerEvaluator(NDManager manager, EncoderSource model, BertEncoder encoder,
+            MechanismResources resources, int split, TextTokenizer.Batch sample, List<LabelledText> labelled,
+            int classes) {
         this.manager = manager;
+        this.model = model;
         this.encoder = encoder;
+        this.tokens = resources.tokens();
         this.resources = resources;
         this.split = split;
         this.graphK = resources.graph().k();
-        this.nonTarget = new boolean[VOCAB];
-        for (int v = 0; v < VOCAB; v++) {
+        int vocab = tokens.vocabSize();
+        this.nonTarget = new boolean[vocab];
+        for (int v = 0; v < vocab; v++) {
             nonTarget[v] = tokens.isNonTarget(v);
         }
         this.plainAttack = NearestNeighbourInversion.plain(resources.reference(), nonTarget, manager);
@@ -151,19 +155,29 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
         this.lengthBuckets = buckets.size();
     }
 
-    /**
-     * Loads MiniLM, R and the graph at {@code split} (cached under {@code cacheDir}; the first time
-     * for a split this computes them), importance and task relevance over {@code train}, and the
-     * labelled sample.
-     */
+    /** As {@link #open(EncoderSource, int, int, List, int, List, Path, Progress)} on the default model. */
     public static NoiseTunerEvaluator open(int split, int graphK, List<LabelledText> train, int classes,
             List<LabelledText> sample, Path cacheDir, Progress progress) throws IOException {
+        return open(ModelRegistry.DEFAULT, split, graphK, train, classes, sample, cacheDir, progress);
+    }
+
+    /**
+     * Loads {@code model}, R and the graph at {@code split} (cached under {@code cacheDir} by the
+     * model's weights and the split; the first time for a model and split this computes them),
+     * importance and task relevance over {@code train}, and the labelled sample.
+     */
+    public static NoiseTunerEvaluator open(EncoderSource model, int split, int graphK, List<LabelledText> train,
+            int classes, List<LabelledText> sample, Path cacheDir, Progress progress) throws IOException {
+        if (split < 0 || split > model.config().layers()) {
+            throw new org.privtune.core.InvalidInputException(model.name(), 0, "split", "split layer " + split
+                    + " is not in 0.." + model.config().layers());
+        }
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        try (TextTokenizer tok = TextTokenizer.miniLm(MAX_LENGTH, false)) {
-            progress.subTask("MiniLM at layer " + split);
-            BertEncoder encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
-            MechanismResources res = MiniLmResources.build(encoder, split, cacheDir, train, classes, tok, manager,
-                    progress);
+        try (TextTokenizer tok = model.tokenizer(MAX_LENGTH, false)) {
+            progress.subTask(model.name() + " at layer " + split);
+            BertEncoder encoder = model.load(manager);
+            MechanismResources res = ModelResources.build(model, encoder, split, cacheDir, train, classes, tok,
+                    manager, progress);
             if (graphK > res.graph().k()) {
                 NeighbourGraph g = NeighbourGraph.loadOrBuild(cacheDir, encoder.weightsSha256(), split, res.reference(),
                         graphK, res.tokens(), manager, progress);
@@ -171,7 +185,7 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
                         res.relevance());
             }
             progress.checkCancelled();
-            return new NoiseTunerEvaluator(manager, encoder, res, split,
+            return new NoiseTunerEvaluator(manager, model, encoder, res, split,
                     tok.encode(sample.stream().map(LabelledText::text).toList()), sample, classes);
         } catch (RuntimeException | IOException e) {
             manager.close();
@@ -186,6 +200,11 @@ public final class NoiseTunerEvaluator implements AutoCloseable {
 
     public int split() {
         return split;
+    }
+
+    /** The model this evaluator runs. */
+    public EncoderSource model() {
+        return model;
     }
 
     /** The largest k a spec may use with this evaluator. */

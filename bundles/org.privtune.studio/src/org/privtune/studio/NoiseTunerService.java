@@ -12,14 +12,16 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.privtune.mechanism.PublicRelevance;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.DatasetSplit;
 import org.privtune.data.SplitSpec;
 import org.privtune.data.commands.DataCommands;
+import org.privtune.model.EncoderSource;
 import org.privtune.model.LabelledText;
+import org.privtune.model.ModelRegistry;
 import org.privtune.model.TextTokenizer;
 
 /**
@@ -71,9 +73,15 @@ public final class NoiseTunerService {
      */
     public NoiseTunerEvaluator open(String dataName, int layer, int graphK, int sentences, Path cacheDir,
             Progress progress) {
+        return open(ModelRegistry.DEFAULT, dataName, layer, graphK, sentences, cacheDir, progress);
+    }
+
+    /** As {@link #open(String, int, int, int, Path, Progress)} on {@code model} (a built-in or a folder). */
+    public NoiseTunerEvaluator open(EncoderSource model, String dataName, int layer, int graphK, int sentences,
+            Path cacheDir, Progress progress) {
         Dataset d = DataCommands.defaults().load(dataName, progress);
         DatasetSplit parts = d.split(SplitSpec.DEFAULT);
-        List<LabelledText> dev = MiniLmResources.labelled(d, parts.dev());
+        List<LabelledText> dev = ModelResources.labelled(d, parts.dev());
         if (dev.isEmpty()) {
             throw new InvalidInputException(dataName, 0, "dev split",
                     "the data set has no dev records for the Noise Tuner to sample (Window > Preferences)");
@@ -81,14 +89,14 @@ public final class NoiseTunerService {
         List<LabelledText> texts = dev.subList(0, Math.min(sentences, dev.size()));
         NoiseTunerEvaluator opened;
         try {
-            opened = NoiseTunerEvaluator.open(layer, graphK, MiniLmResources.labelled(d, parts.train()), d.labels().size(),
+            opened = NoiseTunerEvaluator.open(model, layer, graphK, ModelResources.labelled(d, parts.train()), d.labels().size(),
                     texts, cacheDir, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // relevance=imdb|both: counted on IMDB sentences the first time a setting asks (about a minute)
         opened.setPublicRelevanceSource(p -> {
-            try (TextTokenizer tok = TextTokenizer.miniLm(64, false)) {
+            try (TextTokenizer tok = model.tokenizer(64, false)) {
                 return PublicRelevance.build(d, tok, opened.resources().tokens(), p).relevance();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

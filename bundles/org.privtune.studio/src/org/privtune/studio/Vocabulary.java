@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.EncoderSource;
 
 /**
- * MiniLM's WordPiece vocabulary, id to token, read from the "vocab" object of its tokenizer.json
+ * A model's vocabulary (WordPiece or BPE), id to token, read from the "vocab" object of its tokenizer.json
  * (the tokenizer library offers no id-to-token lookup). A small scanner instead of a JSON library:
  * the object is a flat map of strings to numbers.
  */
@@ -19,9 +19,10 @@ public final class Vocabulary {
         this.tokens = tokens;
     }
 
-    public static Vocabulary miniLm() throws IOException {
+    /** The vocabulary of {@code model}'s tokenizer.json. */
+    public static Vocabulary of(EncoderSource model) throws IOException {
         String json;
-        try (InputStream in = MiniLmFiles.openTokenizer()) {
+        try (InputStream in = model.openTokenizer()) {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         return parse(json);

@@ -37,7 +37,7 @@ import org.privtune.data.describe.DatasetDescriber;
 import org.privtune.data.describe.DatasetDescription;
 import org.privtune.data.describe.DescribeOptions;
 import org.privtune.data.describe.Histogram;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.data.DatasetImport;
 import org.privtune.ui.data.DatasetInspectorPart;
@@ -58,7 +58,7 @@ class DatasetInspectorTest {
     @Test
     void tableAndChartsShowTheDescription() throws IOException {
         Dataset reference = DataCommands.defaults().load(DATASET, Progress.NONE);
-        try (InputStream json = MiniLmFiles.openTokenizer();
+        try (InputStream json = BuiltInModel.MINI_LM_L6.openTokenizer();
                 HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING);
                 PartHarness ui = new PartHarness("Dataset Inspector", 1000, 800)) {
             Function<String, List<String>> pieces = text -> Arrays.asList(tokenizer.encode(text, false, false).getTokens());

@@ -110,7 +110,7 @@ class NeighbourHopExplorerTest {
         MechanismSpec spec = service.settings().spec();
         String sentence = ui.find(NeighbourHopExplorerPart.class, "sentence", Combo.class).getText().trim();
         HopAnalyser.Analysis again;
-        try (HopAnalyser x = new HopAnalyser(evaluator, Vocabulary.miniLm())) {
+        try (HopAnalyser x = new HopAnalyser(evaluator, Vocabulary.of(evaluator.model()))) {
             again = x.analyse(sentence, spec);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -19,7 +19,7 @@ import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.Test;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.protocol.EndpointKeys;
@@ -51,7 +51,7 @@ class SplitTrainingTest {
             EndpointKeys.Generated keys = EndpointKeys.generate(tlsDir, "localhost", PASS.toCharArray(), 2);
             String token = TransportSecurity.readToken(keys.token());
             try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new MiniLmTops(manager), serverLog::add, TransportSecurity.server(keys.keyStore(), PASS.toCharArray()),
+                    new ModelTops(manager), serverLog::add, TransportSecurity.server(keys.keyStore(), PASS.toCharArray()),
                     token)) {
                 NoiseTunerService tuner = ui.context.get(NoiseTunerService.class);
                 ui.make(SplitTrainingPart.class);

@@ -46,7 +46,7 @@ class ExperimentRunnerTest {
 
     static List<Setting> grid() {
         return new ExperimentConfig("sentiment", 2, List.of("none", "dchi"), List.of(4.0, 8.0), 2, Path.of("x"), true,
-                0, 0, 0, 1, 1e-4f, 1, 1, 1, 1, 1, 1, 1, Path.of("c"), 0).grid();
+                0, 0, 0, 1, 1e-4f, 1, 1, 1, 1, 1, 1, 1, Path.of("c")).grid();
     }
 
     @Test

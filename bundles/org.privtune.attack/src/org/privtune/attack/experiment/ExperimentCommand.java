@@ -49,7 +49,7 @@ public final class ExperimentCommand {
                     cfg.out());
             return 0;
         }
-        progress.begin("Preparing the experiment (MiniLM, data, reference space, graphs)", -1);
+        progress.begin("Preparing the experiment (model, data, reference space, graphs)", -1);
         try (SplitExperiment experiment = new SplitExperiment(cfg, progress)) {
             progress.done();
             out.printf(Locale.ROOT,

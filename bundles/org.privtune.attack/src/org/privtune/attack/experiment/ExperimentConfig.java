@@ -10,7 +10,7 @@ import org.privtune.mechanism.MechanismSpec;
  * What an experiment measures and how much work each setting gets.
  *
  * @param data             built-in data set of the victim (sentiment)
- * @param split            split layer of MiniLM
+ * @param split            split layer of the model (0 to its layer count)
  * @param mechanisms       mechanism names ({@code none} runs once per seed)
  * @param eps              eps values for every other mechanism
  * @param seeds            seeds 1..seeds per setting
@@ -30,16 +30,26 @@ import org.privtune.mechanism.MechanismSpec;
  * @param attackerSlice    sentences of the sentiment train split given to the attacker (public,
  *                         labelled with their attributes) and withheld from the victim's training
  * @param cacheDir         reference space and neighbour graph cache
+ * @param model            the pre-trained encoder: a built-in name or a model folder (null: the default)
  * @param sample           victim records drawn from the data set before it is split (0: the whole
  *                         set); the rest of a built-in public set stays public
  */
 public record ExperimentConfig(String data, int split, List<String> mechanisms, List<Double> eps, int seeds, Path out,
         boolean quick, int trainLimit, int devLimit, int testLimit, int epochs, float learningRate, int auxSentences,
         int a2Epochs, int a2Hidden, int a3Sentences, int a3Steps, int a3Candidates, int attackerSlice,
-        Path cacheDir, int sample) {
+        Path cacheDir, String model, int sample) {
 
     /** Seed of the victim's sample: fixed, so every setting and every rerun sees the same records. */
     public static final long SAMPLE_SEED = 5_000_011L;
+
+    /** A configuration of the default model on the whole data set. */
+    public ExperimentConfig(String data, int split, List<String> mechanisms, List<Double> eps, int seeds, Path out,
+            boolean quick, int trainLimit, int devLimit, int testLimit, int epochs, float learningRate,
+            int auxSentences, int a2Epochs, int a2Hidden, int a3Sentences, int a3Steps, int a3Candidates,
+            int attackerSlice, Path cacheDir) {
+        this(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit, epochs, learningRate,
+                auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice, cacheDir, null, 0);
+    }
 
     public static final List<String> DEFAULT_MECHANISMS = List.of(MechanismSpec.NONE, MechanismSpec.DCHI,
             MechanismSpec.SAP, MechanismSpec.GAUSSIAN, MechanismSpec.SANTEXT, MechanismSpec.PRIVTUNE);
@@ -49,14 +59,14 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public static ExperimentConfig full(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, false, 0, 0, 0, 3, 5e-5f, 3000, 4, 1024,
-                32, 100, 10, 600, cacheDir, 0);
+                32, 100, 10, 600, cacheDir);
     }
 
     /** The reduced configuration: a few minutes for the default grid of {@link ExperimentCommand} --quick. */
     public static ExperimentConfig quick(String data, int split, List<String> mechanisms, List<Double> eps, int seeds,
             Path out, Path cacheDir) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, true, 400, 100, 150, 1, 1e-4f, 1000, 3,
-                512, 8, 50, 8, 300, cacheDir, 0);
+                512, 8, 50, 8, 300, cacheDir);
     }
 
     /**
@@ -67,7 +77,7 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
     public ExperimentConfig withTestLimit(int n) {
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, n, epochs,
                 learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates, attackerSlice,
-                cacheDir, sample);
+                cacheDir, model, sample);
     }
 
     /** This configuration on a fixed sample of {@code n} records of the data set (0: all of it). */
@@ -77,7 +87,14 @@ public record ExperimentConfig(String data, int split, List<String> mechanisms, 
         }
         return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit,
                 epochs, learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates,
-                attackerSlice, cacheDir, n);
+                attackerSlice, cacheDir, model, n);
+    }
+
+    /** This configuration on another model (a built-in name or a model folder). */
+    public ExperimentConfig withModel(String m) {
+        return new ExperimentConfig(data, split, mechanisms, eps, seeds, out, quick, trainLimit, devLimit, testLimit,
+                epochs, learningRate, auxSentences, a2Epochs, a2Hidden, a3Sentences, a3Steps, a3Candidates,
+                attackerSlice, cacheDir, m, sample);
     }
 
     /** Every setting: {@code none} once per seed, every other mechanism per eps and seed. */

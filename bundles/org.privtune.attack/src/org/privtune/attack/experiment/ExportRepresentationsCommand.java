@@ -24,7 +24,7 @@ public final class ExportRepresentationsCommand {
      * Runs with the caller's progress and cancellation.
      *
      * @param data  a labelled data set (a built-in name, a recent import or a file)
-     * @param split MiniLM layers on the device
+     * @param split the model's layers on the device
      * @param spec  the mechanism, with its seed when the noise is to be repeatable
      * @param file  the safetensors file written
      * @param limit test sentences exported (0: all)
@@ -32,7 +32,13 @@ public final class ExportRepresentationsCommand {
      */
     public int run(String data, int split, MechanismSpec spec, Path file, int limit, Path cache, PrintStream out,
             Progress progress) throws Exception {
-        ExperimentConfig cfg = config(data, split, spec, file, limit, cache);
+        return run(data, split, spec, file, limit, cache, null, out, progress);
+    }
+
+    /** As {@link #run(String, int, MechanismSpec, Path, int, Path, PrintStream, Progress)} on {@code model} (null: the default). */
+    public int run(String data, int split, MechanismSpec spec, Path file, int limit, Path cache, String model,
+            PrintStream out, Progress progress) throws Exception {
+        ExperimentConfig cfg = config(data, split, spec, file, limit, cache).withModel(model);
         try (SplitExperiment setup = new SplitExperiment(cfg, progress)) {
             RepresentationExport.Exported ex = RepresentationExport.export(setup.path(), setup.testBatches(), spec,
                     setup, file, progress);

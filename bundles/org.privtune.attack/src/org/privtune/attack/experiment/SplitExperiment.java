@@ -32,7 +32,7 @@ import org.privtune.data.builtin.SentimentAttributes;
 import org.privtune.data.AttributeColumns;
 import org.privtune.mechanism.MechanismResources;
 import org.privtune.mechanism.MechanismSpec;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.TokenSubstitution;
 import org.privtune.mechanism.Mechanisms;
 import org.privtune.mechanism.NoiseMechanism;
@@ -40,11 +40,12 @@ import org.privtune.mechanism.PublicRelevance;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelRegistry;
+import org.privtune.model.ModelTokens;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
-import org.privtune.model.OnnxWeights;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
 import org.privtune.model.SplitTrainer;
@@ -57,7 +58,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The real experiment on MiniLM: for each setting, split fine-tuning of the top with the
+ * The real experiment on the chosen model (all-MiniLM-L6-v2 by default): for each setting, split fine-tuning of the top with the
  * mechanism on the device (SplitTrainer), test accuracy, then every attack on the perturbed
  * representations of the test split. Everything that does not depend on the setting (weights,
  * data, reference space, neighbour graphs, tokenised text, clean bottom outputs) is prepared once.
@@ -75,19 +76,18 @@ import ai.djl.ndarray.NDManager;
  */
 public final class SplitExperiment implements SettingExecutor, AutoCloseable {
 
-    static final int VOCAB = 30522;
     static final int BATCH = 32;
-    /** bert-base-uncased [CLS], [SEP] and "the": the replay's dummy sentences. */
-    static final long CLS = 101;
-    static final long SEP = 102;
-    static final long DUMMY = 1996;
 
     private final ExperimentConfig cfg;
     private final NDManager manager;
     private final Map<String, float[]> weights;
     private final BertEncoder encoder;
     private final TextTokenizer tokenizer;
-    private final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    private final EncoderSource model;
+    private final ModelTokens modelTokens;
+    private final SpecialTokens tokens;
+    /** The model's start and end ids and "the": the replay's dummy sentences. */
+    private final long dummy;
     private final ReferenceSpace reference;
     /** Gains the public relevance table the first time a setting asks for it ({@link #resourcesFor}). */
     private MechanismResources resources;
@@ -110,11 +110,20 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     public SplitExperiment(ExperimentConfig cfg, Progress progress) throws IOException {
         this.cfg = cfg;
         this.manager = Engine.getEngine("PyTorch").newBaseManager();
-        progress.subTask("reading MiniLM weights");
-        OnnxWeights onnx = MiniLmFiles.readWeights();
-        this.weights = BertEncoder.torchLayout(onnx);
-        this.encoder = BertEncoder.fromOnnx(manager, onnx);
-        this.tokenizer = TextTokenizer.miniLm(64, false);
+        this.model = ModelRegistry.resolve(cfg.model());
+        progress.subTask("reading the weights of " + model.name());
+        this.encoder = model.load(manager);
+        this.weights = new java.util.HashMap<>();
+        encoder.namedParameters().forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
+        this.tokenizer = model.tokenizer(64, false);
+        this.modelTokens = model.tokens();
+        this.tokens = ModelResources.specialTokens(modelTokens);
+        long the = tokenizer.tokenId("the");
+        int firstPlain = 0;
+        while (firstPlain < modelTokens.vocabSize() - 1 && tokens.isNonTarget(firstPlain)) {
+            firstPlain++;
+        }
+        this.dummy = the >= 0 && !tokens.isNonTarget((int) the) ? the : firstPlain;
 
         Dataset loaded = DataCommands.defaults().load(cfg.data(), progress);
         // A sampled victim leaves the rest of the set out of its data: with imdb, the other reviews
@@ -125,18 +134,18 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         DatasetSplit split = victim.split(SplitSpec.DEFAULT);
         TrainParts parts = trainParts(split, cfg);
         this.attackerRecords = parts.attacker();
-        this.train = MiniLmResources.labelled(victim, parts.victim());
+        this.train = ModelResources.labelled(victim, parts.victim());
         // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
         // groups sentences by source, so a plain prefix would hold one source only.
-        this.dev = MiniLmResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
+        this.dev = ModelResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
         this.testRecords = limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
-        this.test = MiniLmResources.labelled(victim, testRecords);
+        this.test = ModelResources.labelled(victim, testRecords);
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
         progress.subTask("reference space and neighbour graph at split " + cfg.split());
         // R, the graphs, TF-IDF importance and task relevance, built as the command line and the
         // studio build them.
-        this.resources = MiniLmResources.build(encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
+        this.resources = ModelResources.build(modelTokens, encoder, cfg.split(), cfg.cacheDir(), train, labels.size(), tokenizer,
                 manager, Progress.NONE);
         this.reference = resources.reference();
 
@@ -169,8 +178,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      */
     public static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
         ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
-                MiniLmResources.defaultCacheDir());
-        return MiniLmResources.labelled(d, trainParts(split, cfg).victim());
+                ModelResources.defaultCacheDir());
+        return ModelResources.labelled(d, trainParts(split, cfg).victim());
     }
 
     private static <T> List<T> limit(List<T> list, int n) {
@@ -222,7 +231,8 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
     /** Token frequencies of the attacker's auxiliary text (A4's prior), counted once. */
     private double[] auxiliaryPrior(Progress progress) {
         if (auxPrior == null) {
-            auxPrior = SubstitutionInversion.prior(auxiliaryBatches(progress), VOCAB, tokens.specialFlags());
+            auxPrior = SubstitutionInversion.prior(auxiliaryBatches(progress), modelTokens.vocabSize(),
+                    tokens.specialFlags());
         }
         return auxPrior;
     }
@@ -446,7 +456,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
             Progress progress) {
         progress.begin("R replay of the device's randomness", 3);
         ReplayAttack r = new ReplayAttack(resources, tokens.nonTargetFlags(), tokens.specialFlags(),
-                positionPrior(progress), CLS, SEP, DUMMY);
+                positionPrior(progress), modelTokens.cls(), modelTokens.sep(), dummy);
         try (NoiseMechanism fixed = Mechanisms.create(spec, resources, sm)) {
             ObservedRepresentations obs = path.observe(testBatches, fixed, progress);
             m.put(Metrics.R_KNOWN_TOP1, r.run(obs, spec, attackerMech, sm).top1());

@@ -210,7 +210,7 @@ class PrivTuneCliTest {
         assertEquals(5000, experiment("--out", "x", "--data", "imdb", "--sample", "5000").sample());
         assertEquals(2, run("experiment", "--out", "x", "--sample", "0"));
         assertTrue(err().contains("--sample"), err());
-        assertEquals(org.privtune.mechanism.MiniLmResources.defaultCacheDir(), d.cacheDir());
+        assertEquals(org.privtune.mechanism.ModelResources.defaultCacheDir(), d.cacheDir());
         var swap = experiment("--out", "x", "--mechanisms", "privtune-swap:keep=0.05;n=3,none", "--eps", "16", "--seeds", "2");
         assertEquals(List.of("privtune-swap:keep=0.05;n=3", "none"), swap.mechanisms());
         assertEquals(2 + 2, swap.grid().size());
@@ -284,6 +284,54 @@ class PrivTuneCliTest {
         assertTrue(e.contains("field 'token'") && e.contains("sent only over TLS"), e);
         assertFalse(e.contains("a-token-of-the-test"), "the token is never printed");
         assertFalse(Files.exists(dir.resolve("m")), "nothing was written");
+    }
+
+    /** A tiny encoder of the model bundle's tests, in Hugging Face layout. */
+    private static Path tiny(String name) {
+        String dir = System.getProperty("privtune.test.fixtures");
+        return (dir != null ? Path.of(dir) : Path.of("../org.privtune.model.tests/fixtures")).resolve(name);
+    }
+
+    @Test
+    void trainAndPredictOnAModelFolderAndPredictRefusesAnExportOfAnotherBase(@TempDir Path dir) throws Exception {
+        String bert = tiny("tiny-bert").toString();
+        String roberta = tiny("tiny-roberta").toString();
+        Path model = dir.resolve("m");
+        assertEquals(0, run("train", "--model", bert, "--data", "sentiment", "--epochs", "1", "--lr", "1e-3",
+                "--out", model.toString()), err());
+        assertTrue(out().contains(bert + " split at layer 2"), out());
+        assertTrue(out().contains("test accuracy"), out());
+        String config = Files.readString(model.resolve("config.json"));
+        assertTrue(config.contains("\"baseModel\" : \"tiny-bert\""), config);
+
+        assertEquals(0, run("predict", "--model", model.toString(), "--base", bert, "a great film", "a dull story"),
+                err());
+        String[] rows = out().split("\n");
+        assertEquals(2, rows.length, out());
+        assertTrue(rows[0].matches("(negative|positive)\tnegative 0\\.\\d{3}, positive 0\\.\\d{3}\ta great film"),
+                rows[0]);
+
+        assertEquals(1, run("predict", "--model", model.toString(), "--base", roberta, "a great film"));
+        assertTrue(err().contains("field 'baseModel'") && err().contains("trained on tiny-bert (weights SHA-256 ")
+                && err().contains("not on tiny-roberta (weights SHA-256 "), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void theSplitLayerFollowsTheChosenModel(@TempDir Path dir) {
+        String bert = tiny("tiny-bert").toString();
+        refused("--split", "4", "train", "--model", bert, "--split", "4", "--out", dir.resolve("x").toString());
+        assertTrue(err().contains("4 is not a split layer of " + bert + ", which has 3 layers (0..3)"), err());
+        refused("--split", "4", "experiment", "--model", bert, "--split", "4", "--out", dir.resolve("x").toString());
+        refused("<split>", "4", "bench", "mechanism", "--model", bert, "4");
+        refused("--model", "no-such-model", "train", "--model", "no-such-model", "--out", dir.resolve("x").toString());
+        assertTrue(err().contains("neither a built-in model (all-MiniLM-L6-v2, bge-small-en-v1.5) nor a model folder"),
+                err());
+        refused("--model", "no-such-model", "cloud", "--model", "no-such-model");
+        refused("--model", "no-such-model", "verify-model", "--model", "no-such-model");
+        refused("--model", "no-such-model", "export-representations", "--model", "no-such-model", "--mechanism",
+                "privtune", "--out", "x");
+        refused("--model", "no-such-model", "bench", "train", "--model", "no-such-model");
     }
 
     @Test

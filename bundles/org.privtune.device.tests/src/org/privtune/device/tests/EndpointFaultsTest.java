@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.device.RemoteTopModel;
 import org.privtune.device.RemoteTopModel.RemoteEndpointException;
@@ -43,11 +43,11 @@ class EndpointFaultsTest {
     void closingUnderRunningStepsFreesEverySessionAndThenTheEngine() throws Exception {
         NDManager engineMemory = Engine.getEngine("PyTorch").newBaseManager();
         TopModelServer.TopFactory tops = o -> {
-            MiniLmTops.check(o);
+            ModelTops.check(o);
             NDManager m = engineMemory.newSubManager();
             SplitModel model = RemoteTopModelTest.tiny(m, o.seed());
-            InProcessTopModel top = MiniLmTops.trainer(model, m, o);
-            return MiniLmTops.hosted(top, model, m);
+            InProcessTopModel top = ModelTops.trainer(model, m, o);
+            return ModelTops.hosted(top, model, m);
         };
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         List<String> deviceErrors = Collections.synchronizedList(new ArrayList<>());

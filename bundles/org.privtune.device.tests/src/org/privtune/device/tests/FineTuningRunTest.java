@@ -17,7 +17,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -53,7 +53,7 @@ class FineTuningRunTest {
         FineTuningRun.Result remote;
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                 TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        new MiniLmTops(manager), l -> { })) {
+                        new ModelTops(manager), l -> { })) {
             remote = FineTuningRun.run(request(dir.resolve("remote"), dir.resolve("cache"),
                     FineTuningRun.Cloud.plain("localhost:" + server.port())), Progress.NONE, lines::add, null);
             assertEquals(1, server.sessionsOpened());

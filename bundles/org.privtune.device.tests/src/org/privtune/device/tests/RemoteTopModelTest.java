@@ -33,7 +33,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 
 import org.junit.jupiter.api.Test;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
@@ -41,6 +41,7 @@ import org.privtune.device.RemoteTopModel;
 import org.privtune.device.RemoteTopModel.RemoteEndpointException;
 import org.privtune.model.BertConfig;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
@@ -69,7 +70,7 @@ class RemoteTopModelTest {
 
     static {
         try {
-            tokenizer = TextTokenizer.miniLm(32, false);
+            tokenizer = BuiltInModel.MINI_LM_L6.tokenizer(32, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,15 +93,15 @@ class RemoteTopModelTest {
         return out;
     }
 
-    /** The cloud side for these tests: the same tiny BERT, its Open checked as MiniLmTops checks it. */
+    /** The cloud side for these tests: the same tiny BERT, its Open checked as ModelTops checks it. */
     static TopModelServer.TopFactory tinyTops(List<float[]> received) {
         return o -> {
-            MiniLmTops.check(o);
+            ModelTops.check(o);
             NDManager m = manager.newSubManager();
             SplitModel model = tiny(m, o.seed());
-            InProcessTopModel top = MiniLmTops.trainer(model, m, o);
+            InProcessTopModel top = ModelTops.trainer(model, m, o);
             if (received == null) {
-                return MiniLmTops.hosted(top, model, m);
+                return ModelTops.hosted(top, model, m);
             }
             // records what reaches the cloud
             TopModelEndpoint recording = new TopModelEndpoint() {
@@ -131,7 +132,7 @@ class RemoteTopModelTest {
                     return top.topWeights();
                 }
             };
-            return MiniLmTops.hosted(recording, model, m);
+            return ModelTops.hosted(recording, model, m);
         };
     }
 
@@ -250,7 +251,7 @@ class RemoteTopModelTest {
                 assertEquals(1, cloud.predict(reps, new long[] {1, 2, 32}, new long[][] {{1, 1}}).length);
             }
         }
-        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> new MiniLmTops(manager)
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> new ModelTops(manager)
                 .open(new Open(1, "bert-base-uncased", 2, List.of("a", "b"), "mean", 0f, 1, 1e-3f, 0.1f, 0f, 1f, 10)));
         assertTrue(model.getMessage().startsWith("OpenSession.base_model: 'bert-base-uncased'"), model.getMessage());
     }

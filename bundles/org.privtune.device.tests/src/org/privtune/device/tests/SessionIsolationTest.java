@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
-import org.privtune.cloud.MiniLmTops;
+import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.device.RemoteTopModel;
 import org.privtune.djl.runtime.DjlRuntime;
@@ -116,7 +116,7 @@ class SessionIsolationTest {
     void closedSessionsLeaveNoArraysHeapOrBuffersBehind() throws Exception {
         try (NDManager engineMemory = DjlRuntime.pytorch().newBaseManager()) {
             try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new MiniLmTops(engineMemory), l -> { })) {
+                    new ModelTops(engineMemory), l -> { })) {
                 long[] afterFive = null;
                 for (int n = 1; n <= 50; n++) {
                     miniLmSession(server.port(), n);
@@ -141,10 +141,19 @@ class SessionIsolationTest {
         }
     }
 
+    /** The SHA-256 of the built-in MiniLM's weights, which the endpoint checks. */
+    static String miniLmSha() {
+        try {
+            return org.privtune.model.BuiltInModel.MINI_LM_L6.weightsSha256();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** One MiniLM session: open, two steps of 4 x 8 tokens, a prediction, the weights, close. */
     static void miniLmSession(int port, int seed) {
         Open open = new Open(org.privtune.protocol.SplitProtocol.VERSION, "sentence-transformers/all-MiniLM-L6-v2", 4,
-                List.of("neg", "pos"), "mean", 0.1f, seed, 1e-4f, 0.1f, 0.01f, 1f, 2);
+                List.of("neg", "pos"), "mean", 0.1f, seed, 1e-4f, 0.1f, 0.01f, 1f, 2).withBaseWeights(miniLmSha());
         try (RemoteTopModel cloud = RemoteTopModel.connect("localhost:" + port, open, 120_000)) {
             float[] reps = new float[4 * 8 * 384];
             for (int i = 0; i < reps.length; i++) {

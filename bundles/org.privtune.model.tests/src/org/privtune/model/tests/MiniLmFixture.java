@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import org.privtune.model.BertEncoder;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.OnnxWeights;
 
 /** Loads the pre-trained MiniLM once per test JVM: reading 90 MB per test would dominate the run time. */
@@ -24,7 +24,7 @@ final class MiniLmFixture {
     static synchronized OnnxWeights weights() {
         if (weights == null) {
             try {
-                weights = MiniLmFiles.readWeights();
+                weights = BuiltInModel.MINI_LM_L6.readWeights();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -43,7 +43,7 @@ final class MiniLmFixture {
     static synchronized org.privtune.model.TextTokenizer tokenizer() {
         if (tokenizer == null) {
             try {
-                tokenizer = org.privtune.model.TextTokenizer.miniLm(32, false);
+                tokenizer = org.privtune.model.BuiltInModel.MINI_LM_L6.tokenizer(32, false);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

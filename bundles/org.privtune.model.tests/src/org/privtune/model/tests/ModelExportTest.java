@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.DeviceTransform;
 import org.privtune.model.InProcessTopModel;
 import org.privtune.model.LabelledText;
-import org.privtune.model.MiniLmFiles;
 import org.privtune.model.ModelExport;
 import org.privtune.model.Pooling;
 import org.privtune.model.SplitModel;
@@ -49,7 +49,7 @@ class ModelExportTest {
         TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2).withLearningRate(1e-3f);
         new SplitTrainer(model, tokenizer, manager).train(data, List.of(), cfg, DeviceTransform.IDENTITY,
                 Progress.NONE);
-        try (InputStream tok = MiniLmFiles.openTokenizer()) {
+        try (InputStream tok = BuiltInModel.MINI_LM_L6.openTokenizer()) {
             ModelExport.write(dir, model, tok, 32, Map.of("mechanism", "dchi", "epsilon", 10.0));
         }
         return model;

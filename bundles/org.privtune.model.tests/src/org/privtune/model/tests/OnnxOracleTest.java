@@ -12,7 +12,6 @@ import org.privtune.model.BertConfig;
 import org.privtune.model.BertEncoder;
 import org.privtune.model.BuiltInModel;
 import org.privtune.model.HiddenStateComparison;
-import org.privtune.model.MiniLmFiles;
 import org.privtune.model.OnnxRuntimeOracle;
 import org.privtune.model.TextTokenizer;
 
@@ -26,7 +25,7 @@ class OnnxOracleTest {
     void djlEncoderMatchesOnnxRuntimeOnPaddedBatch() throws Exception {
         assertTrue(OnnxRuntimeOracle.available(), "ONNX Runtime is on the test class path");
         TextTokenizer.Batch batch;
-        try (TextTokenizer tok = TextTokenizer.miniLm(128, false)) {
+        try (TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(128, false)) {
             batch = tok.encode(HiddenStateComparison.SENTENCES);
         }
         Set<Long> lengths = new HashSet<>();
@@ -44,7 +43,7 @@ class OnnxOracleTest {
 
         // The comparison itself must be able to fail: a visibly wrong reference is caught.
         byte[] onnx;
-        try (InputStream in = MiniLmFiles.openOnnx()) {
+        try (InputStream in = BuiltInModel.MINI_LM_L6.openOnnx()) {
             onnx = in.readAllBytes();
         }
         float[] reference = OnnxRuntimeOracle.lastHiddenState(onnx, batch);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.privtune.model.BuiltInModel;
 import org.privtune.model.TextTokenizer;
 
 /** MiniLM's WordPiece tokenizer loaded offline, with truncation and both padding modes. */
@@ -14,7 +15,7 @@ class TextTokenizerTest {
 
     @Test
     void truncatesAndPadsToLongest() throws Exception {
-        try (TextTokenizer tok = TextTokenizer.miniLm(8, false)) {
+        try (TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(8, false)) {
             TextTokenizer.Batch b = tok.encode(List.of("Good movie", "one two three four five six seven eight nine"));
             assertEquals(2, b.size());
             assertEquals(8, b.length(), "truncated to max length");
@@ -33,7 +34,7 @@ class TextTokenizerTest {
 
     @Test
     void padsToMaxLengthWhenAsked() throws Exception {
-        try (TextTokenizer tok = TextTokenizer.miniLm(16, true)) {
+        try (TextTokenizer tok = BuiltInModel.MINI_LM_L6.tokenizer(16, true)) {
             TextTokenizer.Batch b = tok.encode(List.of("hi"));
             assertEquals(16, b.length());
             assertEquals(3, java.util.Arrays.stream(b.mask()[0]).sum());

@@ -70,7 +70,10 @@ class SplitProtocolTest {
 
     @Test
     void everyMessageSurvivesTheRoundTrip() throws IOException {
-        List<Request> requests = List.of(OPEN, OPEN.resuming("s3"), new TrainStep(ramp(2, 3, 4), MASK, new int[] {1, 0},
+        Open named = OPEN.withBaseWeights("53ab0e1f" + "0".repeat(56));
+        assertEquals("53ab0e1f" + "0".repeat(56), ((Open) roundTrip(named, SESSION)).baseWeightsSha256());
+        assertEquals(named.baseWeightsSha256(), named.resuming("s4").baseWeightsSha256(), "a resumed session keeps it");
+        List<Request> requests = List.of(OPEN, OPEN.resuming("s3"), named, new TrainStep(ramp(2, 3, 4), MASK, new int[] {1, 0},
                 true), new TrainStep(ramp(2, 3, 4), MASK, new int[] {0, 1}, false), new Predict(ramp(2, 3, 4), MASK),
                 new Checkpoint(false), new Checkpoint(true), new FetchWeights());
         for (Request r : requests) {

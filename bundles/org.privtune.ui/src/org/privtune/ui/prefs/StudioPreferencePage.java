@@ -14,7 +14,8 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.osgi.service.prefs.BackingStoreException;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
+import org.privtune.ui.widgets.ModelPicker;
 
 /**
  * Window > Preferences > PrivTune Studio: the Noise Tuner's data set and refresh target, and the
@@ -26,6 +27,7 @@ public final class StudioPreferencePage extends PreferencePage {
     private Text dataset;
     private Spinner target;
     private Text cache;
+    private ModelPicker model;
 
     public StudioPreferencePage() {
         super("PrivTune Studio");
@@ -58,7 +60,7 @@ public final class StudioPreferencePage extends PreferencePage {
 
         new Label(c, SWT.NONE).setText("Cache folder:");
         cache = new Text(c, SWT.BORDER);
-        cache.setMessage(MiniLmResources.defaultCacheDir().toString());
+        cache.setMessage(ModelResources.defaultCacheDir().toString());
         cache.setToolTipText("Reference spaces, neighbour graphs and importance tables (empty: the default)");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(cache);
         Button browse = new Button(c, SWT.PUSH);
@@ -71,6 +73,12 @@ public final class StudioPreferencePage extends PreferencePage {
                 cache.setText(chosen);
             }
         });
+
+        new Label(c, SWT.NONE).setText("Default model:");
+        model = new ModelPicker(c, "defaultModel", StudioPreferences.defaultModel());
+        model.onRefused(this::setErrorMessage);
+        model.onChange(m -> setErrorMessage(null));
+        GridDataFactory.fillDefaults().span(2, 1).applyTo(model.combo());
 
         dataset.setText(StudioPreferences.node().get(StudioPreferences.TUNER_DATASET, ""));
         target.setSelection((int) StudioPreferences.targetMs());
@@ -104,6 +112,7 @@ public final class StudioPreferencePage extends PreferencePage {
         node.putLong(StudioPreferences.TUNER_TARGET_MS, target.getSelection());
         String dir = cache.getText().trim();
         node.put(StudioPreferences.CACHE_DIR, dir.isEmpty() ? "" : Path.of(dir).toString());
+        node.put(StudioPreferences.DEFAULT_MODEL, model.selectionText());
         try {
             node.flush();
         } catch (BackingStoreException e) {
@@ -125,5 +134,9 @@ public final class StudioPreferencePage extends PreferencePage {
 
     public Text cacheField() {
         return cache;
+    }
+
+    public ModelPicker modelField() {
+        return model;
     }
 }

@@ -7,7 +7,8 @@ import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.io.RecentImports;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
+import org.privtune.model.ModelRegistry;
 
 /**
  * The studio's settings (Window > Preferences), kept in the instance scope of {@code org.privtune.ui}
@@ -23,6 +24,8 @@ public final class StudioPreferences {
     public static final String TUNER_TARGET_MS = "tuner.targetMs";
     /** Folder of the reference spaces, neighbour graphs and importance tables. */
     public static final String CACHE_DIR = "cache.dir";
+    /** The model the Noise Tuner and Split Training start with: a built-in name or a model folder. */
+    public static final String DEFAULT_MODEL = "model.default";
 
     public static final long DEFAULT_TARGET_MS = 200;
     public static final int MIN_TARGET_MS = 50;
@@ -45,10 +48,16 @@ public final class StudioPreferences {
         return Math.max(MIN_TARGET_MS, Math.min(MAX_TARGET_MS, v));
     }
 
-    /** The preference, else {@link MiniLmResources#defaultCacheDir()} (system property or ~/.privtune/cache). */
+    /** The preference (a built-in name or a model folder), else the default built-in model. */
+    public static String defaultModel() {
+        String v = node().get(DEFAULT_MODEL, "").trim();
+        return v.isEmpty() ? ModelRegistry.DEFAULT.name() : v;
+    }
+
+    /** The preference, else {@link ModelResources#defaultCacheDir()} (system property or ~/.privtune/cache). */
     public static Path cacheDir() {
         String v = node().get(CACHE_DIR, "").trim();
-        return v.isEmpty() ? MiniLmResources.defaultCacheDir() : Path.of(v);
+        return v.isEmpty() ? ModelResources.defaultCacheDir() : Path.of(v);
     }
 
     /**

@@ -24,6 +24,7 @@ import org.privtune.model.Pooling;
 import org.privtune.model.TrainingConfig;
 import org.privtune.protocol.TransportSecurity;
 import org.privtune.studio.MechanismSettings;
+import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.MutexRule;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.jobs.MonitorProgress;
@@ -57,6 +58,7 @@ final class SplitTrainingController {
         controls.setStatus("The device runs the bottom model and the mechanism here; choose where the top model trains.",
                 false);
         controls.fromTuner.addListener(SWT.Selection, e -> fromTuner());
+        controls.model.onRefused(message -> controls.setStatus("model: " + message, true));
         controls.start.addListener(SWT.Selection, e -> startRun());
         controls.cancel.addListener(SWT.Selection, e -> {
             if (job != null) {
@@ -69,6 +71,10 @@ final class SplitTrainingController {
     private void fromTuner() {
         MechanismSettings s = tuner.settings();
         controls.mechanism.setText(s.spec().toString());
+        NoiseTunerEvaluator open = tuner.current();
+        if (open != null) { // the tuner's split layer belongs to the tuner's model
+            controls.model.choose(open.model().name());
+        }
         controls.split.setSelection(s.split());
     }
 
@@ -177,7 +183,7 @@ final class SplitTrainingController {
         }
         return new FineTuningRun.Request(name, controls.split.getSelection(), Pooling.MEAN, cfg, cfg.maxLength(),
                 controls.parsedMechanism(), cloud, controls.limit.getSelection(), Path.of(folder),
-                StudioPreferences.cacheDir());
+                StudioPreferences.cacheDir(), controls.model.selection());
     }
 
     private void stepArrived(int step, int total, float l, int correct, int size) {

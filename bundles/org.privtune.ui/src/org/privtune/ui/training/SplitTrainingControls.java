@@ -21,6 +21,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TrainingCharts;
+import org.privtune.ui.prefs.StudioPreferences;
+import org.privtune.ui.widgets.ModelPicker;
 import org.privtune.ui.widgets.WidgetIds;
 
 /**
@@ -30,6 +32,7 @@ import org.privtune.ui.widgets.WidgetIds;
 final class SplitTrainingControls extends Composite {
 
     final Combo data;
+    final ModelPicker model;
     final Spinner split;
     final Spinner epochs;
     final Spinner batch;
@@ -65,8 +68,12 @@ final class SplitTrainingControls extends Composite {
         GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(data);
         data.setItems(dataNames.toArray(String[]::new));
         data.setText(dataDefault);
-        split = WidgetIds.name(spinner(settings, "split layer", 0, 6, 2), "split");
-        split.setToolTipText("The device runs MiniLM's embeddings and layers below it; the cloud the rest");
+        label(settings, "model");
+        model = new ModelPicker(settings, "model", StudioPreferences.defaultModel());
+        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(model.combo());
+        split = WidgetIds.name(spinner(settings, "split layer", 0, model.selection().config().layers(), 2), "split");
+        split.setToolTipText("The device runs the model's embeddings and layers below it; the cloud the rest");
+        model.onChange(m -> split.setMaximum(m.config().layers()));
         epochs = WidgetIds.name(spinner(settings, "epochs", 1, 50, prefs.getInt("training.epochs", 3)), "epochs");
         batch = WidgetIds.name(spinner(settings, "batch (sentences)", 1, 256, 32), "batch");
         limit = WidgetIds.name(spinner(settings, "training sentences (0: all)", 0, 1_000_000, 0), "limit");

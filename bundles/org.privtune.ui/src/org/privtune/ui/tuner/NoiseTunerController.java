@@ -22,6 +22,7 @@ import org.osgi.service.event.EventHandler;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.model.EncoderSource;
 import org.privtune.studio.MechanismSettings;
 import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.NoiseTunerService;
@@ -108,6 +109,8 @@ final class NoiseTunerController implements PresetActions {
                 changed(false);
             }
         });
+        controls.model.onChange(m -> changed(false));
+        controls.model.onRefused(message -> controls.setStatus("model: " + message));
         controls.save.addListener(SWT.Selection, e -> savePreset());
         controls.use.addListener(SWT.Selection, e -> useForTraining());
         controls.copy.addListener(SWT.Selection, e -> {
@@ -149,7 +152,8 @@ final class NoiseTunerController implements PresetActions {
         prefs.putInt("tuner.sample", controls.sample.getSelection());
         select(new MechanismSettings(spec, split));
         NoiseTunerEvaluator e = service.current();
-        if (e == null || e.split() != split || spec.k() > e.graphK() || evaluatorSample != controls.sample.getSelection()) {
+        if (e == null || e.split() != split || spec.k() > e.graphK() || evaluatorSample != controls.sample.getSelection()
+                || e.model() != controls.model.selection()) {
             setupEvaluator();
         } else {
             budget = Math.min(budget, controls.sample.getSelection());
@@ -164,26 +168,27 @@ final class NoiseTunerController implements PresetActions {
         }
         ViewJobs.cancel(setupJob, pointJob, refineJob, sweepJob);
         int layer = controls.split.getSelection();
+        EncoderSource model = controls.model.selection();
         int graphK = Math.max(NoiseTunerEvaluator.DEFAULT_GRAPH_K, controls.k.getSelection());
         int sentences = controls.sample.getSelection();
         String dataName = StudioPreferences.tunerDataset();
         Path cacheDir = StudioPreferences.cacheDir();
         NoiseTunerEvaluator old = service.replace(null);
         broker.send(StudioTopics.EVALUATOR, Boolean.FALSE);
-        controls.setStatus("Preparing MiniLM at split layer " + layer + " (reference space and neighbour graph from the "
+        controls.setStatus("Preparing " + model.name() + " at split layer " + layer + " (reference space and neighbour graph from the "
                 + "cache, computed on first use)\u2026");
         setupJob = background("Noise Tuner: preparing split layer " + layer, 0, progress -> {
             if (old != null) {
                 old.close();
             }
-            NoiseTunerEvaluator opened = service.open(dataName, layer, graphK, sentences, cacheDir, progress);
+            NoiseTunerEvaluator opened = service.open(model, dataName, layer, graphK, sentences, cacheDir, progress);
             return () -> {
                 service.replace(opened);
                 evaluatorSample = sentences;
                 dataset = dataName;
                 budget = Math.min(Math.max(budget, MIN_BUDGET), sentences);
-                controls.setStatus(String.format(Locale.ROOT, "MiniLM split after layer %d; sample: %d dev sentences of %s",
-                        layer, opened.sampleSentences(), dataName));
+                controls.setStatus(String.format(Locale.ROOT, "%s split after layer %d; sample: %d dev sentences of %s",
+                        model.name(), layer, opened.sampleSentences(), dataName));
                 broker.send(StudioTopics.EVALUATOR, Boolean.TRUE);
                 schedulePoint();
             };

@@ -24,6 +24,7 @@ import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TunerCharts;
 import org.privtune.ui.jobs.ViewJobs;
 import org.privtune.ui.prefs.StudioPreferences;
+import org.privtune.ui.widgets.ModelPicker;
 import org.privtune.ui.widgets.WidgetIds;
 
 /**
@@ -45,6 +46,7 @@ final class NoiseTunerControls extends Composite {
     private String validOptions = "";
     final PositionSlider alpha;
     private final Label alphaValue;
+    final ModelPicker model;
     final Spinner split;
     final Spinner sample;
     final Button save;
@@ -87,7 +89,11 @@ final class NoiseTunerControls extends Composite {
         GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(swapOptions);
         alphaValue = valueRow(controls, "importance \u03b1");
         alpha = WidgetIds.name(slider(controls, 95), "alpha");
-        split = WidgetIds.name(spinner(controls, "split layer", 0, 6, 0), "split");
+        new Label(controls, SWT.NONE).setText("model");
+        model = new ModelPicker(controls, "model", StudioPreferences.defaultModel());
+        GridDataFactory.fillDefaults().span(2, 1).grab(true, false).applyTo(model.combo());
+        split = WidgetIds.name(spinner(controls, "split layer", 0, model.selection().config().layers(), 0), "split");
+        model.onChange(m -> split.setMaximum(m.config().layers()));
         sample = WidgetIds.name(spinner(controls, "sample (dev sentences)", 4, 256, 0), "sample");
         sample.setToolTipText("Largest sample; the first point after a change uses fewer when the refresh target "
                 + "(Window > Preferences, default " + StudioPreferences.DEFAULT_TARGET_MS + " ms) asks for it");

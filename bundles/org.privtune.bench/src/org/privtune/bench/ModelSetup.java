@@ -7,40 +7,45 @@ import java.util.List;
 
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismResources;
-import org.privtune.mechanism.MiniLmResources;
+import org.privtune.mechanism.ModelResources;
 import org.privtune.mechanism.NeighbourGraph;
 import org.privtune.mechanism.ReferenceSpace;
 import org.privtune.mechanism.SpecialTokens;
 import org.privtune.mechanism.TokenImportance;
 import org.privtune.model.BertEncoder;
-import org.privtune.model.MiniLmFiles;
+import org.privtune.model.EncoderSource;
+import org.privtune.model.ModelTokens;
 import org.privtune.model.TextTokenizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The real MiniLM encoder, its reference space and neighbour graph at a split layer, for the
- * mechanism benchmark (the same calls the studio makes).
+ * A real encoder (a built-in or a model folder), its reference space and neighbour graph at a
+ * split layer, for the mechanism benchmark (the same calls the studio makes).
  */
-final class MiniLmSetup {
-
-    public static final int VOCAB = 30522;
-    public static final int CLS = 101;
-    public static final int SEP = 102;
+final class ModelSetup {
 
     public final BertEncoder encoder;
     public final int split;
-    public final SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    public final ModelTokens ids;
+    public final SpecialTokens tokens;
     public final ReferenceSpace reference;
     public final long referenceMillis;
 
-    public MiniLmSetup(NDManager manager, int split, Path cacheDir, Progress progress) throws IOException {
-        this.encoder = BertEncoder.fromOnnx(manager, MiniLmFiles.readWeights());
+    public ModelSetup(EncoderSource model, NDManager manager, int split, Path cacheDir, Progress progress)
+            throws IOException {
+        if (split < 0 || split > model.config().layers()) {
+            throw new IllegalArgumentException("split " + split + " is not in 0.." + model.config().layers() + " ("
+                    + model.name() + ")");
+        }
+        this.encoder = model.load(manager);
+        this.ids = model.tokens();
+        this.tokens = ModelResources.specialTokens(ids);
         this.split = split;
         long t0 = System.nanoTime();
         this.reference = ReferenceSpace.loadOrCompute(cacheDir, encoder.weightsSha256(), split, manager, this::bottom,
-                VOCAB, CLS, SEP, 512, progress);
+                ids.vocabSize(), ids.cls(), ids.sep(), 512, progress);
         this.referenceMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -52,8 +57,8 @@ final class MiniLmSetup {
 
     /** Resources with TF-IDF importance over the given training sentences. */
     public MechanismResources resources(NeighbourGraph graph, List<String> trainSentences, TextTokenizer tok) {
-        return new MechanismResources(reference, graph, tokens, TokenImportance.fromTrainingIds(VOCAB,
-                MiniLmResources.tokenIds(trainSentences, tok), tokens));
+        return new MechanismResources(reference, graph, tokens, TokenImportance.fromTrainingIds(ids.vocabSize(),
+                ModelResources.tokenIds(trainSentences, tok), tokens));
     }
 
     /** Non-empty lines of a text file. */

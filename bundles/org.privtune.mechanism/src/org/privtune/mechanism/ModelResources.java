@@ -8,27 +8,27 @@ import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.Record;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.EncoderSource;
 import org.privtune.model.LabelledText;
+import org.privtune.model.ModelTokens;
 import org.privtune.model.TextTokenizer;
 
 import ai.djl.ndarray.NDManager;
 
 /**
- * Everything {@link Mechanisms#create} needs for MiniLM cut at one layer, built the same way for
+ * Everything {@link Mechanisms#create} needs for a model cut at one layer, built the same way for
  * the command line, the Noise Tuner and the experiment runner: R at the split and its k-NN graph
- * (cached on disk), the text-level graph over the input embeddings for {@code santext}, TF-IDF
- * importance and, when labels are given, the task relevance of {@code privtune-swap}, all from the
- * device's training sentences.
+ * (cached on disk under the model's weights SHA-256 and the split, so two models never share an
+ * entry), the text-level graph over the input embeddings for {@code santext}, TF-IDF importance
+ * and, when labels are given, the task relevance of {@code privtune-swap}, all from the device's
+ * training sentences and over the model's own vocabulary.
  */
-public final class MiniLmResources {
+public final class ModelResources {
 
-    public static final int VOCAB = 30522;
-    public static final int CLS = 101;
-    public static final int SEP = 102;
     /** Degree of the cached graph; specs with a smaller k use its first k neighbours. */
     public static final int GRAPH_K = 10;
 
-    private MiniLmResources() {
+    private ModelResources() {
     }
 
     /**
@@ -48,13 +48,39 @@ public final class MiniLmResources {
      * @param train   the device's training sentences; labels are used when {@code classes} > 0
      * @param classes number of labels, or 0 when there are none (no task relevance)
      */
-    public static MechanismResources build(BertEncoder encoder, int split, Path cacheDir, List<LabelledText> train,
-            int classes, TextTokenizer tokenizer, NDManager manager, Progress progress) {
-        SpecialTokens tokens = SpecialTokens.bertUncased(VOCAB);
+    public static MechanismResources build(EncoderSource model, BertEncoder encoder, int split, Path cacheDir,
+            List<LabelledText> train, int classes, TextTokenizer tokenizer, NDManager manager, Progress progress) {
+        ModelTokens ids;
+        try {
+            ids = model.tokens();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the tokenizer of " + model.name(), e);
+        }
+        return build(ids, encoder, split, cacheDir, train, classes, tokenizer, manager, progress);
+    }
+
+    /** The special and placeholder ids of a model as the mechanisms use them. */
+    public static SpecialTokens specialTokens(ModelTokens ids) {
+        return SpecialTokens.of(ids.vocabSize(), ids.specials(), ids.placeholders());
+    }
+
+    /**
+     * As {@link #build(EncoderSource, BertEncoder, int, Path, List, int, TextTokenizer, NDManager, Progress)}
+     * with the model's token ids already read.
+     */
+    public static MechanismResources build(ModelTokens model, BertEncoder encoder, int split, Path cacheDir,
+            List<LabelledText> train, int classes, TextTokenizer tokenizer, NDManager manager, Progress progress) {
+        if (split < 0 || split > encoder.config().layers()) {
+            throw new IllegalArgumentException("split layer " + split + " is not in 0.." + encoder.config().layers());
+        }
+        int vocab = model.vocabSize();
+        int cls = model.cls();
+        int sep = model.sep();
+        SpecialTokens tokens = specialTokens(model);
         String sha = encoder.weightsSha256();
         progress.subTask("reference space at layer " + split);
         ReferenceSpace r = ReferenceSpace.loadOrCompute(cacheDir, sha, split, manager,
-                (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), split, false), VOCAB, CLS, SEP, 512, progress);
+                (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), split, false), vocab, cls, sep, 512, progress);
         progress.checkCancelled();
         progress.subTask("neighbour graph (k = " + GRAPH_K + ")");
         NeighbourGraph graph = NeighbourGraph.loadOrBuild(cacheDir, sha, split, r, GRAPH_K, tokens, manager, progress);
@@ -62,15 +88,15 @@ public final class MiniLmResources {
         if (split != 0) {
             progress.subTask("input embedding space (santext)");
             ReferenceSpace r0 = ReferenceSpace.loadOrCompute(cacheDir, sha, 0, manager,
-                    (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), 0, false), VOCAB, CLS, SEP, 512, progress);
+                    (ids, mask) -> encoder.bottom(ids, mask, ids.zerosLike(), 0, false), vocab, cls, sep, 512, progress);
             textGraph = NeighbourGraph.loadOrBuild(cacheDir, sha, 0, r0, GRAPH_K, tokens, manager, progress);
         }
         progress.checkCancelled();
         progress.subTask("token importance");
         List<int[]> ids = tokenIds(train.stream().map(LabelledText::text).toList(), tokenizer);
-        TokenImportance importance = TokenImportance.fromTrainingIds(VOCAB, ids, tokens);
+        TokenImportance importance = TokenImportance.fromTrainingIds(vocab, ids, tokens);
         TaskRelevance relevance = classes > 0
-                ? TaskRelevance.fromLabelledIds(VOCAB, ids, train.stream().mapToInt(LabelledText::label).toArray(),
+                ? TaskRelevance.fromLabelledIds(vocab, ids, train.stream().mapToInt(LabelledText::label).toArray(),
                         classes, tokens)
                 : null;
         return new MechanismResources(r, graph, tokens, importance, textGraph, relevance);
