@@ -28,6 +28,30 @@ public final class ColumnMapping {
             return new Column(null, index);
         }
 
+        /**
+         * A column as people name it, in the import dialog and {@code ./privtune data import}: a
+         * header name, or a number counted from 1 (the numbering every message uses).
+         *
+         * @param option the field or option it was given in, for the error
+         * @throws org.privtune.core.InvalidInputException for an empty name or the number 0
+         */
+        public static Column parse(String spec, String option) {
+            String t = spec == null ? "" : spec.trim();
+            if (t.isEmpty()) {
+                throw new org.privtune.core.InvalidInputException("import options", 0, option,
+                        "empty; expected a column name or a column number counted from 1");
+            }
+            if (t.length() < 10 && t.chars().allMatch(Character::isDigit)) {
+                int n = Integer.parseInt(t);
+                if (n < 1) {
+                    throw new org.privtune.core.InvalidInputException("import options", 0, option,
+                            "column numbers are counted from 1 (the first column is 1), got " + n);
+                }
+                return at(n - 1);
+            }
+            return named(t);
+        }
+
         /** The header name this column stands for, or null when it is not there. */
         String resolve(List<String> header) {
             if (name != null) {
