@@ -44,7 +44,6 @@ here=\$(cd "\$(dirname "\$0")/.." && pwd)
 state="\${PRIVTUNE_HOME:-/var/lib/privtune}"
 mkdir -p "\$state/configuration" "\$state/logs"
 cp "\$here/configuration/config.ini" "\$state/configuration/config.ini"
-export TORCH_CPP_LOG_LEVEL="\${TORCH_CPP_LOG_LEVEL:-ERROR}"  # no deprecation warning of libtorch's own API
 java="\${PRIVTUNE_JAVA:-\$here/jre/bin/java}"
 [ -x "\$java" ] || java=java
 exec "\$java" -Xmx"\${PRIVTUNE_XMX:-4g}" -Dprivtune.home="\$state" -Dai.djl.offline=true -DDJL_CACHE_DIR="\$state/djl" \\

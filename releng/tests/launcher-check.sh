@@ -36,7 +36,6 @@ public class Main {
     public static void main(String[] args) {
         System.out.println("jvm: " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         System.out.println("args: " + String.join(" ", args));
-        System.out.println("env: TORCH_CPP_LOG_LEVEL=" + System.getenv("TORCH_CPP_LOG_LEVEL"));
         String last = args.length == 0 ? "" : args[args.length - 1];
         if (last.equals("crash")) {
             long[] all = new long[Integer.MAX_VALUE - 8];
@@ -94,8 +93,6 @@ if says "args: -application org.privtune.cli.headless" && [ -f "$p/.privtune-mod
 else not_ok "the model jar of the built product passes and the headless application starts"; show; fi
 says "-Dprivtune.home=$s/state " && ok "the JVM is told the state folder (PRIVTUNE_HOME), where every bundle keeps its state" \
   || { not_ok "the JVM is told the state folder (PRIVTUNE_HOME)"; show; }
-says "env: TORCH_CPP_LOG_LEVEL=ERROR" && ok "the engine's deprecation warnings are silenced (TORCH_CPP_LOG_LEVEL=ERROR)" \
-  || { not_ok "the engine's deprecation warnings are silenced"; show; }
 again=$(elapsed run --help)
 says "args: " && ok "a second start passes from the stamp (launcher to exit: ${first} ms hashing, ${again} ms from the stamp)" \
   || { not_ok "a second start passes from the stamp"; show; }

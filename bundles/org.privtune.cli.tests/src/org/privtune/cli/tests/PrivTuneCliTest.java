@@ -239,6 +239,26 @@ class PrivTuneCliTest {
     }
 
     @Test
+    void importTakesColumnsCountedFromOneAndAnEncoding(@TempDir Path dir) throws Exception {
+        System.setProperty("privtune.data.dir", dir.resolve("state").toString());
+        try {
+            Path latin = Files.write(dir.resolve("latin.csv"), "pos;caf\u00e9 au lait\nneg;na\u00efve plot\npos;fine\n"
+                    .replace(';', ',').getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(1, run("data", "import", latin.toString(), "--header", "no", "--text", "2", "--label", "1"));
+            assertTrue(err().contains("line 1") && err().contains("not valid UTF-8") && err().contains("--encoding"), err());
+            assertFalse(err().contains("\tat "), "no stack trace: " + err());
+            assertEquals(1, run("data", "import", latin.toString(), "--header", "no", "--text", "3", "--label", "1",
+                    "--encoding", "ISO-8859-1"));
+            assertTrue(err().contains("the text column 3 does not exist"), "numbered as typed: " + err());
+            assertEquals(0, run("data", "import", latin.toString(), "--header", "no", "--text", "2", "--label", "1",
+                    "--encoding", "ISO-8859-1", "--name", "latin"), err());
+            assertTrue(out().contains("3 records"), out());
+        } finally {
+            System.clearProperty("privtune.data.dir");
+        }
+    }
+
+    @Test
     void presetsListsTheBuiltInOnesWithWhatTheyProtectAndCost(@TempDir Path dir) {
         System.setProperty("privtune.presets.dir", dir.toString());
         try {
