@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * Which column (CSV/TSV/ARFF) or key (JSON) holds the text, the label, and optionally the source,
- * the record id and attributes. A column is named by header name or by 0-based index. Roles left
+ * the record id and attributes. A column is named by header name or by 0-based index here; people
+ * number columns from 1, in the import dialog, on the command line and in every message
+ * ({@link Column#parse}, {@link Column#toString}). Roles left
  * unset are detected from the header names ({@link #detect}); with {@code otherColumnsAsAttributes}
  * every column that has no role becomes an attribute.
  */
