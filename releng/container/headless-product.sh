@@ -46,7 +46,7 @@ mkdir -p "\$state/configuration" "\$state/logs"
 cp "\$here/configuration/config.ini" "\$state/configuration/config.ini"
 java="\${PRIVTUNE_JAVA:-\$here/jre/bin/java}"
 [ -x "\$java" ] || java=java
-exec "\$java" -Xmx"\${PRIVTUNE_XMX:-4g}" -Dai.djl.offline=true -DDJL_CACHE_DIR="\$state/djl" \\
+exec "\$java" -Xmx"\${PRIVTUNE_XMX:-4g}" -Dprivtune.home="\$state" -Dai.djl.offline=true -DDJL_CACHE_DIR="\$state/djl" \\
   --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \\
   -XX:ErrorFile="\$state/logs/hs_err_pid%p.log" -Dosgi.install.area="\$here" \\
   -jar "\$here/plugins/$launcher" -configuration "\$state/configuration" \\

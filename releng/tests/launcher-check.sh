@@ -91,6 +91,8 @@ first=$(elapsed run --help)
 if says "args: -application org.privtune.cli.headless" && [ -f "$p/.privtune-model-files" ]; then
   ok "the model jar of the built product passes and the headless application starts"
 else not_ok "the model jar of the built product passes and the headless application starts"; show; fi
+says "-Dprivtune.home=$s/state " && ok "the JVM is told the state folder (PRIVTUNE_HOME), where every bundle keeps its state" \
+  || { not_ok "the JVM is told the state folder (PRIVTUNE_HOME)"; show; }
 again=$(elapsed run --help)
 says "args: " && ok "a second start passes from the stamp (launcher to exit: ${first} ms hashing, ${again} ms from the stamp)" \
   || { not_ok "a second start passes from the stamp"; show; }

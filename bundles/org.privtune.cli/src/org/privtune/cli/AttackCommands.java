@@ -8,6 +8,7 @@ import org.privtune.attack.experiment.ExperimentConfig;
 import org.privtune.attack.experiment.ExportRepresentationsCommand;
 import org.privtune.core.ConsoleProgress;
 import org.privtune.core.InvalidInputException;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.ModelResources;
 import org.privtune.model.EncoderSource;
@@ -53,7 +54,10 @@ final class AttackCommands {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** An entry of {@code --mechanisms}: a known mechanism whose ';'-separated parameters it takes. */
+    /**
+     * An entry of {@code --mechanisms}: a known mechanism with the parameters it takes, or a preset;
+     * kept in the form of setting keys (';' between parameters).
+     */
     static final class ExperimentMechanism implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
@@ -62,20 +66,19 @@ final class AttackCommands {
                 throw new TypeConversionException("an empty entry in the list");
             }
             try {
-                ExperimentCommand.checkMechanism(entry);
+                return ExperimentCommand.entry(entry, MechanismPresets.user());
             } catch (InvalidInputException e) {
                 throw new TypeConversionException("--mechanisms".equals(e.field()) ? e.problem() : e.getMessage());
             }
-            return entry;
         }
     }
 
-    /** A mechanism spec such as privtune:eps=8,n=2. */
+    /** A mechanism spec such as privtune:eps=8,n=2, or @preset. */
     static final class Spec implements ITypeConverter<MechanismSpec> {
         @Override
         public MechanismSpec convert(String value) {
             try {
-                return MechanismSpec.parse(value);
+                return MechanismPresets.resolve(value, MechanismPresets.user());
             } catch (InvalidInputException e) {
                 throw new TypeConversionException(e.getMessage());
             }
@@ -115,9 +118,12 @@ final class AttackCommands {
             "Writes results.csv/json, summary.md and charts. Resumable: settings whose settings/<key>.json exists in"
                     + " the folder are skipped." },
             footer = { "",
-                    "A mechanism may carry parameters separated by ';': privtune-swap:keep=0.05;n=3 (quote the list in"
-                            + " a shell). --data takes any labelled data set; B1 runs where records have a source,"
-                            + " length and number/name attributes are computed from the text." })
+                    "A mechanism may carry parameters, separated by ',' as everywhere: none,privtune-swap:keep=0.05,n=3,dchi"
+                            + " (an entry starts at each ',' not followed by key=; ';' between parameters is read too and"
+                            + " is what result tables show). @name takes a preset's mechanism and parameters, its eps"
+                            + " coming from --eps (./privtune presets lists them). --data takes any labelled data set; B1"
+                            + " runs where records have a source, length and number/name attributes are computed from"
+                            + " the text." })
     static final class Experiment extends CliCommand {
         @Option(names = "--out", required = true, paramLabel = "<folder>", description = "The experiment folder.")
         Path outDir;
@@ -125,8 +131,9 @@ final class AttackCommands {
         @Mixin
         Setup setup;
 
-        @Option(names = "--mechanisms", paramLabel = "<mechanism>", split = ",", converter = ExperimentMechanism.class,
-                description = "The mechanisms, separated by ','.")
+        @Option(names = "--mechanisms", paramLabel = "<mechanism>", split = MechanismSpec.LIST_SEPARATOR,
+                splitSynopsisLabel = ",", converter = ExperimentMechanism.class,
+                description = "The mechanisms or @presets, separated by ','.")
         List<String> mechanisms;
 
         @Option(names = "--eps", paramLabel = "<eps>", split = ",", converter = OptionTypes.PositiveNumber.class,
@@ -185,8 +192,8 @@ final class AttackCommands {
                     + " mechanism-aware attacker's table and the ids an attacker may guess; the command then prints"
                     + " the four A1 variants on it (releng/audit/a1_audit.py repeats them)." })
     static final class ExportRepresentations extends CliCommand {
-        @Option(names = "--mechanism", required = true, paramLabel = "<spec>", converter = Spec.class,
-                description = "A mechanism spec such as privtune:eps=8,n=2.")
+        @Option(names = "--mechanism", required = true, paramLabel = "<spec>|@<preset>", converter = Spec.class,
+                description = "A mechanism spec such as privtune:eps=8,n=2, or a preset such as @privtune-swap.")
         MechanismSpec mechanism;
 
         @Option(names = "--out", required = true, paramLabel = "<file.safetensors>", description = "The file written.")

@@ -2,6 +2,9 @@ package org.privtune.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +20,10 @@ import org.privtune.data.io.ImportOptions;
 import org.privtune.data.io.ImportResult;
 import org.privtune.model.ModelRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./privtune data list | describe | import}: the data layer of bundle org.privtune.data,
@@ -86,6 +91,31 @@ final class DataCommand {
         yes, no
     }
 
+    /** A character encoding Java knows, such as UTF-8, ISO-8859-1 or windows-1252. */
+    static final class Encoding implements ITypeConverter<Charset> {
+        @Override
+        public Charset convert(String value) {
+            try {
+                return Charset.forName(value.trim());
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new TypeConversionException("'" + value + "' is not an encoding this Java knows (e.g. UTF-8,"
+                        + " ISO-8859-1, windows-1252, UTF-16)");
+            }
+        }
+    }
+
+    /** A column: a header name or a number counted from 1. */
+    static final class ColumnChoice implements ITypeConverter<ColumnMapping.Column> {
+        @Override
+        public ColumnMapping.Column convert(String value) {
+            try {
+                return ColumnMapping.Column.parse(value, "column");
+            } catch (org.privtune.core.InvalidInputException e) {
+                throw new TypeConversionException(e.problem());
+            }
+        }
+    }
+
     /** {@code data import}: a labelled file into the studio's data sets. */
     @Command(name = "import", description = { "Import a labelled file (CSV, TSV, JSON, JSON Lines, ARFF, label<TAB>text).",
             "Without options the format, header and columns are detected from the file." })
@@ -99,15 +129,22 @@ final class DataCommand {
         @Option(names = "--format", paramLabel = "<format>", description = "One of ${COMPLETION-CANDIDATES} (any case).")
         DataFormat format;
 
-        @Option(names = "--text", paramLabel = "<column>", description = "The text column: a name or a 0-based number.")
-        String text;
+        @Option(names = "--text", paramLabel = "<column>", converter = ColumnChoice.class,
+                description = "The text column: a name or a number counted from 1.")
+        ColumnMapping.Column text;
 
-        @Option(names = "--label", paramLabel = "<column>", description = "The label column: a name or a 0-based number.")
-        String label;
+        @Option(names = "--label", paramLabel = "<column>", converter = ColumnChoice.class,
+                description = "The label column: a name or a number counted from 1.")
+        ColumnMapping.Column label;
 
-        @Option(names = "--source", paramLabel = "<column>",
-                description = "The column naming each record's source (author, sender): a name or a 0-based number.")
-        String source;
+        @Option(names = "--source", paramLabel = "<column>", converter = ColumnChoice.class,
+                description = "The column naming each record's source (author, sender): a name or a number counted from 1.")
+        ColumnMapping.Column source;
+
+        @Option(names = "--encoding", paramLabel = "<charset>", converter = Encoding.class, defaultValue = "UTF-8",
+                description = "The file's character encoding (e.g. ISO-8859-1, windows-1252); bytes not valid in it are"
+                        + " an error naming the line.")
+        Charset encoding;
 
         @Option(names = "--header", paramLabel = "yes|no", description = "Whether the first row holds column names.")
         YesNo header;
@@ -136,28 +173,21 @@ final class DataCommand {
             if (header != null) {
                 opts = opts.withHeader(header == YesNo.yes);
             }
-            opts = opts.withDropDuplicates(dropDuplicates);
+            opts = opts.withDropDuplicates(dropDuplicates).withCharset(encoding);
             if (text == null && label == null && source == null) {
                 return opts;
             }
             ColumnMapping m = opts.mapping();
             if (text != null) {
-                m = m.withText(column(text));
+                m = m.withText(text);
             }
             if (label != null) {
-                m = m.withLabel(column(label));
+                m = m.withLabel(label);
             }
             if (source != null) {
-                m = m.withSource(column(source));
+                m = m.withSource(source);
             }
             return opts.withMapping(m);
         }
-    }
-
-    private static ColumnMapping.Column column(String spec) {
-        if (!spec.isEmpty() && spec.length() < 10 && spec.chars().allMatch(Character::isDigit)) {
-            return ColumnMapping.Column.at(Integer.parseInt(spec));
-        }
-        return ColumnMapping.Column.named(spec);
     }
 }

@@ -124,12 +124,18 @@ final class ModelCommands {
         @Option(names = "--seed", paramLabel = "<n>", description = "Seed of the training (initialisation, order, dropout).")
         long seed = 42;
 
+        @Option(names = "--limit", paramLabel = "<sentences>", converter = OptionTypes.NonNegative.class,
+                description = "Train on the first N training sentences only (0: all), for quick trials; dev and test"
+                        + " stay whole.")
+        int limit = 0;
+
         @Option(names = "--train-bottom", description = "Fine-tune the device's layers too.")
         boolean trainBottom;
 
         @Option(names = "--mechanism", paramLabel = "<spec>|@<preset>", description = "Perturbs what leaves the device during training and evaluation: a spec such as"
-                + " privtune:eps=16,n=2, or @training (the Noise Tuner's \"Use for training\" preset); a preset also"
-                + " sets --split.")
+                + " privtune:eps=16,n=2 (parameters separated by ','), a built-in preset such as @privtune-swap"
+                + " (./privtune presets lists them), or @training (the Noise Tuner's \"Use for training\" preset);"
+                + " a preset also sets --split.")
         String mechanism;
 
         @Option(names = "--cloud", paramLabel = "<host:port>",
@@ -175,7 +181,7 @@ final class ModelCommands {
             TrainingConfig cfg = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batch)
                     .withLearningRate((float) lr).withSeed(seed).withTrainBottom(trainBottom);
             FineTuningRun.Request request = new FineTuningRun.Request(data, layer, pooling.pooling, cfg, maxLength, spec,
-                    remote, 0, outDir, null, model);
+                    remote, limit, outDir, null, model);
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
                 try {

@@ -37,7 +37,8 @@ public final class PrivTuneCli {
             footer = { "", "'./privtune help <command>' or './privtune <command> --help' shows a command's options." },
             subcommands = { HelpCommand.class, VersionCommand.class, DataCommand.class, ModelCommands.VerifyModel.class,
                     ModelCommands.Train.class, ModelCommands.Predict.class, CloudCommand.class, CloudKeysCommand.class,
-                    AttackCommands.Experiment.class, AttackCommands.ExportRepresentations.class, BenchCommand.class })
+                    AttackCommands.Experiment.class, AttackCommands.ExportRepresentations.class, PresetsCommand.class,
+                    BenchCommand.class })
     static final class Top implements Runnable {
         @picocli.CommandLine.Spec
         CommandSpec spec;
@@ -106,8 +107,14 @@ public final class PrivTuneCli {
                 w.println(name(c) + ": invalid input: " + e.getMessage());
                 code = 1;
             } else if (e instanceof CancelledException) {
-                w.println(name(c) + ": cancelled; nothing was written");
+                w.println(name(c) + ": " + e.getMessage() + (e.getMessage().contains("nothing was") ? ""
+                        : "; nothing was written"));
                 code = CANCELLED;
+            } else if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                // a file or folder the command was given cannot be read or written: say which, no trace
+                Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+                w.println(name(c) + ": " + describe(io));
+                code = 1;
             } else {
                 w.println(name(c) + ": failed: " + e);
                 e.printStackTrace(w);
@@ -179,6 +186,26 @@ public final class PrivTuneCli {
             }
         }
         return d[a.length()][b.length()];
+    }
+
+    /** One line for a failed file operation: which file and why. */
+    static String describe(Throwable io) {
+        if (io instanceof java.nio.file.NoSuchFileException f) {
+            return f.getFile() + ": no such file or folder";
+        }
+        if (io instanceof java.nio.file.AccessDeniedException f) {
+            return f.getFile() + ": permission denied";
+        }
+        if (io instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + ": already exists";
+        }
+        if (io instanceof java.nio.file.NotDirectoryException f) {
+            return f.getFile() + ": not a folder";
+        }
+        if (io instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() == null ? io.getClass().getSimpleName() : f.getReason());
+        }
+        return "cannot read or write a file: " + io.getMessage();
     }
 
     /** "privtune data import" for "./privtune data import". */

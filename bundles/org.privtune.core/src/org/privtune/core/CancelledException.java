@@ -7,4 +7,9 @@ public class CancelledException extends RuntimeException {
     public CancelledException() {
         super("cancelled by the user");
     }
+
+    /** A cancel that says what it stopped, e.g. "cancelled during the test evaluation; nothing was exported". */
+    public CancelledException(String message) {
+        super(message);
+    }
 }

@@ -19,7 +19,8 @@ public final class ConsoleProgress implements Progress {
     private String sub = "";
     private int total;
     private long done;
-    private long startNanos;
+    /** When the current task began; before any {@link #begin}, when this progress was made (never 0). */
+    private long startNanos = System.nanoTime();
     private long lastPrintNanos;
 
     public ConsoleProgress(PrintStream out, boolean interactive) {

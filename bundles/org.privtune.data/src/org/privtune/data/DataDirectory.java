@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import org.privtune.core.PrivTuneHome;
+
 /**
  * The folder where fetched data sets and the list of recent imports live:
- * {@code ~/.privtune/datasets}, or the system property {@value #PROPERTY}. Files are written
+ * {@code datasets} in the state folder ({@link PrivTuneHome}), or the system property {@value #PROPERTY}. Files are written
  * beside their final name and moved over it in one step, so a crash or a cancel never leaves a
  * half-written file under a name that would be trusted later.
  */
@@ -31,7 +33,7 @@ public final class DataDirectory {
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);
         }
-        return Path.of(System.getProperty("user.home"), ".privtune", "datasets");
+        return PrivTuneHome.dir(PrivTuneHome.DATASETS);
     }
 
     /** Writes {@code target} through a temporary file in the same folder and an atomic rename. */

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.privtune.core.CancelledException;
+import org.privtune.core.ForwardingProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
@@ -48,7 +50,9 @@ import javax.net.ssl.SSLContext;
  * One split fine-tuning run from the device's side, as {@code ./privtune train} and the studio's
  * Split Training view run it: load the data set, build the bottom (the chosen model cut at the split) and the
  * mechanism, train the top in this process or on a remote endpoint ({@link RemoteTopModel}), test,
- * fetch the trained top back when it was remote, and export the model atomically.
+ * fetch the trained top back when it was remote, and export the model atomically. A cancel is
+ * honoured in every phase (steps, dev and test evaluation, fetching, export) and leaves nothing
+ * written: the export goes to a temporary folder that is renamed only when no cancel came.
  */
 public final class FineTuningRun {
 
@@ -148,8 +152,20 @@ public final class FineTuningRun {
      *
      * @throws InvalidInputException when the output folder is taken or the data cannot be read
      * @throws RemoteTopModel.RemoteEndpointException when the remote endpoint fails or refuses
+     * @throws CancelledException when {@code progress} asked to stop; it names the phase, and
+     *                            nothing was exported
      */
     public static Result run(Request r, Progress progress, Consumer<String> log, StepListener steps)
+            throws IOException {
+        PhaseProgress phases = new PhaseProgress(progress);
+        try {
+            return runPhases(r, phases, log, steps);
+        } catch (CancelledException e) {
+            throw new CancelledException("cancelled (" + phases.phase + "); nothing was exported");
+        }
+    }
+
+    private static Result runPhases(Request r, Progress progress, Consumer<String> log, StepListener steps)
             throws IOException {
         Path outDir = r.out().toAbsolutePath();
         for (Path gone : removeLeftovers(outDir)) {
@@ -176,7 +192,7 @@ public final class FineTuningRun {
                 data.name(), train.size(), dev.size(), test.size(), data.labels(), r.model().name(), r.split(),
                 r.pooling().name().toLowerCase(Locale.ROOT)));
         log.accept("mechanism on the device: " + (r.mechanism() == null ? "none"
-                : r.mechanism() + " (" + r.mechanism().randomnessLabel() + ")"));
+                : r.mechanism().toShortString() + " (" + r.mechanism().randomnessLabel() + ")"));
 
         try (NDManager manager = DjlRuntime.pytorch().newBaseManager();
                 TextTokenizer tokenizer = r.model().tokenizer(r.maxLength(), false)) {
@@ -224,7 +240,7 @@ public final class FineTuningRun {
                                 e.epoch(), e.trainLoss(), e.trainAccuracy(), e.dev().accuracy(), e.dev().macroF1()));
                     }
                     progress.subTask("testing");
-                    Metrics t = trainer.evaluate(test, device, top, cfg.batchSize());
+                    Metrics t = trainer.evaluate(test, device, top, cfg.batchSize(), progress);
                     log.accept(String.format(Locale.ROOT,
                             "best epoch %d%s; test accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences); %.1f examples/s",
                             report.bestEpoch(), report.stoppedEarly() ? " (stopped early)" : "", t.accuracy(),
@@ -233,6 +249,7 @@ public final class FineTuningRun {
                     long sent = 0;
                     if (top instanceof RemoteTopModel remote) {
                         progress.subTask("fetching the trained top");
+                        progress.checkCancelled();
                         model.setTopWeights(remote.topWeights());
                         requests = remote.requests();
                         sent = remote.bytesSent();
@@ -244,7 +261,8 @@ public final class FineTuningRun {
                                 "fetched the trained top from the cloud; %d requests, %.1f MB sent", requests, sent / 1e6));
                     }
                     progress.subTask("exporting");
-                    exportAtomically(outDir, model, r.model(), r.maxLength(), noise == null ? Map.of("mechanism", "none")
+                    progress.checkCancelled();
+                    exportAtomically(outDir, progress, model, r.model(), r.maxLength(), noise == null ? Map.of("mechanism", "none")
                             : Map.of("mechanism", r.mechanism().name(), "spec", noise.spec().toString(),
                                     "randomness", noise.spec().randomnessLabel()));
                     log.accept("exported to " + outDir);
@@ -252,6 +270,27 @@ public final class FineTuningRun {
                             sent);
                 }
             }
+        }
+    }
+
+    /** Forwards to another progress and remembers the phase under way, for the cancel's message. */
+    private static final class PhaseProgress extends ForwardingProgress {
+        private volatile String phase = "loading";
+
+        PhaseProgress(Progress inner) {
+            super(inner);
+        }
+
+        @Override
+        public void begin(String task, int totalWork) {
+            phase = task;
+            super.begin(task, totalWork);
+        }
+
+        @Override
+        public void subTask(String name) {
+            phase = name;
+            super.subTask(name);
         }
     }
 
@@ -296,12 +335,16 @@ public final class FineTuningRun {
         }
     }
 
-    /** Writes next to the target and renames, so an interrupted export leaves no half folder. */
-    private static void exportAtomically(Path abs, SplitModel model, EncoderSource base, int maxLength,
-            Map<String, Object> noise) throws IOException {
+    /**
+     * Writes next to the target and renames, so an interrupted export leaves no half folder; a
+     * cancel that came while writing removes what was written instead of renaming it.
+     */
+    private static void exportAtomically(Path abs, Progress progress, SplitModel model, EncoderSource base,
+            int maxLength, Map<String, Object> noise) throws IOException {
         Path partial = abs.resolveSibling(abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
             ModelExport.write(partial, model, base, maxLength, noise);
+            progress.checkCancelled();
             if (Files.exists(abs)) {
                 Files.delete(abs); // empty, checked before the run
             }

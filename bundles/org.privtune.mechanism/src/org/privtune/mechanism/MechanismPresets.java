@@ -16,13 +16,18 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 
 import org.privtune.core.InvalidInputException;
+import org.privtune.core.PrivTuneHome;
 
 /**
  * Named mechanism settings shared by the Noise Tuner ("Save as preset", "Use for training") and the
  * command line ({@code --mechanism @NAME}): one {@code NAME.properties} file per preset with the
- * full mechanism spec and the split layer, in {@code ~/.privtune/presets} unless the system
+ * full mechanism spec and the split layer, in {@code presets} of the state folder
+ * ({@link PrivTuneHome}) unless the system
  * property {@code privtune.presets.dir} names another folder. Written to a temporary file and
- * moved into place, so a crash never leaves half a preset.
+ * moved into place, so a crash never leaves half a preset. The studio's own presets
+ * ({@link #BUILT_IN}: the paper's PrivTune at three eps, the recommended {@code privtune-swap}
+ * setting, each baseline) come first and cannot be overwritten; each says what it protects and
+ * costs, as measured in docs/results.md.
  */
 public final class MechanismPresets {
 
@@ -35,6 +40,62 @@ public final class MechanismPresets {
     public record Preset(String name, MechanismSpec spec, int split) {
     }
 
+    /**
+     * A preset that comes with the studio.
+     *
+     * @param text        the spec as written (its parameters in the order experiment tables use)
+     * @param description what it protects and what it costs, one line, with the measured figures
+     */
+    public record BuiltIn(String name, String text, int split, String description) {
+
+        public MechanismSpec spec() {
+            return MechanismSpec.parse(text);
+        }
+
+        public Preset preset() {
+            return new Preset(name, spec(), split);
+        }
+    }
+
+    /** The recommended setting: our variant privtune-swap, tuned on the sentiment set. */
+    public static final String RECOMMENDED = "privtune-swap";
+
+    /**
+     * The settings worth starting from, measured on the sentiment set at split layer 2
+     * (docs/results.md; full configuration unless the description says quick).
+     */
+    public static final List<BuiltIn> BUILT_IN = List.of(
+            new BuiltIn(RECOMMENDED,
+                    "privtune-swap:eps=100,keep=0.3,n=3,pool=30000,kept=canon,poolcanon=1,shuffle=1,relevance=imdb", 2,
+                    "recommended: every attack at or below 0.085 of the tokens, accuracy 0.789 (13.3 points lost);"
+                            + " off the tuned set 2.0 points lost on spam, none on reuters (quick)"),
+            new BuiltIn("privtune-eps8", "privtune:eps=8", 2,
+                    "the paper's PrivTune, strong noise: 0.300 of the tokens recovered, accuracy 0.579 (34.4 points lost)"),
+            new BuiltIn("privtune-eps16", "privtune:eps=16", 2,
+                    "the paper's PrivTune: 0.704 of the tokens recovered, accuracy 0.761 (16.1 points lost)"),
+            new BuiltIn("privtune-eps32", "privtune:eps=32", 2,
+                    "the paper's PrivTune, light noise: 0.944 of the tokens recovered, accuracy 0.853 (6.9 points lost)"),
+            new BuiltIn("dchi-eps16", "dchi:eps=16", 2,
+                    "baseline d_chi noise: 0.934 of the tokens recovered, accuracy 0.773 (15.0 points lost)"),
+            new BuiltIn("sap-eps16", "sap:eps=16", 2,
+                    "baseline SAP: 0.969 of the tokens recovered, accuracy 0.812 (11.0 points lost)"),
+            new BuiltIn("gaussian-eps8", "gaussian:eps=8", 2,
+                    "baseline Gaussian noise: 0.10 of the tokens recovered but accuracy 0.45, no better than chance (quick)"),
+            new BuiltIn("santext-eps8", "santext:eps=8", 2,
+                    "baseline SanText word substitution: 0.72 of the tokens recovered, accuracy 0.80 (quick)"),
+            new BuiltIn("none", "none", 2,
+                    "no protection: the cloud reads every token (1.000 recovered), accuracy 0.922"));
+
+    /** The built-in preset of that name, or null. */
+    public static BuiltIn builtIn(String name) {
+        for (BuiltIn b : BUILT_IN) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     private final Path dir;
 
     public MechanismPresets(Path dir) {
@@ -45,7 +106,7 @@ public final class MechanismPresets {
     public static MechanismPresets user() {
         String d = System.getProperty("privtune.presets.dir");
         return new MechanismPresets(d != null ? Path.of(d)
-                : Path.of(System.getProperty("user.home"), ".privtune", "presets"));
+                : PrivTuneHome.dir(PrivTuneHome.PRESETS));
     }
 
     public Path dir() {
@@ -57,9 +118,13 @@ public final class MechanismPresets {
         return dir.resolve(name + ".properties");
     }
 
-    /** Saves (or replaces) a preset; returns its file. */
+    /** Saves (or replaces) a preset; returns its file. A built-in preset's name is refused. */
     public Path save(String name, MechanismSpec spec, int split) throws IOException {
         Path target = file(name);
+        if (builtIn(name) != null) {
+            throw new InvalidInputException("preset name", 0, "name", "'" + name
+                    + "' is a built-in preset of the studio; save under another name");
+        }
         Files.createDirectories(dir);
         String text = "# PrivTune mechanism preset '" + name + "'\n"
                 + "mechanism=" + spec + "\n"
@@ -79,18 +144,24 @@ public final class MechanismPresets {
     }
 
     /**
-     * Reads a preset.
+     * Reads a preset: a built-in one, else the user's file.
      *
      * @throws InvalidInputException naming the file and the key when the preset is missing or bad
      */
     public Preset load(String name) {
+        BuiltIn b = builtIn(name);
+        if (b != null) {
+            return b.preset();
+        }
         Path f = file(name);
         String text;
         try {
             text = Files.readString(f, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
+            List<String> known = new ArrayList<>(BUILT_IN.stream().map(BuiltIn::name).toList());
+            known.addAll(names());
             throw new InvalidInputException(f.toString(), 0, "preset", "no preset named '" + name + "' (known: "
-                    + String.join(", ", names()) + ")", e);
+                    + String.join(", ", known) + "; ./privtune presets describes them)", e);
         } catch (IOException e) {
             throw new InvalidInputException(f.toString(), 0, "preset", "cannot read: " + e.getMessage(), e);
         }
@@ -121,7 +192,7 @@ public final class MechanismPresets {
         return new Preset(name, spec, split);
     }
 
-    /** Names of the stored presets, sorted. */
+    /** Names of the user's stored presets, sorted (the built-in ones are in {@link #BUILT_IN}). */
     public List<String> names() {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -140,8 +211,8 @@ public final class MechanismPresets {
     }
 
     /**
-     * A mechanism argument of the command line: {@code @NAME} names a preset, anything else is a
-     * spec text ({@code privtune:eps=16,n=2}).
+     * A mechanism argument of the command line: {@code @NAME} names a preset (built-in or the
+     * user's), anything else is a spec text ({@code privtune:eps=16,n=2}).
      */
     public static MechanismSpec resolve(String argument, MechanismPresets presets) {
         String a = argument.trim();

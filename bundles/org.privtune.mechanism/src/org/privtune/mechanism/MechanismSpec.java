@@ -10,7 +10,10 @@ import org.privtune.core.InvalidInputException;
  * A mechanism by name and parameters; {@link Mechanisms#create} turns it into a
  * {@link NoiseMechanism}. Text form (CLI, configs, reports):
  * {@code privtune:eps=20,n=2,k=10,rho=10,tau=0.7,alpha=0.5,seed=1}; omitted keys take the
- * defaults of {@link #defaults(String)}.
+ * defaults of {@link #defaults(String)}. Parameters are separated by ',' ({@code ;} is read as
+ * well, the form experiment tables write); in a list of mechanisms ({@link #LIST_SEPARATOR}) an
+ * entry starts at each comma not followed by {@code key=}. {@link #toString()} writes every key,
+ * {@link #toShortString()} only those off their default, numbers rounded, for people.
  *
  * @param name          none, dchi, sap, gaussian, santext, privtune, privtune+, privtune-swap
  * @param eps           privacy parameter of the random part (d_chi eps; Gaussian eps; SanText eps)
@@ -89,6 +92,13 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     public static final String PRIVTUNE_SWAP = "privtune-swap";
     public static final String[] NAMES = {NONE, DCHI, SAP, GAUSSIAN, SANTEXT, PRIVTUNE, PRIVTUNE_PLUS, PRIVTUNE_SWAP};
 
+    /**
+     * Where a comma-separated list of mechanisms (or {@code @preset} names) is cut into entries: at
+     * each comma not followed by {@code key=}, so that {@code none,privtune-swap:keep=0.3,n=3,dchi}
+     * holds three entries, the second with two parameters (a regular expression).
+     */
+    public static final String LIST_SEPARATOR = ",(?!\\s*[A-Za-z_]+\\s*=)";
+
     /** {@code specials=public}: special rows replaced by the token's public reference row. */
     public static final String SPECIALS_PUBLIC = "public";
     /** {@code specials=perturb}: special rows get d_chi noise at the mechanism's eps. */
@@ -130,7 +140,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 NONE.equals(nm) ? SPECIALS_CLEAN : SPECIALS_PUBLIC, 0);
     }
 
-    /** Parses {@code name[:key=value,...]}; unknown keys or bad numbers name the field. */
+    /** Parses {@code name[:key=value,...]} (or ';' between parameters); unknown keys or bad numbers name the field. */
     public static MechanismSpec parse(String text) {
         String t = text.trim();
         int colon = t.indexOf(':');
@@ -140,7 +150,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             return s;
         }
         Map<String, String> kv = new LinkedHashMap<>();
-        for (String part : t.substring(colon + 1).split(",")) {
+        for (String part : t.substring(colon + 1).split("[,;]")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 throw new InvalidInputException("mechanism spec '" + text + "'", 0, part.trim(), "expected key=value");
@@ -274,7 +284,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
      */
     public MechanismSpec withOptions(String text, java.util.Collection<String> allowed, String source) {
         MechanismSpec s = this;
-        for (String part : text.split(",")) {
+        for (String part : text.split("[,;]")) {
             String p = part.trim();
             if (p.isEmpty()) {
                 continue;
@@ -327,6 +337,47 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 subspace, seed == null ? "" : "seed=" + seed + ",", keep, pool, kept, prior, shuffle ? 1 : 0,
                 poolCanon ? 1 : 0, clusters, tiers, relevance, window);
         return base + ",specials=" + specials + ",lengths=" + lengths;
+    }
+
+    /**
+     * The text form for people: the name and only the parameters that differ from the name's
+     * defaults, numbers rounded to four significant digits, e.g.
+     * {@code privtune:eps=20.42,n=3}. {@link #parse} reads it back (to the rounded values).
+     */
+    public String toShortString() {
+        Map<String, String> base = pairs(defaults(name).toString());
+        StringBuilder b = new StringBuilder(name);
+        char sep = ':';
+        for (Map.Entry<String, String> e : pairs(toString()).entrySet()) {
+            if (!e.getValue().equals(base.get(e.getKey()))) {
+                b.append(sep).append(e.getKey()).append('=').append(round(e.getValue()));
+                sep = ',';
+            }
+        }
+        return b.toString();
+    }
+
+    /** A number with a fraction or exponent to four significant digits; whole numbers and words as they are. */
+    static String round(String value) {
+        if (value.matches("-?[0-9]+")) {
+            return value;
+        }
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(value).round(new java.math.MathContext(4))
+                    .stripTrailingZeros();
+            return d.scale() < -6 || d.scale() > 8 ? d.toString() : d.toPlainString();
+        } catch (NumberFormatException e) {
+            return value;
+        }
+    }
+
+    private static Map<String, String> pairs(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : text.substring(text.indexOf(':') + 1).split(",")) {
+            int eq = part.indexOf('=');
+            out.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+        return out;
     }
 
     private static boolean flag(String value, String key, String source) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.privtune.core.PrivTuneHome;
 import org.privtune.core.Progress;
 import org.privtune.data.Dataset;
 import org.privtune.data.Record;
@@ -33,10 +34,11 @@ public final class ModelResources {
 
     /**
      * The cache of reference spaces and graphs shared by the studio and every command:
-     * {@code privtune.cache.dir}, else {@code ~/.privtune/cache}.
+     * {@code privtune.cache.dir}, else {@code cache} in the state folder ({@link PrivTuneHome}).
      */
     public static Path defaultCacheDir() {
-        return Path.of(System.getProperty("privtune.cache.dir", System.getProperty("user.home") + "/.privtune/cache"));
+        String d = System.getProperty("privtune.cache.dir");
+        return d != null && !d.isBlank() ? Path.of(d) : PrivTuneHome.dir(PrivTuneHome.CACHE);
     }
 
     /** {@code records} of {@code d} with their label indices: the training sentences {@link #build} takes. */

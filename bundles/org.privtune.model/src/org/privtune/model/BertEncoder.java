@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -172,7 +171,7 @@ public final class BertEncoder {
     public void load(Map<String, float[]> weights) {
         for (Map.Entry<String, Parameter> e : named.entrySet()) {
             NDArray arr = e.getValue().getArray();
-            arr.set(FloatBuffer.wrap(checked(weights, e.getKey(), arr.getShape())));
+            EngineArrays.overwrite(arr, checked(weights, e.getKey(), arr.getShape()));
         }
     }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -207,7 +206,7 @@ public final class InProcessTopModel implements TopModelEndpoint {
             return;
         }
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            e.getValue().getArray().set(FloatBuffer.wrap(from.get(e.getKey())));
+            EngineArrays.overwrite(e.getValue().getArray(), from.get(e.getKey()));
         }
     }
 }

@@ -129,7 +129,7 @@ public final class SplitModel {
             }
         }
         for (Map.Entry<String, Parameter> e : top.entrySet()) {
-            e.getValue().getArray().set(java.nio.FloatBuffer.wrap(weights.get(e.getKey())));
+            EngineArrays.overwrite(e.getValue().getArray(), weights.get(e.getKey()));
         }
     }
 

@@ -19,7 +19,9 @@ import org.privtune.core.Progress;
  * {@link DeviceTransform} (fresh noise each step), send the result to a {@link TopModelEndpoint},
  * and, in plain split learning, push the returned gradient back through the bottom. Epochs with
  * seed-deterministic shuffling, dev evaluation after each epoch, early stopping on dev accuracy
- * with the best epoch's weights restored.
+ * with the best epoch's weights restored. A cancel request of the {@link Progress} is honoured
+ * before each step, before a step's representations leave the device, and before each evaluation
+ * batch ({@link org.privtune.core.CancelledException}).
  */
 public final class SplitTrainer {
 
@@ -92,7 +94,7 @@ public final class SplitTrainer {
                     TopModelEndpoint.StepResult r;
                     int stepNo = start / cfg.batchSize() + 1;
                     try {
-                        r = step(batch, transform, endpoint, bottomUpdater);
+                        r = step(batch, transform, endpoint, bottomUpdater, progress);
                     } catch (NonFiniteInput e) {
                         throw new TrainingDivergedException(epoch, stepNo, e.getMessage());
                     }
@@ -111,7 +113,12 @@ public final class SplitTrainer {
                 }
                 trainNanos += System.nanoTime() - t0;
                 trainExamples += train.size();
-                Metrics devMetrics = dev.isEmpty() ? null : evaluate(dev, transform, endpoint, cfg.batchSize());
+                if (!dev.isEmpty()) {
+                    progress.subTask(String.format(java.util.Locale.ROOT, "epoch %d/%d, dev evaluation", epoch,
+                            cfg.epochs()));
+                }
+                Metrics devMetrics = dev.isEmpty() ? null
+                        : evaluate(dev, transform, endpoint, cfg.batchSize(), progress);
                 epochs.add(new TrainingReport.Epoch(epoch, lossSum / train.size(), (double) correct / train.size(),
                         devMetrics));
                 double acc = devMetrics == null ? epoch : devMetrics.accuracy();
@@ -134,6 +141,7 @@ public final class SplitTrainer {
                 bottomUpdater.close(); // its moments live outside every manager
             }
         }
+        progress.checkCancelled();
         endpoint.restoreCheckpoint();
         if (cfg.trainBottom()) {
             InProcessTopModel.restore(model.bottomParameters(), bestBottom);
@@ -149,6 +157,12 @@ public final class SplitTrainer {
      */
     public TopModelEndpoint.StepResult step(List<LabelledText> batch, DeviceTransform transform,
             TopModelEndpoint endpoint, ParameterUpdater bottomUpdater) {
+        return step(batch, transform, endpoint, bottomUpdater, Progress.NONE);
+    }
+
+    /** {@link #step(List, DeviceTransform, TopModelEndpoint, ParameterUpdater)}, cancellable before anything is sent. */
+    public TopModelEndpoint.StepResult step(List<LabelledText> batch, DeviceTransform transform,
+            TopModelEndpoint endpoint, ParameterUpdater bottomUpdater, Progress progress) {
         TextTokenizer.Batch tb = transform.hideLengths(tokenizer.encode(batch.stream().map(LabelledText::text).toList()));
         int[] labels = batch.stream().mapToInt(LabelledText::label).toArray();
         boolean trainBottom = bottomUpdater != null;
@@ -174,6 +188,7 @@ public final class SplitTrainer {
                 throw new NonFiniteInput(bad + " of " + values.length + " values the device was about to send are not"
                         + " finite (bottom model or mechanism)");
             }
+            progress.checkCancelled();
             TopModelEndpoint.StepResult r = endpoint.trainStep(values, shape, tb.mask(), labels, trainBottom);
             if (trainBottom) {
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -205,11 +220,18 @@ public final class SplitTrainer {
     /** Metrics on labelled data, through the same device path (transform included) as training. */
     public Metrics evaluate(List<LabelledText> data, DeviceTransform transform, TopModelEndpoint endpoint,
             int batchSize) {
+        return evaluate(data, transform, endpoint, batchSize, Progress.NONE);
+    }
+
+    /** {@link #evaluate(List, DeviceTransform, TopModelEndpoint, int)}, cancellable before each batch. */
+    public Metrics evaluate(List<LabelledText> data, DeviceTransform transform, TopModelEndpoint endpoint,
+            int batchSize, Progress progress) {
         int n = data.size();
         int[] gold = new int[n];
         int[] pred = new int[n];
         double lossSum = 0;
         for (int start = 0; start < n; start += batchSize) {
+            progress.checkCancelled();
             List<LabelledText> batch = data.subList(start, Math.min(n, start + batchSize));
             float[][] logits = logits(batch.stream().map(LabelledText::text).toList(), transform, endpoint);
             for (int i = 0; i < batch.size(); i++) {

@@ -226,6 +226,20 @@ class DatasetInspectorTest {
             assertEquals(null, dialog.result());
             StudioWorkbenchTest.settle(ui.display);
             StudioWorkbenchTest.screenshot(ui.display, dialog.getShell(), "import-dialog-error.png");
+            // a Latin-1 file: refused as UTF-8 with a pointer to the encoding choice, imported with it
+            Path latin = Files.write(dir.resolve("latin.csv"), "review,stars\ncaf\u00e9 au lait,5\nna\u00efve plot,1\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            dialog.setFile(latin.toString());
+            ui.waitUntil("the check of latin.csv", () -> checked(dialog) && dialog.reportText().startsWith("Error"));
+            assertTrue(dialog.reportText().contains("not valid UTF-8") && dialog.reportText().contains("Encoding"),
+                    dialog.reportText());
+            dialog.setEncoding("ISO-8859-1");
+            ui.waitUntil("the check of latin.csv as ISO-8859-1", () -> checked(dialog) && dialog.result() != null);
+            assertEquals("caf\u00e9 au lait", dialog.result().dataset().records().get(0).text());
+            // columns are numbered from 1, as on the command line; 0 is refused by name
+            dialog.setColumns("0", "2");
+            ui.waitUntil("column 0 refused", () -> dialog.reportText().startsWith("Error"));
+            assertTrue(dialog.reportText().contains("counted from 1"), dialog.reportText());
             dialog.close();
         } finally {
             StudioWorkbenchTest.deleteTree(dir);

@@ -33,7 +33,8 @@ import org.privtune.ui.training.SplitTrainingPart;
  * (MiniLM's top on the loopback interface, TLS 1.3 with a key made by keytool, an access token): a
  * refused field is named and starts nothing; then a short run with the Noise Tuner's mechanism, the
  * endpoint's certificate and token typed into the view, trains the top remotely, charts every
- * step, fetches the top and exports a model folder.
+ * step, fetches the top and exports a model folder. A run cancelled during its dev evaluation
+ * says so and writes nothing.
  */
 class SplitTrainingTest {
 
@@ -55,8 +56,8 @@ class SplitTrainingTest {
                     token)) {
                 NoiseTunerService tuner = ui.context.get(NoiseTunerService.class);
                 ui.make(SplitTrainingPart.class);
-                assertEquals(tuner.settings().spec().toString(), ui.find("mechanism", Text.class).getText(),
-                        "the view starts with the Noise Tuner's mechanism");
+                assertEquals(tuner.settings().spec().toShortString(), ui.find("mechanism", Text.class).getText(),
+                        "the view starts with the Noise Tuner's mechanism, in its short form");
                 Label status = ui.find("status", Label.class);
                 Button start = ui.find("start", Button.class);
                 Path out = outDir.resolve("model");
@@ -104,6 +105,35 @@ class SplitTrainingTest {
             // the exported model is 173 MB: delete it so that builds do not fill /tmp
             StudioWorkbenchTest.deleteTree(outDir);
             StudioWorkbenchTest.deleteTree(tlsDir);
+        }
+    }
+
+    @Test
+    void aCancelDuringTheDevEvaluationSaysCancelledAndWritesNothing() throws Exception {
+        Path outDir = Files.createTempDirectory("privtune-training-cancel");
+        try (PartHarness ui = new PartHarness("Split Training", 1200, 800)) {
+            ui.make(SplitTrainingPart.class);
+            Label status = ui.find("status", Label.class);
+            Button start = ui.find("start", Button.class);
+            ui.find("out", Text.class).setText(outDir.resolve("model").toString());
+            ui.find("mechanism", Text.class).setText("none");
+            ui.find("limit", Spinner.class).setSelection(32); // one step, then 450 dev sentences
+            ui.find("epochs", Spinner.class).setSelection(1);
+            ui.find("remote", Button.class).setSelection(false);
+            Button inProcess = ui.find("inProcess", Button.class);
+            inProcess.setSelection(true);
+            PartHarness.select(inProcess);
+            PartHarness.select(start);
+            ui.waitUntil("the dev evaluation", () -> status.getText().contains("dev evaluation"));
+            PartHarness.select(ui.find("cancel", Button.class));
+            ui.waitIdle(SplitTrainingPart.ID);
+            ui.waitUntil("the start button back", start::isEnabled);
+            assertTrue(status.getText().startsWith("Cancelled"), status.getText());
+            try (var files = Files.list(outDir)) {
+                assertEquals(List.of(), files.toList(), "no export folder, no partial one");
+            }
+        } finally {
+            StudioWorkbenchTest.deleteTree(outDir);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
 
 /**
@@ -22,12 +23,58 @@ public final class ExperimentCommand {
      * @param entry a name, or a name with parameters separated by ';' (privtune-swap:keep=0.05;n=3)
      */
     public static void checkMechanism(String entry) {
+        if (entry.startsWith("@")) {
+            throw new InvalidInputException("command line", 0, "--mechanisms", "'" + entry
+                    + "' names a preset; resolve it with entry() first");
+        }
         String name = entry.contains(":") ? entry.substring(0, entry.indexOf(':')) : entry;
         if (!List.of(MechanismSpec.NAMES).contains(name)) {
             throw new InvalidInputException("command line", 0, "--mechanisms", "unknown mechanism '" + name
                     + "' (known: " + String.join(", ", MechanismSpec.NAMES) + ")");
         }
         SplitExperiment.parseSpec(entry);
+    }
+
+    /**
+     * The grid entry of one item of {@code --mechanisms}: a name, a name with parameters (separated
+     * by ',' or ';'), or {@code @preset} (a built-in or the user's: its mechanism and parameters,
+     * its eps left to {@code --eps}). Returned with ';' between the parameters, the form of setting
+     * keys and result tables (no comma inside a CSV cell), and checked.
+     */
+    public static String entry(String item, MechanismPresets presets) {
+        String t = item.trim();
+        if (t.startsWith("@")) {
+            String name = t.substring(1);
+            MechanismPresets.BuiltIn b = MechanismPresets.builtIn(name);
+            t = b != null ? b.text() : presets.load(name).spec().toShortString();
+            t = withoutEps(t);
+        }
+        int colon = t.indexOf(':');
+        if (colon >= 0) {
+            List<String> params = new java.util.ArrayList<>();
+            for (String p : t.substring(colon + 1).split("[,;]")) {
+                if (!p.isBlank()) {
+                    params.add(p.trim());
+                }
+            }
+            t = t.substring(0, colon).trim() + (params.isEmpty() ? "" : ":" + String.join(";", params));
+        }
+        checkMechanism(t);
+        return t;
+    }
+
+    private static String withoutEps(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) {
+            return spec;
+        }
+        List<String> params = new java.util.ArrayList<>();
+        for (String p : spec.substring(colon + 1).split("[,;]")) {
+            if (!p.trim().toLowerCase(Locale.ROOT).startsWith("eps=")) {
+                params.add(p.trim());
+            }
+        }
+        return spec.substring(0, colon) + (params.isEmpty() ? "" : ":" + String.join(";", params));
     }
 
     /**

@@ -79,7 +79,7 @@ class DocumentedCommandLinesTest {
         String joined = String.join("\n", found);
         // a Markdown code block with a continuation line, a shell script, a Python argument list
         assertTrue(found.stream().anyMatch(f -> f.startsWith("docs/results.md:") && f.contains(": ./privtune experiment"
-                + " --data sentiment --split 2 --seeds 3 --eps 100 --out results-full --mechanisms privtune-swap:keep=0.3;n=3;")),
+                + " --data sentiment --split 2 --seeds 3 --eps 100 --out results-full --mechanisms privtune-swap:keep=0.3,n=3,")),
                 joined);
         assertTrue(found.stream().anyMatch(f -> f.startsWith("releng/bench/connector-throughput.sh:")
                 && f.endsWith("./privtune cloud --port $port --max-sessions=1")), joined);

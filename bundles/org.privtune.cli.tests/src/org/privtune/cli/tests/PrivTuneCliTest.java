@@ -151,6 +151,12 @@ class PrivTuneCliTest {
             { "--seeds", "0", "experiment --out x --seeds 0" },
             { "--mechanism", "privtune:eps", "export-representations --out x --mechanism privtune:eps" },
             { "--limit", "-5", "export-representations --out x --mechanism privtune --limit -5" },
+            { "--mechanism", "nosuch", "export-representations --out x --mechanism @nosuch" },
+            { "--mechanisms", "nosuch", "experiment --out x --mechanisms none,@nosuch" },
+            { "--limit", "-1", "train --limit -1 --out x" },
+            { "--encoding", "klingon", "data import a.csv --encoding klingon" },
+            { "--text", "0", "data import a.csv --text 0" },
+            { "--label", "0", "data import a.csv --label=0" },
             { "<steps>", "many", "bench train many" },
             { "<split>", "9", "bench mechanism 9" },
             { "<target ms>", "0", "bench tuner 0" } };
@@ -214,6 +220,62 @@ class PrivTuneCliTest {
         var swap = experiment("--out", "x", "--mechanisms", "privtune-swap:keep=0.05;n=3,none", "--eps", "16", "--seeds", "2");
         assertEquals(List.of("privtune-swap:keep=0.05;n=3", "none"), swap.mechanisms());
         assertEquals(2 + 2, swap.grid().size());
+    }
+
+    @Test
+    void oneSeparatorForParametersAndPresetsInEveryMechanismOption() {
+        // ',' between parameters as in train; an entry starts where no key= follows; presets by name
+        var e = experiment("--out", "x", "--mechanisms", "none,privtune-swap:keep=0.05,n=3,dchi:eps=4,@privtune-eps16,"
+                + "@privtune-swap");
+        assertEquals(List.of("none", "privtune-swap:keep=0.05;n=3", "dchi:eps=4", "privtune",
+                "privtune-swap:keep=0.3;n=3;pool=30000;kept=canon;poolcanon=1;shuffle=1;relevance=imdb"), e.mechanisms(),
+                "stored in the form of setting keys, a preset's eps left to --eps");
+        assertEquals(e.mechanisms(), experiment("--out", "x", "--mechanisms",
+                "none,privtune-swap:keep=0.05;n=3,dchi:eps=4,@privtune-eps16,@privtune-swap").mechanisms(),
+                "the ';' form is read the same");
+        var parsed = commandLine().parseArgs("export-representations", "--out", "x", "--mechanism", "@privtune-swap")
+                .subcommand();
+        assertEquals(org.privtune.mechanism.MechanismPresets.builtIn("privtune-swap").spec(),
+                parsed.matchedOptionValue("--mechanism", null));
+        var train = commandLine().parseArgs("train", "--out", "x", "--limit", "200", "--mechanism",
+                "privtune:eps=16;n=3").subcommand();
+        assertEquals(200, (int) train.matchedOptionValue("--limit", 0));
+    }
+
+    @Test
+    void importTakesColumnsCountedFromOneAndAnEncoding(@TempDir Path dir) throws Exception {
+        System.setProperty("privtune.data.dir", dir.resolve("state").toString());
+        try {
+            Path latin = Files.write(dir.resolve("latin.csv"), "pos;caf\u00e9 au lait\nneg;na\u00efve plot\npos;fine\n"
+                    .replace(';', ',').getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(1, run("data", "import", latin.toString(), "--header", "no", "--text", "2", "--label", "1"));
+            assertTrue(err().contains("line 1") && err().contains("not valid UTF-8") && err().contains("--encoding"), err());
+            assertFalse(err().contains("\tat "), "no stack trace: " + err());
+            assertEquals(1, run("data", "import", latin.toString(), "--header", "no", "--text", "3", "--label", "1",
+                    "--encoding", "ISO-8859-1"));
+            assertTrue(err().contains("the text column 3 does not exist"), "numbered as typed: " + err());
+            assertEquals(0, run("data", "import", latin.toString(), "--header", "no", "--text", "2", "--label", "1",
+                    "--encoding", "ISO-8859-1", "--name", "latin"), err());
+            assertTrue(out().contains("3 records"), out());
+        } finally {
+            System.clearProperty("privtune.data.dir");
+        }
+    }
+
+    @Test
+    void presetsListsTheBuiltInOnesWithWhatTheyProtectAndCost(@TempDir Path dir) {
+        System.setProperty("privtune.presets.dir", dir.toString());
+        try {
+            assertEquals(0, run("presets"), err());
+            for (var b : org.privtune.mechanism.MechanismPresets.BUILT_IN) {
+                assertTrue(out().contains("@" + b.name()) && out().contains(b.description()), b.name() + "\n" + out());
+            }
+            assertTrue(out().contains("privtune-swap:n=3,keep=0.3,pool=30000,kept=canon,shuffle=1,poolcanon=1,"
+                    + "relevance=imdb"), "the short form of the spec (eps 100 is privtune-swap's default): " + out());
+            assertTrue(out().contains("none yet"), out());
+        } finally {
+            System.clearProperty("privtune.presets.dir");
+        }
     }
 
     private static org.privtune.attack.experiment.ExperimentConfig experiment(String... args) {

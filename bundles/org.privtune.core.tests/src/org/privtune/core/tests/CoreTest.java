@@ -25,6 +25,16 @@ class CoreTest {
     }
 
     @Test
+    void elapsedTimeCountsFromTheProgressNotFromTheMachinesStart() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        p.subTask("loading"); // before any begin, as a data set load names its step
+        assertTrue(p.line().contains(" elapsed 0m00s "), p.line());
+        p.begin("training", 2);
+        assertTrue(p.line().contains(" elapsed 0m00s"), p.line());
+    }
+
+    @Test
     void consoleProgressReportsPercentAndEtaAndCancels() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);

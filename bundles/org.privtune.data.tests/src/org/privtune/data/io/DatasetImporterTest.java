@@ -350,4 +350,43 @@ class DatasetImporterTest {
         assertEquals(first.dataset().records(), again.dataset().records());
         assertEquals(List.of("5", "7"), again.dataset().labels());
     }
+
+    @Test
+    void hugeTextsAndLabelsWithOneRecordAreWarnedAbout() throws IOException {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < 10; i++) {
+            csv.append("review ").append(i).append(i % 2 == 0 ? ",pos\n" : ",neg\n");
+        }
+        csv.append("\"").append("x".repeat(RecordCollector.HUGE_TEXT_CHARS + 1)).append("\",pos\n");
+        csv.append("lonely,rare\n");
+        ImportResult r = DatasetImporter.importFile(write("odd.csv", csv.toString()));
+        assertEquals(12, r.dataset().size(), "imported all the same");
+        List<String> w = r.report().warnings();
+        assertEquals(2, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("1 text is longer than 100,000 characters") && w.get(0).contains("line 12"),
+                w.get(0));
+        assertTrue(w.get(1).startsWith("1 of 3 labels has a single record") && w.get(1).contains("'rare' on line 13"),
+                w.get(1));
+        assertTrue(r.report().summary().contains("Warning: 1 of 3 labels"), r.report().summary());
+
+        StringBuilder ids = new StringBuilder("text,label\n");
+        for (int i = 0; i < 12; i++) {
+            ids.append("text ").append(i).append(",id-").append(i).append('\n');
+        }
+        List<String> byId = DatasetImporter.importFile(write("ids.csv", ids.toString())).report().warnings();
+        assertEquals(1, byId.size(), byId.toString());
+        assertTrue(byId.get(0).startsWith("12 of 12 labels have a single record") && byId.get(0).contains("label column"),
+                byId.get(0));
+    }
+
+    @Test
+    void columnsAreNamedOrNumberedFromOne() {
+        assertEquals(ColumnMapping.Column.at(0), ColumnMapping.Column.parse("1", "--text"));
+        assertEquals(ColumnMapping.Column.named("review"), ColumnMapping.Column.parse(" review ", "--text"));
+        assertEquals("column 3", ColumnMapping.Column.parse("3", "--label").toString(), "messages count from 1 too");
+        InvalidInputException zero = assertThrows(InvalidInputException.class,
+                () -> ColumnMapping.Column.parse("0", "--label"));
+        assertEquals("--label", zero.field());
+        assertTrue(zero.getMessage().contains("counted from 1"), zero.getMessage());
+    }
 }

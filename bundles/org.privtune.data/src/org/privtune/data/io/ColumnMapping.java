@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * Which column (CSV/TSV/ARFF) or key (JSON) holds the text, the label, and optionally the source,
- * the record id and attributes. A column is named by header name or by 0-based index. Roles left
+ * the record id and attributes. A column is named by header name or by 0-based index here; people
+ * number columns from 1, in the import dialog, on the command line and in every message
+ * ({@link Column#parse}, {@link Column#toString}). Roles left
  * unset are detected from the header names ({@link #detect}); with {@code otherColumnsAsAttributes}
  * every column that has no role becomes an attribute.
  */
@@ -26,6 +28,30 @@ public final class ColumnMapping {
                 throw new IllegalArgumentException("column index must be >= 0: " + index);
             }
             return new Column(null, index);
+        }
+
+        /**
+         * A column as people name it, in the import dialog and {@code ./privtune data import}: a
+         * header name, or a number counted from 1 (the numbering every message uses).
+         *
+         * @param option the field or option it was given in, for the error
+         * @throws org.privtune.core.InvalidInputException for an empty name or the number 0
+         */
+        public static Column parse(String spec, String option) {
+            String t = spec == null ? "" : spec.trim();
+            if (t.isEmpty()) {
+                throw new org.privtune.core.InvalidInputException("import options", 0, option,
+                        "empty; expected a column name or a column number counted from 1");
+            }
+            if (t.length() < 10 && t.chars().allMatch(Character::isDigit)) {
+                int n = Integer.parseInt(t);
+                if (n < 1) {
+                    throw new org.privtune.core.InvalidInputException("import options", 0, option,
+                            "column numbers are counted from 1 (the first column is 1), got " + n);
+                }
+                return at(n - 1);
+            }
+            return named(t);
         }
 
         /** The header name this column stands for, or null when it is not there. */

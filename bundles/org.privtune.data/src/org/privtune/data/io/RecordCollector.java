@@ -22,6 +22,15 @@ final class RecordCollector {
 
     private static final int CHECK_EVERY = 1024;
 
+    /**
+     * Texts longer than this many characters are reported: the encoder reads at most 512 word
+     * pieces (a few thousand characters), so such a field is usually a column or quoting mistake.
+     */
+    static final int HUGE_TEXT_CHARS = 100_000;
+
+    /** Labels with a single record are reported from this many records on (smaller files are trials). */
+    static final int SINGLE_LABEL_MIN_RECORDS = 10;
+
     private final String sourceName;
     private final ColumnMapping.Resolved cols;
     private final boolean dropDuplicates;
@@ -33,6 +42,9 @@ final class RecordCollector {
     private final Map<String, Long> lineOfId = new HashMap<>();
     private final List<String> duplicateExamples = new ArrayList<>();
     private final List<String> conflictExamples = new ArrayList<>();
+    private final List<String> hugeExamples = new ArrayList<>();
+    private final Map<String, Long> firstLineOfLabel = new HashMap<>();
+    private int huge;
     private long rowCount;
     private int duplicates;
     private int conflicts;
@@ -82,6 +94,11 @@ final class RecordCollector {
             throw new InvalidInputException(sourceName, line, cols.label(),
                     "the label is missing; expected a class name in every record");
         }
+        if (text.length() > HUGE_TEXT_CHARS) {
+            huge++;
+            example(hugeExamples, String.format(java.util.Locale.ROOT, "line %d (%,d characters)", line, text.length()));
+        }
+        firstLineOfLabel.putIfAbsent(label, line);
         String id;
         if (cols.id() != null) {
             id = row.get(cols.id());
@@ -165,6 +182,28 @@ final class RecordCollector {
         }
         if (blankLines > 0) {
             warnings.add(blankLines + " blank line" + (blankLines == 1 ? "" : "s") + " skipped");
+        }
+        if (huge > 0) {
+            warnings.add(String.format(java.util.Locale.ROOT, "%d text%s longer than %,d characters (the model reads only"
+                    + " the first 512 word pieces; a wrong text column or an unclosed quote?); e.g. %s", huge,
+                    huge == 1 ? " is" : "s are", HUGE_TEXT_CHARS, String.join(", ", hugeExamples)));
+        }
+        List<String> single = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : dataset.countsPerLabel().entrySet()) {
+            if (e.getValue() == 1) {
+                single.add(e.getKey());
+            }
+        }
+        if (!single.isEmpty() && records.size() >= SINGLE_LABEL_MIN_RECORDS) {
+            List<String> examples = new ArrayList<>();
+            for (String l : single.subList(0, Math.min(3, single.size()))) {
+                examples.add("'" + l + "' on line " + firstLineOfLabel.get(l));
+            }
+            warnings.add(String.format(java.util.Locale.ROOT, "%,d of %,d labels ha%s a single record (nothing to learn"
+                    + " from, and a split cannot put it in both training and test%s); e.g. %s", single.size(),
+                    dataset.labels().size(), single.size() == 1 ? "s" : "ve",
+                    single.size() * 2 > dataset.labels().size() ? "; is the label column right?" : "",
+                    String.join(", ", examples)));
         }
         ImportOptions effective = options.withFormat(format).withName(datasetName)
                 .withMapping(ColumnMapping.explicit(cols)).withHeader(headerRow);

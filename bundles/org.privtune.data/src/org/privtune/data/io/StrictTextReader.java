@@ -134,7 +134,8 @@ final class StrictTextReader extends Reader {
                 + "0x" + HexFormat.of().withUpperCase().withDelimiter(" 0x").formatHex(bad) + " at byte offset "
                 + bytesConsumed + " " + (n == 1 ? "is" : "are") + " not valid " + decoder.charset().name()
                 + "; expected text encoded as " + decoder.charset().name()
-                + " (re-save the file as UTF-8, or choose its encoding in the import options)");
+                + " (re-save the file as UTF-8, or give its encoding: Encoding in the import dialog,"
+                + " --encoding in ./privtune data import)");
     }
 
     @Override

@@ -14,11 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
+import org.privtune.core.CancelledException;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.device.FineTuningRun;
@@ -89,5 +92,85 @@ class FineTuningRunTest {
         InvalidInputException badAddress = assertThrows(InvalidInputException.class,
                 () -> FineTuningRun.Cloud.plain("no-port-here"));
         assertEquals("endpoint", badAddress.field());
+    }
+
+    /** A progress whose cancel is pressed by the test; it remembers the phases it was told of. */
+    static class Cancellable implements Progress {
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final List<String> phases = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void begin(String task, int totalWork) {
+        }
+
+        @Override
+        public void worked(int units) {
+        }
+
+        @Override
+        public void subTask(String name) {
+            phases.add(name);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+
+    private static List<String> siblings(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("out")).toList();
+        }
+    }
+
+    @Test
+    void aCancelAfterTheLastStepStopsTheDevEvaluationAndNothingIsExported(@TempDir Path dir) throws Exception {
+        Cancellable progress = new Cancellable();
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        // pressed once the last training step is back: from here on only evaluation and export remain
+        CancelledException e = assertThrows(CancelledException.class, () -> FineTuningRun.run(
+                request(dir.resolve("out"), dir.resolve("cache"), null), progress, l -> { },
+                (step, total, loss, correct, size) -> {
+                    seen.add(step);
+                    if (step == total) {
+                        progress.cancelled.set(true);
+                    }
+                }));
+        assertEquals(List.of(1, 2), seen, "both steps ran");
+        assertTrue(e.getMessage().contains("dev evaluation") && e.getMessage().endsWith("nothing was exported"),
+                e.getMessage());
+        assertFalse(progress.phases.contains("testing"), "the test evaluation never started: " + progress.phases);
+        assertEquals(List.of(), siblings(dir), "no export folder, no partial one");
+    }
+
+    @Test
+    void aCancelDuringTheExportRemovesWhatWasWritten(@TempDir Path dir) throws Exception {
+        List<String> onDisk = Collections.synchronizedList(new ArrayList<>());
+        // not yet at "exporting" (the check before writing), pressed at the next check: the model is on disk by then
+        Cancellable progress = new Cancellable() {
+            int checksSinceExport = -1;
+
+            @Override
+            public boolean isCancelled() {
+                if (phases.contains("exporting") && ++checksSinceExport == 1) {
+                    try (Stream<Path> s = Files.walk(dir)) {
+                        s.filter(p -> p.getFileName().toString().equals("model.safetensors"))
+                                .forEach(p -> onDisk.add(dir.relativize(p).toString()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    cancelled.set(true);
+                }
+                return super.isCancelled();
+            }
+        };
+        CancelledException e = assertThrows(CancelledException.class, () -> FineTuningRun.run(
+                request(dir.resolve("out"), dir.resolve("cache"), null), progress, l -> { }, null));
+        assertTrue(progress.phases.contains("testing"), "the run got as far as the export: " + progress.phases);
+        assertEquals(1, onDisk.size(), "the cancel came with the model written under its temporary name: " + onDisk);
+        assertTrue(onDisk.get(0).startsWith("out.partial-"), onDisk.get(0));
+        assertEquals("cancelled (exporting); nothing was exported", e.getMessage());
+        assertEquals(List.of(), siblings(dir), "no export folder, no partial one");
     }
 }

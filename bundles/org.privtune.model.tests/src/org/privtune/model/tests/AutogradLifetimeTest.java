@@ -15,6 +15,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.privtune.model.BertEncoder;
+import org.privtune.model.EngineArrays;
 import org.privtune.model.EngineScalars;
 
 /**
@@ -102,6 +103,33 @@ class AutogradLifetimeTest {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Weights written into a parameter (loading, restoring the best epoch) stay as written after the
+     * Java array and buffer they came from are collected, and the parameter still takes gradients.
+     */
+    @Test
+    void overwrittenValuesOutliveTheirJavaArrayAndKeepTheGradient() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray w = m.zeros(new Shape(300, 100));
+            w.setRequiresGradient(true);
+            float[] values = new float[30_000];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (i % 97) - 48.5f;
+            }
+            EngineArrays.overwrite(w, values.clone());
+            for (int i = 0; i < 20; i++) {
+                System.gc();
+                java.nio.ByteBuffer.allocateDirect(1 << 20).put(0, (byte) 7);
+            }
+            assertArrayEquals(values, w.toFloatArray(), "values as written after collections");
+            assertTrue(w.hasGradient(), "still a trainable parameter");
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(w.mul(w).sum());
+            }
+            assertEquals(2 * values[5], w.getGradient().toFloatArray()[5], 1e-6f);
         }
     }
 }

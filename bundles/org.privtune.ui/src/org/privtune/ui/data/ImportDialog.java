@@ -4,7 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,6 +60,7 @@ public class ImportDialog extends TitleAreaDialog {
     private Text textColumn;
     private Text labelColumn;
     private Text sourceColumn;
+    private Combo encoding;
     private Text name;
     private Button dropDuplicates;
     private Text raw;
@@ -127,6 +128,11 @@ public class ImportDialog extends TitleAreaDialog {
         name = new Text(c, SWT.BORDER);
         name.setMessage("file name");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(name);
+        new Label(c, SWT.NONE).setText("Encoding");
+        encoding = new Combo(c, SWT.READ_ONLY);
+        encoding.setItems(ENCODINGS);
+        encoding.select(0);
+        encoding.setToolTipText("The file's character encoding; bytes not valid in it are an error naming the line");
         dropDuplicates = new Button(c, SWT.CHECK);
         dropDuplicates.setText("drop duplicate records");
         GridDataFactory.fillDefaults().span(2, 1).applyTo(dropDuplicates);
@@ -150,7 +156,7 @@ public class ImportDialog extends TitleAreaDialog {
         for (Text t : new Text[] {file, textColumn, labelColumn, sourceColumn, name}) {
             t.addListener(SWT.Modify, e -> recheck());
         }
-        for (Control w : new Control[] {format, header, dropDuplicates}) {
+        for (Control w : new Control[] {format, header, encoding, dropDuplicates}) {
             w.addListener(SWT.Selection, e -> recheck());
         }
         return area;
@@ -200,16 +206,27 @@ public class ImportDialog extends TitleAreaDialog {
         if (!sourceColumn.getText().isBlank()) {
             m = m.withSource(column(sourceColumn.getText()));
         }
-        o = o.withMapping(m).withDropDuplicates(dropDuplicates.getSelection());
+        o = o.withMapping(m).withDropDuplicates(dropDuplicates.getSelection()).withCharset(charset());
         return name.getText().isBlank() ? o : o.withName(name.getText().trim());
     }
 
+    /** The encodings offered; UTF-8 first (the default). */
+    static final String[] ENCODINGS = {"UTF-8", "ISO-8859-1", "windows-1252", "UTF-16", "UTF-16LE", "UTF-16BE",
+        "US-ASCII"};
+
+    private Charset charset() {
+        return Charset.forName(ENCODINGS[Math.max(0, encoding.getSelectionIndex())]);
+    }
+
+    /** Chooses the file's encoding (as the combo would), one of {@link #ENCODINGS}. */
+    public void setEncoding(String name) {
+        encoding.select(List.of(ENCODINGS).indexOf(name));
+        recheck();
+    }
+
+    /** A header name or a number counted from 1, as on the command line; 0 is refused. */
     private static ColumnMapping.Column column(String s) {
-        String t = s.trim();
-        if (t.matches("\\d+") && Integer.parseInt(t) >= 1) {
-            return ColumnMapping.Column.at(Integer.parseInt(t) - 1);
-        }
-        return ColumnMapping.Column.named(t);
+        return ColumnMapping.Column.parse(s, "column");
     }
 
     /** Sets the text and label columns (as typing them would). */
@@ -243,8 +260,15 @@ public class ImportDialog extends TitleAreaDialog {
             return;
         }
         Path path = Path.of(f);
-        raw.setText(firstLines(path));
-        ImportOptions o = options();
+        ImportOptions o;
+        try {
+            o = options();
+        } catch (InvalidInputException e) {
+            report.setText("Error: " + e.problem());
+            setMessage("The importer refused the file with these options; see its report below.", IMessageProvider.ERROR);
+            return;
+        }
+        raw.setText(firstLines(path, o.charset()));
         report.setText("checking\u2026");
         check = Job.create("Checking " + path.getFileName(), monitor -> {
             ImportResult r = null;
@@ -296,12 +320,12 @@ public class ImportDialog extends TitleAreaDialog {
     }
 
     /** The first lines of the file as text (decompressed when .gz), for the user to see what it holds. */
-    static String firstLines(Path path) {
+    static String firstLines(Path path, Charset charset) {
         if (!Files.isRegularFile(path)) {
             return "(no such file)";
         }
         try (InputStream in = open(path);
-                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, charset))) {
             StringBuilder sb = new StringBuilder();
             String line;
             for (int i = 0; i < RAW_LINES && (line = r.readLine()) != null; i++) {

@@ -16,6 +16,7 @@ import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.swt.SWT;
 import org.jfree.data.xy.XYSeries;
 import org.privtune.core.CancelledException;
+import org.privtune.core.ForwardingProgress;
 import org.privtune.core.InvalidInputException;
 import org.privtune.core.Progress;
 import org.privtune.device.FineTuningRun;
@@ -63,14 +64,14 @@ final class SplitTrainingController {
         controls.cancel.addListener(SWT.Selection, e -> {
             if (job != null) {
                 job.cancel();
-                controls.setStatus("Cancelling after the current step\u2026", false);
+                controls.setStatus("Cancelling\u2026", false);
             }
         });
     }
 
     private void fromTuner() {
         MechanismSettings s = tuner.settings();
-        controls.mechanism.setText(s.spec().toString());
+        controls.mechanism.setText(s.spec().toShortString());
         NoiseTunerEvaluator open = tuner.current();
         if (open != null) { // the tuner's split layer belongs to the tuner's model
             controls.model.choose(open.model().name());
@@ -135,7 +136,10 @@ final class SplitTrainingController {
             ui(() -> finished(r));
             return Status.OK_STATUS;
         } catch (CancelledException e) {
-            ui(() -> controls.setStatus("Cancelled; nothing was exported.", false));
+            ui(() -> {
+                controls.bar.setSelection(0);
+                controls.setStatus("Cancelled; nothing was exported.", false);
+            });
             return Status.CANCEL_STATUS;
         } catch (InvalidInputException | RemoteTopModel.RemoteEndpointException e) {
             ui(() -> controls.setStatus("Training failed: " + e.getMessage(), true));
@@ -210,19 +214,18 @@ final class SplitTrainingController {
     }
 
     /** Forwards to the Job's monitor and moves the view's progress bar. */
-    private final class BarProgress implements Progress {
-        private final Progress inner;
+    private final class BarProgress extends ForwardingProgress {
         private int total;
         private int done;
         private long lastUi;
 
         BarProgress(Progress inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
         public void begin(String task, int totalWork) {
-            inner.begin(task, totalWork);
+            super.begin(task, totalWork);
             total = totalWork;
             done = 0;
             ui(() -> controls.setStatus(task + "\u2026", false));
@@ -230,7 +233,7 @@ final class SplitTrainingController {
 
         @Override
         public void worked(int units) {
-            inner.worked(units);
+            super.worked(units);
             done += units;
             long now = System.nanoTime();
             if (total > 0 && now - lastUi > 100_000_000L) {
@@ -242,22 +245,12 @@ final class SplitTrainingController {
 
         @Override
         public void subTask(String name) {
-            inner.subTask(name);
+            super.subTask(name);
             ui(() -> {
-                if (job != null) {
+                if (job != null && !isCancelled()) {
                     controls.setStatus(name, false);
                 }
             });
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return inner.isCancelled();
-        }
-
-        @Override
-        public void done() {
-            inner.done();
         }
     }
 
