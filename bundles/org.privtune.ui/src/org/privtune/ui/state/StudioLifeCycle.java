@@ -1,0 +1,115 @@
+package org.privtune.ui.state;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.eclipse.e4.core.contexts.IEclipseContext;
+import org.eclipse.e4.ui.model.application.MApplication;
+import org.eclipse.e4.ui.workbench.lifecycle.PostContextCreate;
+import org.eclipse.e4.ui.workbench.lifecycle.ProcessAdditions;
+import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.osgi.service.datalocation.Location;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * The standalone studio's life cycle: the window, layout and active views are kept from one start
+ * to the next (the workbench's persisted model), as long as the application model is the one that
+ * state was written with. When a new version brings another application model, the persisted state
+ * is dropped once, so that no stale layout hides new views. A copy of the pristine perspective is
+ * kept in the model for Window > Reset Perspective.
+ */
+public class StudioLifeCycle {
+
+    /** The product's application model, relative to the bundles: bundle/path. */
+    public static final String APPLICATION_XMI = "org.privtune.app/Application.e4xmi";
+    /** Where the workbench keeps its model, under the instance location. */
+    public static final String PERSISTED = ".metadata/.plugins/org.eclipse.e4.workbench/workbench.xmi";
+    /** Next to it: the checksum of the application model the state was written with. */
+    public static final String STAMP = ".metadata/.plugins/org.eclipse.e4.workbench/privtune-model.sha256";
+
+    @PostContextCreate
+    public void postContextCreate(IEclipseContext context) {
+        Object location = context.get("instanceLocation");
+        Location instance = location instanceof Location l ? l : instanceLocation();
+        if (instance == null || instance.getURL() == null) {
+            return;
+        }
+        try {
+            Path root = Path.of(instance.getURL().toURI());
+            dropStaleState(root, modelChecksum());
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            // keeping or not keeping the layout must never stop the studio from starting
+        }
+    }
+
+    @ProcessAdditions
+    public void processAdditions(MApplication application, EModelService models) {
+        PerspectiveReset.keepPristine(application, models);
+    }
+
+    /**
+     * Deletes the persisted model under {@code root} unless it was written with the application
+     * model of {@code checksum}; records the checksum. Returns true if state was dropped.
+     */
+    public static boolean dropStaleState(Path root, String checksum) throws IOException {
+        Path persisted = root.resolve(PERSISTED);
+        Path stamp = root.resolve(STAMP);
+        String previous = Files.isRegularFile(stamp) ? Files.readString(stamp, StandardCharsets.UTF_8).trim() : "";
+        boolean drop = !previous.equals(checksum) && Files.exists(persisted);
+        if (drop) {
+            Files.delete(persisted);
+        }
+        Files.createDirectories(stamp.getParent());
+        Files.writeString(stamp, checksum, StandardCharsets.UTF_8);
+        return drop;
+    }
+
+    /** The instance location from the OSGi services, or null. */
+    private static Location instanceLocation() {
+        Bundle self = FrameworkUtil.getBundle(StudioLifeCycle.class);
+        if (self == null || self.getBundleContext() == null) {
+            return null;
+        }
+        try {
+            for (var ref : self.getBundleContext().getServiceReferences(Location.class, "(type=osgi.instance.area)")) {
+                return self.getBundleContext().getService(ref);
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** SHA-256 of the product's Application.e4xmi, or "" when it cannot be read. */
+    public static String modelChecksum() throws IOException {
+        Bundle self = FrameworkUtil.getBundle(StudioLifeCycle.class);
+        if (self == null) {
+            return "";
+        }
+        String name = APPLICATION_XMI.substring(0, APPLICATION_XMI.indexOf('/'));
+        for (Bundle b : self.getBundleContext().getBundles()) {
+            if (name.equals(b.getSymbolicName())) {
+                URL url = b.getEntry(APPLICATION_XMI.substring(name.length() + 1));
+                if (url == null) {
+                    return "";
+                }
+                try (InputStream in = url.openStream()) {
+                    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+                } catch (NoSuchAlgorithmException e) {
+                    return "";
+                }
+            }
+        }
+        return "";
+    }
+
+}
