@@ -62,6 +62,17 @@ public final class TunerCharts {
         return c;
     }
 
+    /**
+     * Widens the plane's utility axis to the left when a point has a negative cosine (heavy noise),
+     * so that every point stays on screen; never narrows it.
+     */
+    public static void keepInView(JFreeChart plane, double utility) {
+        NumberAxis x = (NumberAxis) plane.getXYPlot().getDomainAxis();
+        if (utility < x.getLowerBound()) {
+            x.setRange(Math.floor((utility - 0.02) * 10) / 10, Math.max(x.getUpperBound(), 1.02));
+        }
+    }
+
     /** The trail of a mechanism in the plane, made (with the mechanism's colour) on first use. */
     public static XYSeries trailSeries(JFreeChart plane, String mechanism) {
         XYSeriesCollection data = (XYSeriesCollection) plane.getXYPlot().getDataset();
@@ -105,9 +116,14 @@ public final class TunerCharts {
         LogAxis axis = new LogAxis(label);
         axis.setBase(2);
         axis.setSmallestValue(1e-3);
-        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        // whole exponents only: every power of two, or every second or third when the chart is narrow
+        org.jfree.chart.axis.TickUnits exponents = new org.jfree.chart.axis.TickUnits();
+        for (int step : new int[] {1, 2, 3, 4, 5, 10}) {
+            exponents.add(new org.jfree.chart.axis.NumberTickUnit(step));
+        }
+        axis.setStandardTickUnits(exponents);
         axis.setMinorTickCount(0);
-        axis.setNumberFormatOverride(new DecimalFormat("0.###"));
+        axis.setNumberFormatOverride(new DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
         return axis;
     }
 

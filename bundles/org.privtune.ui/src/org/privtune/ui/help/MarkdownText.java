@@ -32,6 +32,8 @@ public final class MarkdownText {
     private final StringBuilder text = new StringBuilder();
     private final List<Run> runs = new ArrayList<>();
     private final List<Heading> headings = new ArrayList<>();
+    /** True after a list item: the next block gets a blank line first. */
+    private boolean afterItem;
 
     private MarkdownText() {
     }
@@ -72,6 +74,7 @@ public final class MarkdownText {
             String trimmed = line.trim();
             if (trimmed.startsWith("```")) {
                 m.flush(paragraph);
+                m.endList();
                 int start = m.text.length();
                 for (i++; i < lines.length && !lines[i].trim().startsWith("```"); i++) {
                     m.text.append("    ").append(lines[i]).append('\n');
@@ -80,6 +83,7 @@ public final class MarkdownText {
                 m.text.append('\n');
             } else if (trimmed.startsWith("#")) {
                 m.flush(paragraph);
+                m.endList();
                 int level = 0;
                 while (level < trimmed.length() && trimmed.charAt(level) == '#') {
                     level++;
@@ -93,6 +97,7 @@ public final class MarkdownText {
                 m.text.append("\n\n");
             } else if (trimmed.startsWith("|")) {
                 m.flush(paragraph);
+                m.endList();
                 List<String> table = new ArrayList<>();
                 for (; i < lines.length && lines[i].trim().startsWith("|"); i++) {
                     table.add(lines[i].trim());
@@ -127,9 +132,21 @@ public final class MarkdownText {
         }
         String p = paragraph.toString();
         boolean item = p.indexOf('\u0000') >= 0;
+        if (!item) {
+            endList();
+        }
         inline(p.replace("\u0000", ""));
         text.append(item ? "\n" : "\n\n");
+        afterItem = item;
         paragraph.setLength(0);
+    }
+
+    /** A blank line between a list and the block after it. */
+    private void endList() {
+        if (afterItem) {
+            text.append('\n');
+            afterItem = false;
+        }
     }
 
     private void inline(String s) {

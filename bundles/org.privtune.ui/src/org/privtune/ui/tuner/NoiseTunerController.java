@@ -278,6 +278,7 @@ final class NoiseTunerController implements PresetActions {
         last = p;
         XYSeries current = controls.plane.getSeries(TunerCharts.CURRENT);
         current.clear();
+        TunerCharts.keepInView(controls.planeChart.getChart(), p.cosine());
         current.add(p.cosine(), p.top1());
         controls.showNoise(p.noiseNorms(), String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
                 mean(p.noiseNorms()), p.noiseNorms().length));
