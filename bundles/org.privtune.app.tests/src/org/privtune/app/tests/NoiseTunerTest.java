@@ -184,7 +184,7 @@ class NoiseTunerTest {
             assertTrue(png.getWidth() > 100 && png.getHeight() > 100, png.getWidth() + "x" + png.getHeight());
             canvas.save(dir.resolve("plane.svg"));
             String svg = Files.readString(dir.resolve("plane.svg"));
-            assertTrue(svg.contains("<svg") && svg.contains("A1 top-1"), "an SVG of the plane");
+            assertTrue(svg.contains("<svg") && svg.contains("Privacy / utility"), "an SVG of the plane, with its title as text");
         } finally {
             StudioWorkbenchTest.deleteTree(dir);
         }

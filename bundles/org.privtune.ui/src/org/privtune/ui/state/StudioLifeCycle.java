@@ -33,27 +33,50 @@ public class StudioLifeCycle {
     public static final String APPLICATION_XMI = "org.privtune.app/Application.e4xmi";
     /** Where the workbench keeps its model, under the instance location. */
     public static final String PERSISTED = ".metadata/.plugins/org.eclipse.e4.workbench/workbench.xmi";
-    /** Next to it: the checksum of the application model the state was written with. */
-    public static final String STAMP = ".metadata/.plugins/org.eclipse.e4.workbench/privtune-model.sha256";
+    /** The checksum of the application model the persisted state was written with. */
+    public static final String STAMP = ".metadata/.plugins/org.privtune.ui/application-model.sha256";
+
+    private boolean stamped;
 
     @PostContextCreate
     public void postContextCreate(IEclipseContext context) {
         Object location = context.get("instanceLocation");
-        Location instance = location instanceof Location l ? l : instanceLocation();
-        if (instance == null || instance.getURL() == null) {
-            return;
-        }
-        try {
-            Path root = Path.of(instance.getURL().toURI());
-            dropStaleState(root, modelChecksum());
-        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
-            // keeping or not keeping the layout must never stop the studio from starting
-        }
+        stamp(location instanceof Location l ? l : instanceLocation(), true);
     }
 
     @ProcessAdditions
     public void processAdditions(MApplication application, EModelService models) {
+        if (!stamped) {
+            // too late to drop a stale model (it is loaded): only record what this start runs
+            stamp(instanceLocation(), false);
+        }
         PerspectiveReset.keepPristine(application, models);
+    }
+
+    /** Drops stale persisted state and records the model's checksum; says on stderr why it could not. */
+    private void stamp(Location instance, boolean mayDrop) {
+        URL url = instance != null ? instance.getURL() : null;
+        try {
+            if (url == null && System.getProperty("osgi.instance.area") != null) {
+                url = new URL(System.getProperty("osgi.instance.area"));
+            }
+            if (url == null) {
+                System.err.println("PrivTune Studio: no instance location yet; the layout of the last start is kept");
+                return;
+            }
+            Path root = Path.of(url.toURI());
+            if (mayDrop) {
+                dropStaleState(root, modelChecksum());
+            } else {
+                Path stamp = root.resolve(STAMP);
+                Files.createDirectories(stamp.getParent());
+                Files.writeString(stamp, modelChecksum(), StandardCharsets.UTF_8);
+            }
+            stamped = true;
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // keeping or not keeping the layout must never stop the studio from starting
+            System.err.println("PrivTune Studio: the layout of the last start is kept as it is (" + e + ")");
+        }
     }
 
     /**
