@@ -18,6 +18,7 @@ import org.eclipse.e4.ui.workbench.lifecycle.ProcessAdditions;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
 import org.eclipse.osgi.service.datalocation.Location;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 
 /**
@@ -96,15 +97,29 @@ public class StudioLifeCycle {
         return drop;
     }
 
+    /**
+     * A bundle context to look things up with: this bundle's, or (this bundle is not started when
+     * the workbench loads classes from it) the workbench's, which is.
+     */
+    private static BundleContext lookup() {
+        for (Class<?> c : new Class<?>[] {StudioLifeCycle.class, EModelService.class, MApplication.class}) {
+            Bundle b = FrameworkUtil.getBundle(c);
+            if (b != null && b.getBundleContext() != null) {
+                return b.getBundleContext();
+            }
+        }
+        return null;
+    }
+
     /** The instance location from the OSGi services, or null. */
     private static Location instanceLocation() {
-        Bundle self = FrameworkUtil.getBundle(StudioLifeCycle.class);
-        if (self == null || self.getBundleContext() == null) {
+        BundleContext context = lookup();
+        if (context == null) {
             return null;
         }
         try {
-            for (var ref : self.getBundleContext().getServiceReferences(Location.class, "(type=osgi.instance.area)")) {
-                return self.getBundleContext().getService(ref);
+            for (var ref : context.getServiceReferences(Location.class, "(type=osgi.instance.area)")) {
+                return context.getService(ref);
             }
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             return null;
@@ -114,12 +129,12 @@ public class StudioLifeCycle {
 
     /** SHA-256 of the product's Application.e4xmi, or "" when it cannot be read. */
     public static String modelChecksum() throws IOException {
-        Bundle self = FrameworkUtil.getBundle(StudioLifeCycle.class);
-        if (self == null) {
+        BundleContext context = lookup();
+        if (context == null) {
             return "";
         }
         String name = APPLICATION_XMI.substring(0, APPLICATION_XMI.indexOf('/'));
-        for (Bundle b : self.getBundleContext().getBundles()) {
+        for (Bundle b : context.getBundles()) {
             if (name.equals(b.getSymbolicName())) {
                 URL url = b.getEntry(APPLICATION_XMI.substring(name.length() + 1));
                 if (url == null) {
