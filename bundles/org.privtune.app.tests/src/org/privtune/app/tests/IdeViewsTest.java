@@ -73,4 +73,36 @@ class IdeViewsTest {
             assertTrue(postConstruct, part + " builds its controls in a @PostConstruct method taking the parent Composite");
         }
     }
+
+    /** Help > PrivTune Studio Help in the IDE: a command whose handler opens the studio's help book. */
+    @Test
+    void theIdeHelpCommandOpensTheHelpBook() throws Exception {
+        Bundle ui = Platform.getBundle("org.privtune.ui");
+        Document plugin = xml(ui, "plugin.xml");
+        NodeList commands = plugin.getElementsByTagName("command");
+        String handler = null;
+        boolean inHelpMenu = false;
+        for (int i = 0; i < commands.getLength(); i++) {
+            Element c = (Element) commands.item(i);
+            if ("org.privtune.ui.command.ideHelp".equals(c.getAttribute("id"))) {
+                handler = c.getAttribute("defaultHandler");
+            }
+            if ("org.privtune.ui.command.ideHelp".equals(c.getAttribute("commandId"))) {
+                inHelpMenu = ((Element) c.getParentNode()).getAttribute("locationURI").startsWith("menu:help");
+            }
+        }
+        assertNotNull(handler, "the help command");
+        assertTrue(inHelpMenu, "the command is in the Help menu");
+        Class<?> type = ui.loadClass(handler);
+        assertTrue(org.eclipse.core.commands.AbstractHandler.class.isAssignableFrom(type), handler + " is a handler");
+        org.eclipse.core.commands.IHandler h = (org.eclipse.core.commands.IHandler) type.getConstructor().newInstance();
+        h.execute(new org.eclipse.core.commands.ExecutionEvent());
+        org.eclipse.swt.widgets.Shell help = org.privtune.ui.help.HelpWindow.open(org.eclipse.swt.widgets.Display.getDefault()).shell();
+        try {
+            assertTrue(help.isVisible(), "the help window is open");
+            assertTrue(help.getText().contains(org.privtune.ui.help.HelpWindow.TITLE), help.getText());
+        } finally {
+            help.dispose();
+        }
+    }
 }

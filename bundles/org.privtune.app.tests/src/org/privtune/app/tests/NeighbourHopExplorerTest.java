@@ -1,6 +1,8 @@
 package org.privtune.app.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,12 +60,50 @@ class NeighbourHopExplorerTest {
                 waitAnalysed(ui, service, MechanismSpec.PRIVTUNE);
                 compareWithHeadless(ui, service);
                 assertRowsOnScreen(ui, ui.screenshot("neighbour-hop-explorer.png"));
+                checkColumnsLabelsAndEmptySentence(ui);
             } finally {
                 service.replace(null);
                 ui.context.get(IEventBroker.class).send(StudioTopics.EVALUATOR, Boolean.FALSE);
                 service.closeLater("test: closing", opened);
             }
         }
+    }
+
+    /**
+     * At the studio's default width of the view (about 760 points) the guess and hop columns are in
+     * view; the plot's dots carry their tokens; an empty sentence is answered with a message.
+     */
+    private static void checkColumnsLabelsAndEmptySentence(PartHarness ui) {
+        Table table = ui.find(NeighbourHopExplorerPart.class, "tokens", Table.class);
+        org.eclipse.swt.graphics.Point size = ui.shell.getSize();
+        ui.shell.setSize(760, size.y);
+        ui.shell.layout(true, true);
+        StudioWorkbenchTest.settle(ui.display);
+        int right = 0;
+        for (int i = 0; i < table.getColumnCount(); i++) {
+            right += table.getColumn(i).getWidth();
+        }
+        assertTrue(right <= table.getClientArea().width, "all columns, the guess and hop ones last, fit the table: "
+                + right + " in " + table.getClientArea().width);
+        ui.shell.setSize(size);
+        ui.shell.layout(true, true);
+
+        org.privtune.ui.charts.ChartCanvas plot = ui.find(NeighbourHopExplorerPart.class, "plot",
+                org.privtune.ui.charts.ChartCanvas.class);
+        org.jfree.chart.plot.XYPlot xy = plot.getChart().getXYPlot();
+        org.jfree.data.xy.XYDataset data = xy.getDataset();
+        assertTrue(xy.getRenderer().getDefaultItemLabelsVisible(), "the dots are labelled");
+        String label = xy.getRenderer().getDefaultItemLabelGenerator().generateLabel(data, 0, 0);
+        assertNotNull(label, "a hop-1 dot has a label");
+        assertFalse(label.isBlank(), "a hop-1 dot names its token");
+
+        Combo sentence = ui.find(NeighbourHopExplorerPart.class, "sentence", Combo.class);
+        String before = sentence.getText();
+        sentence.setText("   ");
+        PartHarness.select(ui.find(NeighbourHopExplorerPart.class, "analyse", org.eclipse.swt.widgets.Button.class));
+        Label status = ui.find(NeighbourHopExplorerPart.class, "status", Label.class);
+        assertTrue(status.getText().contains("empty"), "an empty sentence gets a message: " + status.getText());
+        sentence.setText(before);
     }
 
     @Test

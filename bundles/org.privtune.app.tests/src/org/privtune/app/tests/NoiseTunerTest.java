@@ -22,6 +22,8 @@ import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.eclipse.swt.widgets.Event;
+import org.jfree.chart.entity.XYItemEntity;
 import org.junit.jupiter.api.Test;
 import org.privtune.core.Progress;
 import org.privtune.mechanism.MechanismPresets;
@@ -31,6 +33,8 @@ import org.privtune.mechanism.TaskRelevance;
 import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.charts.ChartCanvas;
+import org.privtune.ui.charts.TunerCharts;
+import org.privtune.ui.prefs.StudioPreferences;
 import org.privtune.ui.tuner.NoiseTunerPart;
 import org.privtune.ui.tuner.PositionSlider;
 import org.privtune.ui.tuner.PresetActions;
@@ -79,7 +83,7 @@ class NoiseTunerTest {
             assertEquals(dchi.spec().eps() / 10, p.spec().eps(), dchi.spec().eps() * 0.03);
             assertTrue(p.top1() <= dchi.top1(), "more noise, no easier inversion: " + p.top1() + " vs " + dchi.top1());
             assertTrue(p.cosine() < dchi.cosine(), "more noise, less utility");
-            assertTrue(plane(ui).getSeries(0).getItemCount() >= 3, "the trail keeps the settings tried");
+            checkTrails(ui, dchi);
 
             select(mechanism, MechanismSpec.PRIVTUNE);
             NoiseTunerEvaluator.Point privtune = shownPoint(ui, service);
@@ -89,11 +93,100 @@ class NoiseTunerTest {
             int middle = attack.indexOf(privtune.spec().eps());
             assertTrue(middle >= 0, "the sweep contains the current eps");
             assertEquals(privtune.top1(), attack.getY(middle).doubleValue(), 0);
+            restoreFromTrail(ui, service, p);
+            select(mechanism, MechanismSpec.PRIVTUNE);
+            shownPoint(ui, service);
+            checkEvaluatedLine(ui, service);
+            saveCharts(ui);
             useForTraining(ui, privtune.spec());
             ui.screenshot("noise-tuner.png");
             System.out.println("noise tuner: " + ui.find("status", Label.class).getText());
             checkSwapOptions(ui, service);
             checkPublicRelevanceSource(service.current());
+        }
+    }
+
+    /** One trail per mechanism: none and dchi each have theirs, and no series mixes mechanisms. */
+    private static void checkTrails(PartHarness ui, NoiseTunerEvaluator.Point dchi) {
+        XYSeriesCollection plane = plane(ui);
+        List<String> names = Arrays.asList(MechanismSpec.NAMES);
+        for (int i = 0; i < plane.getSeriesCount(); i++) {
+            String key = (String) plane.getSeriesKey(i);
+            assertTrue(key.equals(TunerCharts.CURRENT) || names.contains(key), "a series per mechanism: " + key);
+        }
+        XYSeries none = plane.getSeries(TunerCharts.trail(MechanismSpec.NONE));
+        XYSeries trail = plane.getSeries(TunerCharts.trail(MechanismSpec.DCHI));
+        assertTrue(none.getItemCount() >= 1, "none's trail");
+        int last = trail.getItemCount() - 1;
+        assertTrue(last >= 0, "dchi's trail");
+        assertEquals(dchi.cosine(), trail.getX(last).doubleValue(), 1e-9, "dchi's trail ends at its first point");
+        assertEquals(dchi.top1(), trail.getY(last).doubleValue(), 0);
+        for (int i = 0; i < none.getItemCount(); i++) {
+            assertEquals(1.0, none.getX(i).doubleValue(), 1e-4, "none's trail holds only points without noise");
+        }
+    }
+
+    /**
+     * A click on dchi's trail point (after the eps change and a switch to privtune) puts that
+     * point's settings back: dchi at its first eps.
+     */
+    private static void restoreFromTrail(PartHarness ui, NoiseTunerService service, NoiseTunerEvaluator.Point lower) {
+        select(ui.find("mechanism", Combo.class), MechanismSpec.PRIVTUNE);
+        shownPoint(ui, service);
+        ChartCanvas canvas = ui.find("planeChart", ChartCanvas.class);
+        canvas.redraw();
+        canvas.update();
+        StudioWorkbenchTest.settle(ui.display);
+        XYSeriesCollection plane = plane(ui);
+        int dchi = plane.getSeriesIndex(TunerCharts.trail(MechanismSpec.DCHI));
+        int last = plane.getSeries(dchi).getItemCount() - 1;
+        double eps = lower.spec().eps();
+        org.eclipse.swt.graphics.Point at = null;
+        java.awt.geom.Rectangle2D area = canvas.dataArea();
+        for (int x = (int) area.getMinX(); x < area.getMaxX() && at == null; x++) {
+            for (int y = (int) area.getMinY(); y < area.getMaxY() && at == null; y++) {
+                if (canvas.entityAt(x, y) instanceof XYItemEntity e && e.getSeriesIndex() == dchi && e.getItem() == last) {
+                    at = new org.eclipse.swt.graphics.Point(x, y);
+                }
+            }
+        }
+        assertNotNull(at, "dchi's last trail point is drawn");
+        Event down = new Event();
+        down.button = 1;
+        down.x = at.x;
+        down.y = at.y;
+        canvas.notifyListeners(SWT.MouseDown, down);
+        Event up = new Event();
+        up.button = 1;
+        up.x = at.x;
+        up.y = at.y;
+        canvas.notifyListeners(SWT.MouseUp, up);
+        NoiseTunerEvaluator.Point restored = shownPoint(ui, service);
+        assertEquals(MechanismSpec.DCHI, restored.spec().name(), "the click restored dchi");
+        assertEquals(eps, restored.spec().eps(), eps * 1e-9, "at the eps of the clicked point");
+    }
+
+    /** The view names its data set and the sentences of its sample. */
+    private static void checkEvaluatedLine(PartHarness ui, NoiseTunerService service) {
+        String text = ui.find("evaluated", Label.class).getText();
+        assertTrue(text.startsWith("Data set: " + StudioPreferences.tunerDataset()), text);
+        assertTrue(text.contains("sample: " + service.current().sampleSentences() + " dev sentences"), text);
+    }
+
+    /** The plane saved as PNG (decodes) and as SVG (an SVG document) through the chart's own save. */
+    private static void saveCharts(PartHarness ui) throws Exception {
+        Path dir = Files.createTempDirectory("privtune-tuner-charts");
+        try {
+            ChartCanvas canvas = ui.find("planeChart", ChartCanvas.class);
+            canvas.save(dir.resolve("plane.png"));
+            java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(dir.resolve("plane.png").toFile());
+            assertNotNull(png, "the PNG decodes");
+            assertTrue(png.getWidth() > 100 && png.getHeight() > 100, png.getWidth() + "x" + png.getHeight());
+            canvas.save(dir.resolve("plane.svg"));
+            String svg = Files.readString(dir.resolve("plane.svg"));
+            assertTrue(svg.contains("<svg") && svg.contains("Privacy / utility"), "an SVG of the plane, with its title as text");
+        } finally {
+            StudioWorkbenchTest.deleteTree(dir);
         }
     }
 
@@ -125,7 +218,7 @@ class NoiseTunerTest {
         // the spec the widgets describe, as the view shows it under its controls
         MechanismSpec spec = MechanismSpec.parse(ui.find("spec", Label.class).getText().replace(", ", ","));
         NoiseTunerEvaluator.Point again = service.current().evaluate(spec, Integer.parseInt(m.group(1)), Progress.NONE);
-        XYSeries current = plane(ui).getSeries(1);
+        XYSeries current = plane(ui).getSeries(TunerCharts.CURRENT);
         assertEquals(1, current.getItemCount());
         assertEquals(again.cosine(), current.getX(0).doubleValue(), 1e-6, "utility of " + spec);
         assertEquals(again.top1(), current.getY(0).doubleValue(), 0, "A1 top-1 of " + spec);

@@ -47,7 +47,21 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.privtune.djl.runtime.DjlRuntime;
 import org.privtune.mechanism.MechanismPresets;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.e4.ui.model.application.MApplication;
+import org.eclipse.e4.ui.model.application.ui.MUIElement;
+import org.eclipse.e4.ui.model.application.ui.basic.MPart;
+import org.eclipse.e4.ui.model.application.ui.basic.MPartStack;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Tree;
 import org.privtune.ui.about.AboutDialog;
+import org.privtune.ui.explorer.NeighbourHopExplorerPart;
+import org.privtune.ui.help.HelpWindow;
+import org.privtune.ui.jobs.ProgressPart;
+import org.privtune.ui.state.StudioLifeCycle;
 import org.privtune.ui.handlers.ShowPartHandler;
 import org.privtune.ui.prefs.StudioPreferencePage;
 import org.privtune.ui.prefs.StudioPreferences;
@@ -91,15 +105,37 @@ class StudioWorkbenchTest {
         IApplication application = (IApplication) run.createExecutableExtension("class");
         Bundle branding = Platform.getBundle(productExtension.getContributor().getName());
 
+        // the first start of a new installation: no persisted layout, no remembered sentence
+        Files.deleteIfExists(Path.of(Platform.getInstanceLocation().getURL().toURI()).resolve(StudioLifeCycle.PERSISTED));
+        StudioPreferences.node().remove("explorer.sentence");
         Display display = Display.getDefault();
         steps.add(this::mainWindowReady);
         steps.add(this::firstViewsComputed);
         steps.add(this::menuCommands);
         steps.add(() -> preferencesReady(display));
+        steps.add(this::helpReady);
+        steps.add(this::progressShown);
+        steps.add(this::progressAndStatusLine);
+        steps.add(this::demoCancelled);
+        steps.add(this::resetPerspective);
         steps.add(this::aboutReady);
+        run(application, display, new ProductContext(PRODUCT_ID, applicationId, product.getAttribute("name"), properties, branding));
+        assertEquals(List.of("window", "first views", "menu commands", "preferences", "help", "progress view",
+                "status line", "reset perspective", "about"), checked);
+        checkPersistedModel();
+
+        // a second start finds the window, the layout, the active view and the explorer's sentence as they were left
+        IApplication again = (IApplication) run.createExecutableExtension("class");
+        Display second = Display.getDefault();
+        steps.add(this::restoredAfterRestart);
+        run(again, second, new ProductContext(PRODUCT_ID, applicationId, product.getAttribute("name"), properties, branding));
+        assertEquals("restored", checked.get(checked.size() - 1));
+    }
+
+    private void run(IApplication application, Display display, IApplicationContext productContext) throws Exception {
         start = System.currentTimeMillis();
         display.timerExec(200, () -> step(display));
-        Object exit = application.start(new ProductContext(PRODUCT_ID, applicationId, product.getAttribute("name"), properties, branding));
+        Object exit = application.start(productContext);
         if (!failures.isEmpty()) {
             Throwable first = failures.get(0);
             if (first instanceof AssertionError ae) {
@@ -108,7 +144,6 @@ class StudioWorkbenchTest {
             throw new AssertionError(first);
         }
         assertEquals(IApplication.EXIT_OK, exit);
-        assertEquals(List.of("window", "first views", "menu commands", "preferences", "about"), checked);
     }
 
     /** Runs the current step on the UI thread until it reports done, then the next; fails after the timeout. */
@@ -243,6 +278,20 @@ class StudioWorkbenchTest {
         page.targetField().setSelection(300);
         settle(display);
         screenshot(display, dialog, "preferences.png");
+        Button apply = findButton(dialog, "Apply");
+        assertNotNull(apply, "the page's Apply button");
+        apply.notifyListeners(SWT.Selection, null);
+        assertFalse(dialog.isDisposed(), "Apply keeps the dialog open");
+        assertEquals(300, StudioPreferences.targetMs(), "Apply stored the refresh target");
+        Button defaults = findButton(dialog, "Restore Defaults");
+        assertNotNull(defaults, "the page's Restore Defaults button");
+        defaults.notifyListeners(SWT.Selection, null);
+        assertEquals(StudioPreferences.DEFAULT_TARGET_MS, page.targetField().getSelection(), "the default in the field");
+        assertEquals("", page.datasetField().getText(), "the default data set (empty: built-in)");
+        assertEquals(300, StudioPreferences.targetMs(), "not stored before Apply");
+        apply.notifyListeners(SWT.Selection, null);
+        assertEquals(StudioPreferences.DEFAULT_TARGET_MS, StudioPreferences.targetMs(), "Restore Defaults and Apply reset it");
+        page.targetField().setSelection(300);
         Button ok = findButton(dialog, "Apply and Close", "OK");
         assertNotNull(ok, "the dialog's OK button");
         ok.notifyListeners(SWT.Selection, null);
@@ -250,7 +299,219 @@ class StudioWorkbenchTest {
         assertEquals(300, StudioPreferences.targetMs(), "OK stored the refresh target");
         StudioPreferences.node().remove(StudioPreferences.TUNER_TARGET_MS);
         checked.add("preferences");
-        openAbout(display);
+        command("org.eclipse.ui.help.helpContents", null);
+        return true;
+    }
+
+    /** Runs a command of the main menu later (it may open a modal dialog), as its menu item does. */
+    private void command(String id, Map<String, Object> parameters) {
+        Display.getCurrent().asyncExec(() -> {
+            ECommandService commands = context.get(ECommandService.class);
+            EHandlerService handlers = context.get(EHandlerService.class);
+            ParameterizedCommand c = commands.createCommand(id, parameters);
+            assertTrue(handlers.canExecute(c), id + " has a handler");
+            handlers.executeHandler(c);
+        });
+    }
+
+    /** Help > Help Contents: the user guide first, links to other pages and to sections followed. */
+    private boolean helpReady() {
+        Display display = Display.getCurrent();
+        Shell shell = null;
+        for (Shell s : display.getShells()) {
+            if (!s.isDisposed() && s.isVisible() && s.getText().endsWith(HelpWindow.TITLE)) {
+                shell = s;
+            }
+        }
+        if (shell == null) {
+            return false;
+        }
+        HelpWindow help = HelpWindow.open(display);
+        assertEquals(shell, help.shell());
+        Tree topics = (Tree) WidgetIds.find(shell, "helpTopics");
+        assertTrue(topics.getItemCount() >= 8, "a page per user doc: " + topics.getItemCount());
+        assertEquals("PrivTune Studio user guide", topics.getItem(0).getText(), "the user guide first");
+        assertEquals("user-guide.md", help.shownFile());
+        assertTrue(help.shownText().contains("Inspect a data set"), "the guide's sections are shown");
+        assertFalse(help.shownText().contains("](") || help.shownText().contains("**"), "Markdown is rendered, not shown");
+        assertTrue(help.links().contains("method.md"), "links are kept: " + help.links());
+        settle(display);
+        screenshot(display, shell, "help.png");
+        help.follow("results.md#where-it-stands");
+        assertEquals("results.md", help.shownFile());
+        assertTrue(help.shownText().startsWith("Results: privacy against utility"), "the results page");
+        StyledText page = (StyledText) WidgetIds.find(shell, "helpPage");
+        assertTrue(page.getTopIndex() > 0, "scrolled to the section");
+        shell.close();
+        checked.add("help");
+        command("org.privtune.ui.command.showPart", Map.of(ShowPartHandler.PART_ID, ProgressPart.ID));
+        return true;
+    }
+
+    private Job demo;
+
+    /** Window > Show View > Progress opens the Progress view; a Job is started for it to show. */
+    private boolean progressShown() {
+        EPartService parts = context.get(EPartService.class);
+        if (parts.getActivePart() == null || !ProgressPart.ID.equals(parts.getActivePart().getElementId())) {
+            return false;
+        }
+        demo = new Job("Counting to ten") {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                monitor.beginTask("counting", 10);
+                for (int i = 0; i < 10 && !monitor.isCanceled(); i++) {
+                    monitor.subTask("at " + i);
+                    try {
+                        Thread.sleep(i < 2 ? 100 : 1500);
+                    } catch (InterruptedException e) {
+                        return Status.CANCEL_STATUS;
+                    }
+                    monitor.worked(1);
+                }
+                return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+            }
+        };
+        demo.schedule();
+        checked.add("progress view");
+        return true;
+    }
+
+    /** The status line and the Progress view show the running Job; the Progress view's Cancel stops it. */
+    private boolean progressAndStatusLine() {
+        Display display = Display.getCurrent();
+        Shell main = findShell(display, "PrivTune Studio");
+        Label text = (Label) WidgetIds.find(main, "statusText");
+        assertNotNull(text, "the status line");
+        EPartService parts = context.get(EPartService.class);
+        Table jobs = (Table) WidgetIds.find((Composite) parts.findPart(ProgressPart.ID).getWidget(), "jobs");
+        if (!text.getText().startsWith("Counting to ten: counting")) {
+            return false;
+        }
+        boolean listed = false;
+        for (int i = 0; i < jobs.getItemCount(); i++) {
+            String done = jobs.getItem(i).getText(1);
+            listed |= jobs.getItem(i).getText(0).startsWith("Counting to ten: counting \u2014 at ") && done.endsWith("%")
+                    && !done.equals("0%");
+        }
+        if (!listed) {
+            return false;
+        }
+        settle(display);
+        screenshot(display, main, "progress.png");
+        assertNotNull(WidgetIds.find(main, "statusCancel"), "the status line's Cancel");
+        // cancel from the Progress view: its row is selected and Cancel pressed in one turn, before
+        // another Job (the status line shows the newest) can take the row's place
+        for (int i = 0; i < jobs.getItemCount(); i++) {
+            if (jobs.getItem(i).getText(0).startsWith("Counting to ten")) {
+                jobs.setSelection(i);
+            }
+        }
+        Button cancel = (Button) WidgetIds.find((Composite) parts.findPart(ProgressPart.ID).getWidget(), "cancel");
+        cancel.notifyListeners(SWT.Selection, null);
+        return true;
+    }
+
+    /** The Job the Progress view's Cancel stopped ends cancelled, long before its ten steps. */
+    private boolean demoCancelled() {
+        if (demo.getResult() == null) {
+            return false;
+        }
+        assertEquals(IStatus.CANCEL, demo.getResult().getSeverity(), "Cancel in the Progress view stopped the Job");
+        checked.add("status line");
+        return true;
+    }
+
+    /**
+     * Window > Reset Perspective after a view was moved and the Progress view opened: the views are
+     * back where the application model puts them. Then the window gets a size for the restart to
+     * find, and About is opened.
+     */
+    private boolean resetPerspective() {
+        MWindow window = context.get(MWindow.class);
+        EModelService models = context.get(EModelService.class);
+        EPartService parts = context.get(EPartService.class);
+        MPart training = parts.findPart(SPLIT_TRAINING);
+        MPartStack data = (MPartStack) models.find("org.privtune.app.partstack.data", window);
+        models.move(training, data);
+        assertEquals("org.privtune.app.partstack.data", ((MUIElement) training.getParent()).getElementId());
+        ECommandService commands = context.get(ECommandService.class);
+        EHandlerService handlers = context.get(EHandlerService.class);
+        ParameterizedCommand reset = commands.createCommand("org.eclipse.ui.window.resetPerspective", null);
+        assertTrue(handlers.canExecute(reset), "Reset Perspective has a handler");
+        handlers.executeHandler(reset);
+        MPart after = parts.findPart(SPLIT_TRAINING);
+        assertNotNull(after, "Split Training is there after the reset");
+        assertEquals("org.privtune.app.partstack.tuning", ((MUIElement) after.getParent()).getElementId(),
+                "Split Training is back in its stack");
+        assertTrue(models.findElements(window, ProgressPart.ID, MPart.class).isEmpty(), "the Progress view is closed");
+        MPerspective perspective = models.getActivePerspective(window);
+        assertEquals("org.privtune.app.perspective.privtune", perspective.getElementId());
+
+        // what the restart must find again
+        parts.showPart(NeighbourHopExplorerPart.ID, EPartService.PartState.ACTIVATE);
+        Combo sentence = (Combo) WidgetIds.find((Composite) parts.findPart(NeighbourHopExplorerPart.ID).getWidget(), "sentence");
+        sentence.setText(RESTART_SENTENCE);
+        sentence.notifyListeners(SWT.DefaultSelection, null);
+        Shell main = findShell(Display.getCurrent(), "PrivTune Studio");
+        main.setBounds(20, 30, 1240, 790);
+        checked.add("reset perspective");
+        openAbout(Display.getCurrent());
+        return true;
+    }
+
+    private static final String SPLIT_TRAINING = "org.privtune.ui.part.splitTraining";
+    private static final String RESTART_SENTENCE = "The soup at the corner cafe was cold but the staff were kind.";
+
+    /** The workbench wrote its model on closing: the window's size and the active view of each stack. */
+    private void checkPersistedModel() throws Exception {
+        Path root = Path.of(Platform.getInstanceLocation().getURL().toURI());
+        Path xmi = root.resolve(StudioLifeCycle.PERSISTED);
+        assertTrue(Files.isRegularFile(xmi), "the persisted model " + xmi);
+        assertTrue(Files.isRegularFile(root.resolve(StudioLifeCycle.STAMP)), "its application-model stamp");
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xmi.toFile());
+        org.w3c.dom.Element window = byElementId(doc, "org.privtune.app.window.main");
+        assertEquals("1240", window.getAttribute("width"));
+        assertEquals("790", window.getAttribute("height"));
+        org.w3c.dom.Element tuning = byElementId(doc, "org.privtune.app.partstack.tuning");
+        org.w3c.dom.Element explorer = byElementId(doc, NeighbourHopExplorerPart.ID);
+        assertEquals(explorer.getAttribute("xmi:id"), tuning.getAttribute("selectedElement"), "the explorer is the active tab");
+        assertEquals(RESTART_SENTENCE, StudioPreferences.node().get("explorer.sentence", ""));
+    }
+
+    private static org.w3c.dom.Element byElementId(org.w3c.dom.Document doc, String id) {
+        org.w3c.dom.NodeList all = doc.getElementsByTagName("*");
+        for (int i = 0; i < all.getLength(); i++) {
+            org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+            if (id.equals(e.getAttribute("elementId")) && e.getParentNode() != null
+                    && !"snippets".equals(e.getNodeName())) {
+                return e;
+            }
+        }
+        throw new AssertionError("no element " + id + " in the persisted model");
+    }
+
+    /** After the restart: the window's size, the active tab and the explorer's sentence. */
+    private boolean restoredAfterRestart() {
+        Display display = Display.getCurrent();
+        Shell shell = findShell(display, "PrivTune Studio");
+        if (shell == null || !shell.isVisible()) {
+            return false;
+        }
+        MWindow window = (MWindow) shell.getData("modelElement");
+        context = window.getContext();
+        assertEquals(1240, shell.getSize().x, "the window's width");
+        assertEquals(790, shell.getSize().y, "the window's height");
+        EModelService models = context.get(EModelService.class);
+        MPartStack tuning = (MPartStack) models.find("org.privtune.app.partstack.tuning", window);
+        assertEquals(NeighbourHopExplorerPart.ID, tuning.getSelectedElement().getElementId(), "the active tab");
+        MPart explorer = context.get(EPartService.class).findPart(NeighbourHopExplorerPart.ID);
+        Combo sentence = (Combo) WidgetIds.find((Composite) explorer.getWidget(), "sentence");
+        assertEquals(RESTART_SENTENCE, sentence.getText(), "the explorer's last sentence");
+        assertTrue(models.findSnippet(context.get(MApplication.class), "org.privtune.app.perspective.privtune") != null,
+                "the pristine perspective for Reset Perspective is kept");
+        checked.add("restored");
+        context.get(IWorkbench.class).close();
         return true;
     }
 

@@ -6,6 +6,8 @@ import java.awt.Font;
 import java.util.List;
 
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.labels.StandardCategoryToolTipGenerator;
+import org.jfree.chart.labels.StandardXYToolTipGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
@@ -26,6 +28,30 @@ public final class ChartStyle {
     public static final Color MARKER = new Color(0xc0392b);
 
     private ChartStyle() {
+    }
+
+    /**
+     * Gives every renderer of the chart that has none a tooltip generator: series, x and y (or
+     * series, category and value), numbers to three significant digits.
+     */
+    public static JFreeChart tooltips(JFreeChart chart) {
+        java.text.NumberFormat number = new java.text.DecimalFormat("#,##0.###");
+        if (chart.getPlot() instanceof XYPlot xp) {
+            for (int i = 0; i < xp.getRendererCount(); i++) {
+                if (xp.getRenderer(i) != null && xp.getRenderer(i).getDefaultToolTipGenerator() == null) {
+                    xp.getRenderer(i).setDefaultToolTipGenerator(new StandardXYToolTipGenerator("{0}: {1}, {2}",
+                            number, number));
+                }
+            }
+        } else if (chart.getPlot() instanceof CategoryPlot cp) {
+            for (int i = 0; i < cp.getRendererCount(); i++) {
+                if (cp.getRenderer(i) != null && cp.getRenderer(i).getDefaultToolTipGenerator() == null) {
+                    cp.getRenderer(i).setDefaultToolTipGenerator(new StandardCategoryToolTipGenerator("{0}, {1}: {2}",
+                            number));
+                }
+            }
+        }
+        return chart;
     }
 
     public static JFreeChart apply(JFreeChart chart) {

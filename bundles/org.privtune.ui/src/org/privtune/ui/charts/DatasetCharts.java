@@ -84,8 +84,9 @@ public final class DatasetCharts {
         cut.setLabel("max length " + d.maxTokens());
         cut.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         cut.setLabelPaint(ChartStyle.MARKER);
-        cut.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        cut.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        // the label left of the line: the cut often sits at the right edge of the chart
+        cut.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        cut.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
         plot.addDomainMarker(cut);
         // keep the cut visible when every text is shorter than the max length
         int width = h.bins().isEmpty() ? 1 : h.bins().get(0).to() - h.bins().get(0).from();

@@ -1,13 +1,20 @@
 package org.privtune.ui.charts;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.XYItemLabelGenerator;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -56,7 +63,34 @@ public final class HopCharts {
         return c;
     }
 
+    /**
+     * The text of each dot, per series in the order of {@link #dataset}: the neighbour tokens of
+     * each hop, nothing for the samples, the token for the clean point, "target" for the target.
+     */
+    public static String[][] labels(int n, int[] hops, String[] tokens, String token) {
+        String[][] out = new String[n + 3][];
+        for (int h = 1; h <= n; h++) {
+            List<String> l = new ArrayList<>();
+            for (int i = 0; i < hops.length; i++) {
+                if (hops[i] == h) {
+                    l.add(tokens[i]);
+                }
+            }
+            out[h - 1] = l.toArray(String[]::new);
+        }
+        out[n] = new String[0];
+        out[n + 1] = new String[] {token};
+        out[n + 2] = new String[] {"target"};
+        return out;
+    }
+
+    /** The neighbourhood plot without dot labels. */
     public static JFreeChart chart(XYSeriesCollection data, String title, int n) {
+        return chart(data, title, n, null);
+    }
+
+    /** The neighbourhood plot; {@code labels} (from {@link #labels}, may be null) names the dots. */
+    public static JFreeChart chart(XYSeriesCollection data, String title, int n, String[][] labels) {
         JFreeChart chart = ChartFactory.createScatterPlot(title, "PC 1", "PC 2", data, PlotOrientation.VERTICAL, true,
                 true, false);
         ChartStyle.apply(chart);
@@ -79,6 +113,21 @@ public final class HopCharts {
         diamond.closePath();
         r.setSeriesPaint(n + 2, ChartStyle.MARKER);
         r.setSeriesShape(n + 2, diamond);
+        if (labels != null) {
+            XYItemLabelGenerator text = (dataset, series, item) -> series < labels.length
+                    && item < labels[series].length ? labels[series][item] : null;
+            r.setDefaultItemLabelGenerator(text);
+            r.setDefaultItemLabelsVisible(true);
+            r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            r.setDefaultItemLabelPaint(new Color(0x333333));
+            r.setSeriesItemLabelsVisible(n, false);
+            r.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+            r.setDefaultToolTipGenerator((dataset, series, item) -> {
+                String name = String.valueOf(dataset.getSeriesKey(series));
+                String label = text.generateLabel(dataset, series, item);
+                return label == null ? name : name + ": " + label;
+            });
+        }
         plot.setRenderer(r);
         // clean and target last, on top of the cloud
         plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);

@@ -14,6 +14,7 @@ import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.events.StudioTopics;
 import org.privtune.ui.jobs.ViewJobs;
+import org.privtune.ui.prefs.StudioPreferences;
 
 /**
  * The Neighbour-Hop Explorer's behaviour: analyses the sentence with the shared settings on the
@@ -24,6 +25,10 @@ final class NeighbourHopExplorerController {
 
     /** Perturbed samples drawn per plotted token. */
     static final int DRAWS = 60;
+    /** Preference of the last sentence analysed, shown again at the next start. */
+    static final String PREF_SENTENCE = "explorer.sentence";
+    /** Shown instead of an analysis when the sentence box is empty. */
+    static final String EMPTY = "Type a sentence (or pick an example) and press Enter or Analyse: the box is empty.";
     private static final String WAITING = "Waiting for the Noise Tuner to prepare MiniLM\u2026";
 
     private final NeighbourHopExplorerControls controls;
@@ -48,6 +53,10 @@ final class NeighbourHopExplorerController {
     }
 
     void start() {
+        String remembered = StudioPreferences.node().get(PREF_SENTENCE, "").trim();
+        if (!remembered.isEmpty()) {
+            controls.sentence.setText(remembered);
+        }
         controls.sentence.addListener(SWT.Selection, e -> analyse());
         controls.sentence.addListener(SWT.DefaultSelection, e -> analyse());
         controls.analyse.addListener(SWT.Selection, e -> analyse());
@@ -112,12 +121,18 @@ final class NeighbourHopExplorerController {
 
     /** Analyses the sentence in the box with the shared settings. */
     private void analyse() {
-        NoiseTunerEvaluator evaluator = tuner.current();
-        if (evaluator == null || controls.isDisposed()) {
+        if (controls.isDisposed()) {
             return;
         }
         String text = controls.sentence.getText().trim();
         if (text.isEmpty()) {
+            ViewJobs.cancel(analyseJob, plotJob);
+            controls.setStatus(EMPTY);
+            return;
+        }
+        StudioPreferences.node().put(PREF_SENTENCE, text);
+        NoiseTunerEvaluator evaluator = tuner.current();
+        if (evaluator == null) {
             return;
         }
         MechanismSpec spec = tuner.settings().spec();
@@ -158,6 +173,11 @@ final class NeighbourHopExplorerController {
     }
 
     void dispose() {
+        try {
+            StudioPreferences.node().flush();
+        } catch (org.osgi.service.prefs.BackingStoreException e) {
+            // remembering the sentence is a convenience
+        }
         broker.unsubscribe(settingsListener);
         broker.unsubscribe(evaluatorListener);
         ViewJobs.cancel(analyseJob, plotJob);

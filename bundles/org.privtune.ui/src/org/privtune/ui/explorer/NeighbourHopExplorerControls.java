@@ -41,6 +41,12 @@ final class NeighbourHopExplorerControls extends Composite {
             "Great phone, the battery lasts two days and the screen is bright.",
             "I would not recommend this movie to anyone.");
 
+    /** Index of the n-hop examples column, the one that gives way when the table is narrow. */
+    static final int EXAMPLES_COLUMN = 3;
+    /** The columns' own widths; the examples column's is only where it starts. */
+    private static final int[] WIDTHS = {80, 75, 55, 200, 110, 45};
+    private static final int MIN_EXAMPLES = 80;
+
     final Combo sentence;
     final Button analyse;
     final Combo mechanism;
@@ -84,7 +90,8 @@ final class NeighbourHopExplorerControls extends Composite {
         tableArea.setLayout(new FillLayout());
         table = WidgetIds.name(createTable(tableArea), "tokens");
         plot = WidgetIds.name(new ChartCanvas(sash, SWT.BORDER), "plot");
-        sash.setWeights(55, 45);
+        plot.setDefaultFileName("neighbourhood");
+        sash.setWeights(60, 40);
     }
 
     /** The token table. */
@@ -97,14 +104,44 @@ final class NeighbourHopExplorerControls extends Composite {
         t.setHeaderVisible(true);
         t.setLinesVisible(true);
         String[] titles = {"token", "importance", "|N_n|", "n-hop examples", "attacker's guess", "hop"};
-        int[] widths = {80, 75, 50, 200, 110, 45};
+        int[] widths = WIDTHS;
         for (int i = 0; i < titles.length; i++) {
             TableColumn c = new TableColumn(t, i == 1 || i == 2 || i == 5 ? SWT.RIGHT : SWT.LEFT);
             c.setText(titles[i]);
             c.setWidth(widths[i]);
         }
         t.getColumn(5).setToolTipText("Hop distance from the true token to the attacker's guess (0: the attacker wins)");
+        // the examples column takes what the others leave, so that the guess and hop columns stay
+        // in view at any width
+        t.addListener(SWT.Resize, e -> fitColumns(t));
         return t;
+    }
+
+    /**
+     * Gives the n-hop examples column the width the other columns leave in the table; when even
+     * their own widths do not fit, all columns shrink alike, so the last ones never leave the view.
+     */
+    static void fitColumns(Table t) {
+        int client = t.getClientArea().width;
+        if (client <= 0) {
+            return;
+        }
+        int others = 0;
+        for (int i = 0; i < t.getColumnCount(); i++) {
+            if (i != EXAMPLES_COLUMN) {
+                others += WIDTHS[i];
+            }
+        }
+        double scale = Math.min(1.0, (client - MIN_EXAMPLES) / (double) others);
+        int used = 0;
+        for (int i = 0; i < t.getColumnCount(); i++) {
+            if (i != EXAMPLES_COLUMN) {
+                int w = Math.max(24, (int) Math.floor(WIDTHS[i] * scale));
+                t.getColumn(i).setWidth(w);
+                used += w;
+            }
+        }
+        t.getColumn(EXAMPLES_COLUMN).setWidth(Math.max(24, client - used - 1));
     }
 
     /** Puts the mechanism and n into the widgets without their events counting as the user's. */
@@ -160,7 +197,12 @@ final class NeighbourHopExplorerControls extends Composite {
     void showNeighbourhood(HopAnalyser.Neighbourhood nb, MechanismSpec spec) {
         plot.setChart(HopCharts.chart(HopCharts.dataset(nb.n(), nb.points(), nb.hops(), nb.samples(), nb.clean(),
                 nb.target()), "\u201c" + nb.token() + "\u201d: hops 1.." + nb.n() + ", " + spec.name()
-                        + " samples (PCA of the neighbourhood)", nb.n()));
+                        + " samples (PCA of the neighbourhood)", nb.n(), HopCharts.labels(nb.n(), nb.hops(), nb.labels(),
+                                nb.token())));
+    }
+
+    ChartCanvas plot() {
+        return plot;
     }
 
     void setStatus(String text) {

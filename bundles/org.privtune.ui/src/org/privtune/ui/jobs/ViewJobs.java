@@ -75,7 +75,7 @@ public final class ViewJobs {
             }
         };
         job.setRule(rule);
-        job.setSystem(true);
+        // not a system Job: the status line and the Progress view list it
         job.schedule(delayMs);
         return job;
     }

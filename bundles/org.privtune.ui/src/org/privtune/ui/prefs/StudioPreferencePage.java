@@ -20,7 +20,8 @@ import org.privtune.ui.widgets.ModelPicker;
 /**
  * Window > Preferences > PrivTune Studio: the Noise Tuner's data set and refresh target, and the
  * cache folder of reference spaces and graphs. Values are checked as they are typed (the message
- * names the field); nothing is stored until OK, and then all at once.
+ * names the field); nothing is stored until Apply or OK, and then all at once. Restore Defaults
+ * puts the defaults into the fields (an empty data set and cache folder mean the defaults).
  */
 public final class StudioPreferencePage extends PreferencePage {
 
@@ -31,8 +32,8 @@ public final class StudioPreferencePage extends PreferencePage {
 
     public StudioPreferencePage() {
         super("PrivTune Studio");
-        setDescription("Settings of the views; the views apply them at once.");
-        noDefaultAndApplyButton();
+        setDescription("Settings of the views; Apply or Apply and Close stores them and the views follow at once. "
+                + "Restore Defaults fills in the defaults (stored on Apply).");
     }
 
     /** Shell data key under which the page is found by the UI tests. */
@@ -99,6 +100,15 @@ public final class StudioPreferencePage extends PreferencePage {
         }
         setErrorMessage(problem);
         setValid(problem == null);
+    }
+
+    @Override
+    protected void performDefaults() {
+        dataset.setText("");
+        target.setSelection((int) StudioPreferences.DEFAULT_TARGET_MS);
+        cache.setText("");
+        validate();
+        super.performDefaults();
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.privtune.ui.tuner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -26,6 +28,7 @@ import org.privtune.model.EncoderSource;
 import org.privtune.studio.MechanismSettings;
 import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.NoiseTunerService;
+import org.privtune.ui.charts.TunerCharts;
 import org.privtune.ui.events.StudioTopics;
 import org.privtune.ui.jobs.ViewJobs;
 import org.privtune.ui.prefs.StudioPreferences;
@@ -70,6 +73,10 @@ final class NoiseTunerController implements PresetActions {
     private long changedAt;
     private long lastLatency = -1;
     private NoiseTunerEvaluator.Point last;
+    /** Split layer of {@link #last}. */
+    private int lastSplit;
+    /** Per mechanism, the settings of each point of its trail in the plane, oldest first. */
+    private final Map<String, List<MechanismSettings>> trails = new HashMap<>();
 
     NoiseTunerController(NoiseTunerControls controls, NoiseTunerService service, IEventBroker broker,
             IEclipsePreferences prefs) {
@@ -118,7 +125,29 @@ final class NoiseTunerController implements PresetActions {
             cb.setContents(new Object[] {controls.currentSpec().toString()}, new Transfer[] {TextTransfer.getInstance()});
             cb.dispose();
         });
+        controls.planeChart.addItemClickListener(item -> restore(
+                (String) controls.plane.getSeriesKey(item.getSeriesIndex()), item.getItem()));
         setupEvaluator();
+    }
+
+    /**
+     * A click on a trail point: its settings go back into the widgets and are evaluated again (the
+     * point shown so far joins its trail, as after any change).
+     */
+    void restore(String series, int item) {
+        List<MechanismSettings> tried = trails.get(series);
+        if (tried == null || item < 0 || item >= tried.size()) {
+            return;
+        }
+        MechanismSettings s = tried.get(item);
+        controls.show(s);
+        controls.setStatus("Restored " + s.spec().name() + " as tried before: " + s.spec());
+        changed(false);
+    }
+
+    /** The settings of each point of a mechanism's trail, oldest first (empty when none). */
+    List<MechanismSettings> trail(String mechanism) {
+        return List.copyOf(trails.getOrDefault(mechanism, List.of()));
     }
 
     private void settingsArrived(MechanismSettings.Change change) {
@@ -189,6 +218,7 @@ final class NoiseTunerController implements PresetActions {
                 budget = Math.min(Math.max(budget, MIN_BUDGET), sentences);
                 controls.setStatus(String.format(Locale.ROOT, "%s split after layer %d; sample: %d dev sentences of %s",
                         model.name(), layer, opened.sampleSentences(), dataName));
+                controls.showEvaluated(dataName, opened.sampleSentences(), sentences);
                 broker.send(StudioTopics.EVALUATOR, Boolean.TRUE);
                 schedulePoint();
             };
@@ -216,14 +246,20 @@ final class NoiseTunerController implements PresetActions {
      */
     private void showPoint(NoiseTunerEvaluator.Point p) {
         lastLatency = (System.nanoTime() - changedAt) / 1_000_000;
-        XYSeries trail = controls.plane.getSeries(0);
-        XYSeries current = controls.plane.getSeries(1);
-        if (current.getItemCount() > 0) {
+        XYSeries current = controls.plane.getSeries(TunerCharts.CURRENT);
+        if (current.getItemCount() > 0 && last != null) {
+            // the point shown so far joins the trail of its own mechanism
+            String mechanism = last.spec().name();
+            XYSeries trail = TunerCharts.trailSeries(controls.planeChart.getChart(), mechanism);
+            List<MechanismSettings> tried = trails.computeIfAbsent(mechanism, m -> new ArrayList<>());
             trail.add(current.getX(0), current.getY(0));
+            tried.add(new MechanismSettings(last.spec(), lastSplit));
             if (trail.getItemCount() > TRAIL) {
                 trail.remove(0);
+                tried.remove(0);
             }
         }
+        lastSplit = controls.split.getSelection();
         showCurrent(p);
         // hold the target on what the user sees (change to point on screen: debounce, waiting for
         // a running evaluation to stop, the evaluation itself): fewer sentences when slow, more
@@ -245,8 +281,9 @@ final class NoiseTunerController implements PresetActions {
     /** The current point on the plane, the noise chart and the readout (no trail entry). */
     private void showCurrent(NoiseTunerEvaluator.Point p) {
         last = p;
-        XYSeries current = controls.plane.getSeries(1);
+        XYSeries current = controls.plane.getSeries(TunerCharts.CURRENT);
         current.clear();
+        TunerCharts.keepInView(controls.planeChart.getChart(), p.cosine());
         current.add(p.cosine(), p.top1());
         controls.showNoise(p.noiseNorms(), String.format(Locale.ROOT, "Per-token noise norms (mean %.2f over %d tokens)",
                 mean(p.noiseNorms()), p.noiseNorms().length));

@@ -53,6 +53,8 @@ final class NoiseTunerControls extends Composite {
     final Button use;
     final Button copy;
     private final Label specText;
+    /** Names the data set and the sample the points are measured on. */
+    final Label evaluated;
     final Label readout;
     final Label status;
     final ChartCanvas planeChart;
@@ -114,6 +116,11 @@ final class NoiseTunerControls extends Composite {
         Composite right = new Composite(this, SWT.NONE);
         GridLayoutFactory.fillDefaults().applyTo(right);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(right);
+        evaluated = WidgetIds.name(new Label(right, SWT.WRAP), "evaluated");
+        evaluated.setText("Data set: " + StudioPreferences.tunerDataset() + " (preparing the sample\u2026)");
+        evaluated.setToolTipText("The data set whose dev split the points are measured on (Window > Preferences) "
+                + "and the sentences of the sample");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(evaluated);
         readout = WidgetIds.name(new Label(right, SWT.WRAP), "readout");
         readout.setFont(JFaceResources.getBannerFont());
         GridDataFactory.fillDefaults().grab(true, false).applyTo(readout);
@@ -124,11 +131,25 @@ final class NoiseTunerControls extends Composite {
         SashForm top = new SashForm(charts, SWT.HORIZONTAL);
         planeChart = WidgetIds.name(new ChartCanvas(top, SWT.BORDER), "planeChart");
         planeChart.setChart(TunerCharts.plane(plane));
+        planeChart.setDefaultFileName("privacy-utility");
         sweepChart = WidgetIds.name(new ChartCanvas(top, SWT.BORDER), "sweepChart");
         sweepChart.setChart(TunerCharts.sweep(sweep));
+        sweepChart.setDefaultFileName("against-eps");
         noiseChart = WidgetIds.name(new ChartCanvas(charts, SWT.BORDER), "noiseChart");
         noiseChart.setChart(TunerCharts.noiseChart(TunerCharts.noiseNorms(new float[0], 1), "Per-token noise norms"));
+        noiseChart.setDefaultFileName("noise-norms");
         charts.setWeights(60, 40);
+    }
+
+    /** The data set and sample line: {@code actual} dev sentences of {@code dataset}, {@code asked} wanted. */
+    void showEvaluated(String dataset, int actual, int asked) {
+        String text = String.format(Locale.ROOT, "Data set: %s \u00b7 sample: %d dev sentences", dataset, actual);
+        if (actual < asked) {
+            text += String.format(Locale.ROOT, " (its dev split has only %d of the %d asked for; figures on so few "
+                    + "sentences are rough)", actual, asked);
+        }
+        evaluated.setText(text);
+        evaluated.getParent().layout(true);
     }
 
     /** A label and its value on one row; the slider goes on the next, full width. */
