@@ -89,6 +89,7 @@ public final class ExperimentCommand {
     public int run(ExperimentConfig cfg, boolean charts, String command, PrintStream out, PrintStream err,
             Progress progress) throws Exception {
         List<Setting> grid = cfg.grid();
+        ExperimentFolder.claim(cfg);
         ExperimentRunner probe = new ExperimentRunner(cfg.out(), (s, p) -> null, command, charts);
         if (probe.pending(grid).isEmpty()) {
             ExperimentRunner.Outcome o = probe.run(grid, Progress.NONE);
