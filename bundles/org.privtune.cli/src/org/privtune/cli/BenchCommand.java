@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.privtune.bench.MechanismBenchmark;
+import org.privtune.bench.SubstitutionBound;
 import org.privtune.bench.TrainingBenchmark;
 import org.privtune.bench.TunerBenchmark;
 import org.privtune.model.EncoderSource;
@@ -60,6 +61,13 @@ final class BenchCommand {
                 new Value("<repetitions>", new OptionTypes.Positive(), "7", "Evaluations per mechanism."),
                 new Value("<split>", new OptionTypes.SplitLayer(), "2", "The model's layers on the device."),
                 new Value("<data set>", null, "sentiment", "The data set evaluated.")));
+        bench.addSubcommand(benchmark("bound", new String[] { "Context-free Bayes bound on inverting a text-level"
+                + " substitution (privtune-swap) on the test sentences an experiment attacks, and the sent tokens that"
+                + " make it up." }, args -> SubstitutionBound.main(args),
+                new Value("<data set>", null, "sentiment", "The victim's data set."),
+                new Value("<configuration>", new OptionTypes.OneOf("quick", "full"), "quick",
+                        "The experiment configuration whose training and test sentences are counted."),
+                new Value("<mechanism>", null, SubstitutionBound.CODED, "A privtune-swap spec.")));
     }
 
     private static CommandLine benchmark(String name, String[] description, Main main, Value... values) {

@@ -1,5 +1,7 @@
 package org.privtune.cli;
 
+import java.util.List;
+
 import org.privtune.core.InvalidInputException;
 import org.privtune.model.EncoderSource;
 import org.privtune.model.ModelRegistry;
@@ -112,6 +114,23 @@ final class OptionTypes {
             + " bge-small-en-v1.5) or a folder in Hugging Face layout (config.json, tokenizer.json, model.safetensors).";
 
     /** A TCP port: 0..65535, 0 for any free one. */
+    /** One of a few words, refused with the words there are. */
+    static final class OneOf implements ITypeConverter<String> {
+        private final List<String> words;
+
+        OneOf(String... words) {
+            this.words = List.of(words);
+        }
+
+        @Override
+        public String convert(String value) {
+            if (!words.contains(value.trim())) {
+                throw new TypeConversionException("'" + value + "' is not one of " + String.join(", ", words));
+            }
+            return value.trim();
+        }
+    }
+
     static final class Port extends Range {
         Port() {
             super(0, 65535, "a port in 0..65535 (0: any free port)");

@@ -138,7 +138,7 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
         // Sub-samples are taken in a stable pseudo-random order: the parts keep the file order, which
         // groups sentences by source, so a plain prefix would hold one source only.
         this.dev = ModelResources.labelled(victim, limit(StableHash.orderBy(split.dev(), 7L), cfg.devLimit()));
-        this.testRecords = limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
+        this.testRecords = testPart(split, cfg);
         this.test = ModelResources.labelled(victim, testRecords);
 
         this.path = new DevicePath(this::bottom, tokens.specialFlags(), manager);
@@ -177,9 +177,18 @@ public final class SplitExperiment implements SettingExecutor, AutoCloseable {
      * the runner fine-tunes on them: what the diagnostics count relevance=train on.
      */
     public static List<LabelledText> fullTrainingPart(Dataset d, DatasetSplit split) {
-        ExperimentConfig cfg = ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
-                ModelResources.defaultCacheDir());
+        return trainingPart(d, split, ExperimentConfig.full(d.name(), 2, List.of(), List.of(), 1, null,
+                ModelResources.defaultCacheDir()));
+    }
+
+    /** The victim's training sentences as the runner fine-tunes on them in {@code cfg}. */
+    public static List<LabelledText> trainingPart(Dataset d, DatasetSplit split, ExperimentConfig cfg) {
         return ModelResources.labelled(d, trainParts(split, cfg).victim());
+    }
+
+    /** The test sentences the runner evaluates and attacks in {@code cfg}. */
+    public static List<Record> testPart(DatasetSplit split, ExperimentConfig cfg) {
+        return limit(StableHash.orderBy(split.test(), 7L), cfg.testLimit());
     }
 
     private static <T> List<T> limit(List<T> list, int n) {

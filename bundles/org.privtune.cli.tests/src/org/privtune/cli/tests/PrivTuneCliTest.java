@@ -159,7 +159,8 @@ class PrivTuneCliTest {
             { "--label", "0", "data import a.csv --label=0" },
             { "<steps>", "many", "bench train many" },
             { "<split>", "9", "bench mechanism 9" },
-            { "<target ms>", "0", "bench tuner 0" } };
+            { "<target ms>", "0", "bench tuner 0" },
+            { "<configuration>", "medium", "bench bound spam medium" } };
 
     @Test
     void aBadTypedValueNamesTheOptionAndTheValue() {
