@@ -89,7 +89,8 @@ public final class SubstitutionBound {
             System.out.printf(Locale.ROOT, "%s (%s configuration): %d test sentences, %d scored tokens, %s%n", data, conf,
                     test.size(), (long) total, model.name());
             for (String arg : specs) {
-                MechanismSpec spec = MechanismSpec.parse(arg);
+                // as the runner runs it: public relevance only for a victim with IMDB's labels
+                MechanismSpec spec = PublicRelevance.applicable(MechanismSpec.parse(arg), d);
                 MechanismResources r = PublicRelevance.withTableFor(res, spec, d, tok, Progress.NONE);
                 try (NoiseMechanism mech = Mechanisms.create(spec, r, m)) {
                     if (!(mech instanceof TokenSubstitution law)) {
@@ -97,7 +98,9 @@ public final class SubstitutionBound {
                         continue;
                     }
                     double[] terms = terms(law, p, total);
-                    System.out.printf(Locale.ROOT, "%s: context-free Bayes bound on top-1 = %.3f%n", arg,
+                    System.out.printf(Locale.ROOT, "%s%s: context-free Bayes bound on top-1 = %.3f%n", arg,
+                            spec.relevance().equals(MechanismSpec.parse(arg).relevance()) ? ""
+                                    : " (relevance=" + spec.relevance() + " on " + data + "'s labels)",
                             Arrays.stream(terms).sum());
                     Integer[] order = IntStream.range(0, terms.length).boxed().toArray(Integer[]::new);
                     Arrays.sort(order, (a, b) -> Double.compare(terms[b], terms[a]));
