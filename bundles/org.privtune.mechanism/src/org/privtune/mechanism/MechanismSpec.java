@@ -286,9 +286,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "window" -> b.window = Integer.parseInt(value);
                 case "specials" -> b.specials = value.toLowerCase(Locale.ROOT);
                 case "lengths" -> b.lengths = Integer.parseInt(value);
-                default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
-                        "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance window specials lengths)");
+                default -> throw notAParameter(name, key, source);
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
