@@ -155,7 +155,7 @@ class HopSwapMechanismTest {
         }
     }
 
-    /** The Noise Tuner's swap options field: allowed keys only, range-checked, errors name the key. */
+    /** Parameters typed as key=value text: allowed keys only, range-checked, errors name the key. */
     @Test
     void optionsTextAppliesAllowedKeysAndNamesTheBadOne() {
         List<String> keys = List.of("pool", "kept", "prior", "shuffle");

@@ -32,6 +32,10 @@ class MechanismContractTest {
             case MechanismSpec.SANTEXT -> name + ":eps=2,k=5";
             case MechanismSpec.GAUSSIAN -> name + ":eps=2,clip=3";
             case MechanismSpec.PRIVTUNE_PLUS -> name + ":eps=2,n=2,k=5,rho=2,subspace=4";
+            case MechanismSpec.NONE -> name;
+            case MechanismSpec.DCHI -> name + ":eps=4";
+            case MechanismSpec.SAP -> name + ":eps=4,alpha=0.5";
+            case MechanismSpec.PRIVTUNE_SWAP -> name + ":eps=4,n=2,k=5";
             default -> name + ":eps=4,n=2,k=5,rho=2,alpha=0.5";
         };
     }
@@ -56,7 +60,7 @@ class MechanismContractTest {
             }
             for (String name : MechanismSpec.NAMES) {
                 // special rows sent as computed, so that they can be compared bit for bit
-                MechanismSpec s = MechanismSpec.parse(spec(name) + ",specials=clean").withSeed(5);
+                MechanismSpec s = MechanismSpec.parse(spec(name)).with("specials", "clean", "test").withSeed(5);
                 try (NoiseMechanism a = Mechanisms.create(s, res, m);
                         NoiseMechanism b = Mechanisms.create(s, res, m);
                         NoiseMechanism c = Mechanisms.create(s.withSeed(s.seed() + 1), res, m)) {

@@ -66,7 +66,8 @@ class WireProtectionTest {
             NDArray mask = x.mask();
             NDArray hidden = x.hidden();
             for (String name : new String[] {"dchi", "sap", "gaussian", "privtune", "privtune+", "privtune-swap"}) {
-                MechanismSpec s = MechanismSpec.parse(name + ":eps=4,n=2,k=5");
+                MechanismSpec s = MechanismSpec.defaults(name).with("eps", "4", "test").with("n", "2", "test")
+                        .with("k", "5", "test"); // n and k only where the mechanism reads them
                 try (NoiseMechanism a = Mechanisms.create(s, res, m);
                         NoiseMechanism b = Mechanisms.create(s, res, m);
                         NoiseMechanism replay = Mechanisms.create(s.withSeed(1), res, m)) {
@@ -198,7 +199,9 @@ class WireProtectionTest {
             NDArray hidden = x.hidden();
             float[] h = hidden.toFloatArray();
             for (String name : new String[] {"dchi", "sap", "gaussian", "privtune", "privtune+", "privtune-swap"}) {
-                String base = name + ":eps=4,n=2,k=5,seed=3";
+                // n and k only where the mechanism reads them
+                String base = MechanismSpec.defaults(name).with("eps", "4", "test").with("n", "2", "test")
+                        .with("k", "5", "test").withSeed(3).toString();
                 assertEquals(MechanismSpec.SPECIALS_PUBLIC, MechanismSpec.parse(base).specials(), name + ": default");
                 float[] pub = run(MechanismSpec.parse(base), res, m, hidden, ids, mask);
                 float[] per = run(MechanismSpec.parse(base + ",specials=perturb"), res, m, hidden, ids, mask);

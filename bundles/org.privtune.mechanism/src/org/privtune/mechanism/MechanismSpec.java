@@ -12,8 +12,12 @@ import org.privtune.core.InvalidInputException;
  * {@code privtune:eps=20,n=2,k=10,rho=10,tau=0.7,alpha=0.5,seed=1}; omitted keys take the
  * defaults of {@link #defaults(String)}. Parameters are separated by ',' ({@code ;} is read as
  * well, the form experiment tables write); in a list of mechanisms ({@link #LIST_SEPARATOR}) an
- * entry starts at each comma not followed by {@code key=}. {@link #toString()} writes every key,
- * {@link #toShortString()} only those off their default, numbers rounded, for people.
+ * entry starts at each comma not followed by {@code key=}. Each mechanism reads only its own
+ * parameters ({@link MechanismParameters#of}: type, range, default, tooltip, common or advanced);
+ * the text names no others, {@link #toString()} writes all of its mechanism's,
+ * {@link #toShortString()} only those off their default, numbers rounded, for people. The
+ * components of this record are the values the mechanisms read; those a mechanism does not read
+ * stay at its defaults.
  *
  * @param name          none, dchi, sap, gaussian, santext, privtune, privtune+, privtune-swap
  * @param eps           privacy parameter of the random part (d_chi eps; Gaussian eps; SanText eps)
@@ -140,7 +144,20 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 NONE.equals(nm) ? SPECIALS_CLEAN : SPECIALS_PUBLIC, 0);
     }
 
-    /** Parses {@code name[:key=value,...]} (or ';' between parameters); unknown keys or bad numbers name the field. */
+    /**
+     * Keys the complete text form of earlier versions wrote for every mechanism, whichever it was
+     * (presets saved by the Noise Tuner, result tables, export folders): a text naming all of them
+     * is that form, and its keys the mechanism does not read are passed over.
+     */
+    private static final java.util.Set<String> FULL_FORM_KEYS = java.util.Set.of("lt", "la", "lu", "delta", "clip",
+            "calibration", "mix", "subspace");
+
+    /**
+     * Parses {@code name[:key=value,...]} (or ';' between parameters). A key the mechanism does not
+     * read ({@link MechanismParameters}) is refused with its name and the mechanism's own keys, as
+     * are bad numbers; the complete form earlier versions wrote for every mechanism is read with
+     * the keys of other mechanisms passed over.
+     */
     public static MechanismSpec parse(String text) {
         String t = text.trim();
         int colon = t.indexOf(':');
@@ -157,14 +174,87 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             }
             kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
         }
+        if (!MechanismParameters.known(name)) {
+            throw new InvalidInputException("mechanism spec '" + text + "'", 0, "name", "unknown mechanism '" + name
+                    + "' (known: " + String.join(", ", NAMES) + ")");
+        }
+        boolean fullForm = kv.keySet().containsAll(FULL_FORM_KEYS);
         for (Map.Entry<String, String> e : kv.entrySet()) {
+            if (!MechanismParameters.has(s.name, e.getKey())) {
+                if (fullForm && MechanismParameters.ALL_KEYS.contains(e.getKey())) {
+                    continue;
+                }
+                throw notAParameter(s.name, e.getKey(), text);
+            }
             s = s.with(e.getKey(), e.getValue(), text);
         }
         return s;
     }
 
-    /** A copy with one parameter changed, by its text key. */
+    private static InvalidInputException notAParameter(String mechanism, String key, String source) {
+        String own = MechanismParameters.known(mechanism)
+                ? String.join(" ", MechanismParameters.keys(mechanism))
+                : "";
+        String problem = MechanismParameters.ALL_KEYS.contains(key)
+                ? "not a parameter of " + mechanism
+                : "unknown parameter";
+        return new InvalidInputException("mechanism spec '" + source + "'", 0, key,
+                problem + (own.isEmpty() ? " (" + mechanism + " takes none)" : " (" + mechanism + " takes: " + own + ")"));
+    }
+
+    /**
+     * The value of one parameter as the text form writes it ({@code shuffle} as 0 or 1, {@code seed}
+     * empty for secret randomness).
+     */
+    public String value(String key) {
+        return switch (key) {
+            case "eps" -> Double.toString(eps);
+            case "n" -> Integer.toString(n);
+            case "k" -> Integer.toString(k);
+            case "rho" -> Double.toString(rho);
+            case "tau" -> Double.toString(tau);
+            case "alpha" -> Double.toString(alpha);
+            case "lt" -> Double.toString(lambdaTarget);
+            case "la" -> Double.toString(lambdaAvoid);
+            case "lu" -> Double.toString(lambdaUtility);
+            case "delta" -> Double.toString(delta);
+            case "clip" -> Double.toString(clip);
+            case "calibration" -> calibration;
+            case "mix" -> Double.toString(mix);
+            case "subspace" -> Integer.toString(subspace);
+            case "seed" -> seed == null ? "" : Long.toString(seed);
+            case "keep" -> Double.toString(keep);
+            case "pool" -> Integer.toString(pool);
+            case "kept" -> kept;
+            case "prior" -> Double.toString(prior);
+            case "shuffle" -> shuffle ? "1" : "0";
+            case "poolcanon" -> poolCanon ? "1" : "0";
+            case "clusters" -> Integer.toString(clusters);
+            case "tiers" -> Integer.toString(tiers);
+            case "relevance" -> relevance;
+            case "window" -> Integer.toString(window);
+            case "specials" -> specials;
+            case "lengths" -> Integer.toString(lengths);
+            default -> throw notAParameter(name, key, name);
+        };
+    }
+
+    /** The parameters this spec's mechanism reads, with their descriptions ({@link MechanismParameters#of}). */
+    public java.util.List<MechanismParameter> parameters() {
+        return MechanismParameters.of(name);
+    }
+
+    /**
+     * A copy with one parameter changed, by its text key. A parameter this mechanism does not read
+     * ({@link MechanismParameters#has}) leaves the spec as it is, so that code may set a shared knob
+     * such as eps or k on any spec; text naming it ({@link #parse}, {@link #withOptions}) is refused.
+     * An empty seed means secret randomness.
+     */
     public MechanismSpec with(String key, String value, String source) {
+        if (MechanismParameters.ALL_KEYS.contains(key) && MechanismParameters.known(name)
+                && !MechanismParameters.has(name, key)) {
+            return this;
+        }
         Builder b = new Builder(this);
         try {
             switch (key) {
@@ -182,7 +272,8 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "calibration" -> b.calibration = value.toLowerCase(Locale.ROOT);
                 case "mix" -> b.mix = Double.parseDouble(value);
                 case "subspace" -> b.subspace = Integer.parseInt(value);
-                case "seed" -> b.seed = "secure".equals(value.toLowerCase(Locale.ROOT)) ? null : Long.parseLong(value);
+                case "seed" -> b.seed = value.isEmpty() || "secure".equals(value.toLowerCase(Locale.ROOT)) ? null
+                        : Long.parseLong(value);
                 case "keep" -> b.keep = Double.parseDouble(value);
                 case "pool" -> b.pool = Integer.parseInt(value);
                 case "kept" -> b.kept = value.toLowerCase(Locale.ROOT);
@@ -195,9 +286,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
                 case "window" -> b.window = Integer.parseInt(value);
                 case "specials" -> b.specials = value.toLowerCase(Locale.ROOT);
                 case "lengths" -> b.lengths = Integer.parseInt(value);
-                default -> throw new InvalidInputException("mechanism spec '" + source + "'", 0, key,
-                        "unknown parameter (known: eps n k rho tau alpha lt la lu delta clip calibration mix subspace seed"
-                                + " keep pool kept prior shuffle poolcanon clusters tiers relevance window specials lengths)");
+                default -> throw notAParameter(name, key, source);
             }
         } catch (NumberFormatException e) {
             throw new InvalidInputException("mechanism spec '" + source + "'", 0, key, "not a number: '" + value + "'", e);
@@ -297,6 +386,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
             if (!allowed.contains(key)) {
                 throw new InvalidInputException(source, 0, key, "not one of " + String.join(", ", allowed));
             }
+            if (!MechanismParameters.has(name, key)) {
+                throw notAParameter(name, key, source);
+            }
             s = s.with(key, p.substring(eq + 1).trim(), source);
         }
         Mechanisms.validate(s);
@@ -324,19 +416,25 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     }
 
     /**
-     * The text form accepted by {@link #parse(String)}, every key written but {@code seed}, which
-     * appears only when fixed (result rows without {@code specials} were measured before that
-     * option existed, with the special rows sent clean).
+     * The text form accepted by {@link #parse(String)}: the name and every parameter its mechanism
+     * reads ({@link MechanismParameters#keys}), {@code seed} only when fixed.
      */
     @Override
     public String toString() {
-        String base = String.format(Locale.ROOT,
-                "%s:eps=%s,n=%d,k=%d,rho=%s,tau=%s,alpha=%s,lt=%s,la=%s,lu=%s,delta=%s,clip=%s,calibration=%s,"
-                        + "mix=%s,subspace=%d,%skeep=%s,pool=%d,kept=%s,prior=%s,shuffle=%d,poolcanon=%d,clusters=%d,tiers=%d,relevance=%s,window=%d",
-                name, eps, n, k, rho, tau, alpha, lambdaTarget, lambdaAvoid, lambdaUtility, delta, clip, calibration, mix,
-                subspace, seed == null ? "" : "seed=" + seed + ",", keep, pool, kept, prior, shuffle ? 1 : 0,
-                poolCanon ? 1 : 0, clusters, tiers, relevance, window);
-        return base + ",specials=" + specials + ",lengths=" + lengths;
+        if (!MechanismParameters.known(name)) {
+            return name;
+        }
+        StringBuilder b = new StringBuilder(name);
+        char sep = ':';
+        for (String key : MechanismParameters.keys(name)) {
+            String v = value(key);
+            if (key.equals("seed") && v.isEmpty()) {
+                continue;
+            }
+            b.append(sep).append(key).append('=').append(v);
+            sep = ',';
+        }
+        return b.toString();
     }
 
     /**
@@ -358,7 +456,7 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
     }
 
     /** A number with a fraction or exponent to four significant digits; whole numbers and words as they are. */
-    static String round(String value) {
+    public static String round(String value) {
         if (value.matches("-?[0-9]+")) {
             return value;
         }
@@ -373,6 +471,9 @@ public record MechanismSpec(String name, double eps, int n, int k, double rho, d
 
     private static Map<String, String> pairs(String text) {
         Map<String, String> out = new LinkedHashMap<>();
+        if (text.indexOf(':') < 0) {
+            return out;
+        }
         for (String part : text.substring(text.indexOf(':') + 1).split(",")) {
             int eq = part.indexOf('=');
             out.put(part.substring(0, eq), part.substring(eq + 1));

@@ -17,13 +17,15 @@ import org.privtune.data.commands.DataCommands;
 import org.privtune.data.describe.DatasetDescriber;
 import org.privtune.data.describe.DatasetDescription;
 import org.privtune.data.describe.DescribeOptions;
+import org.privtune.model.EncoderSource;
 import org.privtune.model.ModelRegistry;
 
 /**
  * What the Dataset Inspector computes: data sets loaded as {@code privtune data} loads them, their
- * description, and MiniLM's word pieces of a text (whole text, no special tokens, no truncation,
- * as {@code privtune data describe} counts them). An OSGi service; the tokenizer is loaded on
- * first use and is thread-safe.
+ * description, and the chosen model's word pieces of a text (whole text, no special tokens, no
+ * truncation, as {@code privtune data describe} counts them). An OSGi service; the model is the
+ * one {@link #useModel} chose (the default built-in until then), each model's tokenizer is loaded
+ * on first use and is thread-safe.
  */
 @Component(service = DatasetInspectorService.class)
 public final class DatasetInspectorService {
@@ -36,7 +38,18 @@ public final class DatasetInspectorService {
             "addSpecialTokens", "false");
 
     private final DataCommands data = DataCommands.defaults();
-    private HuggingFaceTokenizer tokenizer;
+    private final Map<String, HuggingFaceTokenizer> tokenizers = new java.util.HashMap<>();
+    private volatile EncoderSource model = ModelRegistry.DEFAULT;
+
+    /** The model whose tokenizer splits the texts from now on (the studio's chosen model). */
+    public void useModel(EncoderSource chosen) {
+        model = chosen;
+    }
+
+    /** The model whose word pieces are shown. */
+    public EncoderSource model() {
+        return model;
+    }
 
     /** A built-in data set, a recent import or a file the importer reads. */
     public Dataset load(String name, Progress progress) {
@@ -46,12 +59,18 @@ public final class DatasetInspectorService {
     /** The same description as {@code privtune data describe --max-tokens maxTokens}, with the default split. */
     public DatasetDescription describe(Dataset d, int maxTokens, Progress progress) {
         DescribeOptions options = DescribeOptions.DEFAULTS.withMaxTokens(maxTokens);
-        return DatasetDescriber.describe(d, d.split(SplitSpec.DEFAULT), this::wordPieces, options, progress);
+        EncoderSource m = model;
+        return DatasetDescriber.describe(d, d.split(SplitSpec.DEFAULT), text -> wordPieces(m, text), options, progress);
     }
 
-    /** The word pieces of a text, without [CLS]/[SEP]. */
+    /** The word pieces of a text by the chosen model's tokenizer, without its special tokens. */
     public List<String> wordPieces(String text) {
-        return Arrays.asList(tokenizer().encode(text, false, false).getTokens());
+        return wordPieces(model, text);
+    }
+
+    /** The word pieces of a text by {@code m}'s tokenizer, without its special tokens. */
+    public List<String> wordPieces(EncoderSource m, String text) {
+        return Arrays.asList(tokenizer(m).encode(text, false, false).getTokens());
     }
 
     /** How many pieces the model keeps of a text at input length {@code maxTokens} (room left for [CLS]/[SEP]). */
@@ -59,22 +78,22 @@ public final class DatasetInspectorService {
         return Math.max(0, maxTokens - SPECIAL_TOKENS);
     }
 
-    private synchronized HuggingFaceTokenizer tokenizer() {
-        if (tokenizer == null) {
-            try (InputStream json = ModelRegistry.DEFAULT.openTokenizer()) {
-                tokenizer = HuggingFaceTokenizer.newInstance(json, COUNTING);
+    private synchronized HuggingFaceTokenizer tokenizer(EncoderSource m) {
+        HuggingFaceTokenizer t = tokenizers.get(m.name());
+        if (t == null) {
+            try (InputStream json = m.openTokenizer()) {
+                t = HuggingFaceTokenizer.newInstance(json, COUNTING);
             } catch (IOException e) {
-                throw new UncheckedIOException("tokenizer of " + ModelRegistry.DEFAULT.name(), e);
+                throw new UncheckedIOException("tokenizer of " + m.name(), e);
             }
+            tokenizers.put(m.name(), t);
         }
-        return tokenizer;
+        return t;
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (tokenizer != null) {
-            tokenizer.close();
-            tokenizer = null;
-        }
+        tokenizers.values().forEach(HuggingFaceTokenizer::close);
+        tokenizers.clear();
     }
 }

@@ -35,6 +35,20 @@ public final class NoiseTunerService {
     private final ISchedulingRule rule = new MutexRule();
     private volatile NoiseTunerEvaluator current;
     private volatile MechanismSettings settings = MechanismSettings.DEFAULT;
+    /** The model the Noise Tuner is opening an evaluator for, or null. */
+    private volatile EncoderSource preparing;
+
+    /** Says which model an evaluator is being opened for (the views waiting for it name it). */
+    public void preparing(EncoderSource model) {
+        preparing = model;
+    }
+
+    /** The model of the evaluator being opened, else of the current one, else null. */
+    public EncoderSource preparingModel() {
+        EncoderSource p = preparing;
+        NoiseTunerEvaluator c = current;
+        return p != null ? p : c != null ? c.model() : null;
+    }
 
     /** Held by every Job that calls the evaluator or a {@link HopAnalyser} on it. */
     public ISchedulingRule rule() {

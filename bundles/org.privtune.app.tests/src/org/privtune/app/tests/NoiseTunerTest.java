@@ -2,6 +2,7 @@ package org.privtune.app.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
-import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
@@ -38,9 +38,11 @@ import org.privtune.ui.prefs.StudioPreferences;
 import org.privtune.ui.tuner.NoiseTunerPart;
 import org.privtune.ui.tuner.PositionSlider;
 import org.privtune.ui.tuner.PresetActions;
+import org.privtune.ui.widgets.WidgetIds;
 
 /**
- * The Noise Tuner alone in a shell, driven like a user (mechanism combo, eps slider, swap options):
+ * The Noise Tuner alone in a shell, driven like a user (mechanism combo, eps slider, the
+ * mechanism's own parameter controls, presets):
  * the charts and the readout show exactly what the headless {@link NoiseTunerEvaluator} computes
  * for the same settings and sample, and the numbers move the way the mechanisms say they must (no
  * noise: utility 1; more noise: less inversion and less utility).
@@ -54,10 +56,12 @@ class NoiseTunerTest {
         try (PartHarness ui = new PartHarness("Noise Tuner", 1280, 800)) {
             NoiseTunerService service = ui.context.get(NoiseTunerService.class);
             assertNotNull(service, "the Noise Tuner service is registered");
+            long opened = System.nanoTime();
             ui.make(NoiseTunerPart.class);
             assertNotNull(ui.partContext(NoiseTunerPart.class).getLocal(PresetActions.class),
                     "the part context offers the Mechanism menu's actions");
             Combo mechanism = ui.find("mechanism", Combo.class);
+            long firstMs = TunerLatency.untilPainted(ui, opened);
             shownPoint(ui, service); // the settings the view starts with
             select(mechanism, MechanismSpec.NONE);
             NoiseTunerEvaluator.Point none = shownPoint(ui, service);
@@ -96,13 +100,15 @@ class NoiseTunerTest {
             restoreFromTrail(ui, service, p);
             select(mechanism, MechanismSpec.PRIVTUNE);
             shownPoint(ui, service);
+            TunerLatency.measure(ui, service, firstMs, 7);
             checkEvaluatedLine(ui, service);
             saveCharts(ui);
-            useForTraining(ui, privtune.spec());
+            useForTraining(ui, service.settings().spec()); // privtune, at the eps the latency moves left
+            checkParameterControls(ui, service);
+            checkPublicRelevanceSource(service.current()); // before the recommended preset asks for it
+            checkPresets(ui, service);
             ui.screenshot("noise-tuner.png");
             System.out.println("noise tuner: " + ui.find("status", Label.class).getText());
-            checkSwapOptions(ui, service);
-            checkPublicRelevanceSource(service.current());
         }
     }
 
@@ -215,8 +221,9 @@ class NoiseTunerTest {
         ui.waitIdle(NoiseTunerPart.ID);
         Matcher m = WHOLE_SAMPLE.matcher(readout.getText());
         assertTrue(m.find(), readout.getText());
-        // the spec the widgets describe, as the view shows it under its controls
-        MechanismSpec spec = MechanismSpec.parse(ui.find("spec", Label.class).getText().replace(", ", ","));
+        // the spec the widgets describe, shown short and rounded under the controls
+        MechanismSpec spec = service.settings().spec();
+        assertEquals(spec.toShortString(), ui.find("spec", Label.class).getText().replace(", ", ","));
         NoiseTunerEvaluator.Point again = service.current().evaluate(spec, Integer.parseInt(m.group(1)), Progress.NONE);
         XYSeries current = plane(ui).getSeries(TunerCharts.CURRENT);
         assertEquals(1, current.getItemCount());
@@ -260,50 +267,109 @@ class NoiseTunerTest {
     }
 
     /**
-     * privtune-swap's options field: a valid text is in the spec the tuner evaluates (the shared
-     * settings), a refused one is marked, names the field and changes nothing.
+     * Only the selected mechanism's parameters have controls, each with its tooltip, the rare ones
+     * under Advanced; changing them changes the evaluated spec, and a refused combination (poolcanon
+     * without a pool) names the parameter and changes nothing.
      */
-    private static void checkSwapOptions(PartHarness ui, NoiseTunerService service) {
+    private static void checkParameterControls(PartHarness ui, NoiseTunerService service) {
+        select(ui.find("mechanism", Combo.class), MechanismSpec.DCHI);
+        assertVisible(ui, "eps", true);
+        for (String foreign : new String[] {"n", "k", "rho", "alpha", "keep", "kept", "pool"}) {
+            assertNull(WidgetIds.find(ui.shell, foreign), "dchi shows no " + foreign);
+        }
+        Button toggle = ui.find("advancedToggle", Button.class);
+        assertTrue(toggle.getText().endsWith("Advanced (3)"), toggle.getText());
+        assertVisible(ui, "specials", false);
+        PartHarness.select(toggle);
+        assertVisible(ui, "specials", true);
+        PartHarness.select(toggle);
+        assertVisible(ui, "specials", false);
+
         select(ui.find("mechanism", Combo.class), MechanismSpec.PRIVTUNE_SWAP);
-        Text options = ui.find("swapOptions", Text.class);
-        assertTrue(options.isEnabled(), "swap options are enabled for privtune-swap");
-        options.setText("pool=200, kept=tier, shuffle=1");
+        for (String own : new String[] {"eps", "keep", "kept", "n", "shuffle", "relevance", "pool", "poolcanon"}) {
+            assertVisible(ui, own, true);
+            String tip = ui.find(own, org.eclipse.swt.widgets.Control.class).getToolTipText();
+            assertTrue(tip != null && tip.startsWith(own + ": "), own + " has its tooltip: " + tip);
+        }
+        for (String rare : new String[] {"k", "prior", "clusters", "tiers", "window", "specials", "lengths", "seed"}) {
+            assertVisible(ui, rare, false);
+        }
+        for (String foreign : new String[] {"rho", "alpha", "tau", "mix", "clip"}) {
+            assertNull(WidgetIds.find(ui.shell, foreign), "privtune-swap shows no " + foreign);
+        }
+        Spinner pool = ui.find("pool", Spinner.class);
+        pool.setSelection(200);
+        PartHarness.select(pool);
+        Combo kept = ui.find("kept", Combo.class);
+        select(kept, "tier");
+        Button shuffle = ui.find("shuffle", Button.class);
+        shuffle.setSelection(true);
+        PartHarness.select(shuffle);
         MechanismSpec swap = service.settings().spec();
         assertEquals(MechanismSpec.PRIVTUNE_SWAP, swap.name());
         assertEquals(200, swap.pool());
         assertEquals("tier", swap.kept());
         assertTrue(swap.shuffle());
-        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1");
-        assertEquals("canon", service.settings().spec().kept());
-        assertTrue(service.settings().spec().poolCanon(), "poolcanon reaches the spec");
-        options.setText("kept=canon, poolcanon=1");
-        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
-                "poolcanon without a pool is refused");
-        assertTrue(options.getToolTipText().contains("poolcanon") && options.getToolTipText().contains("needs a pool"),
-                options.getToolTipText());
-        options.setText("pool=200, kept=canon, poolcanon=1, shuffle=1, clusters=30, tiers=8");
-        assertEquals(30, service.settings().spec().clusters(), "clusters reach the spec");
-        assertEquals(8, service.settings().spec().tiers());
-        options.setText("pool=200, kept=canon, tiers=0");
-        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(), "tiers=0 is refused");
-        assertTrue(options.getToolTipText().contains("tiers"), options.getToolTipText());
-        options.setText("pool=200, kept=canon, relevance=wiki");
-        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground(),
-                "relevance takes only train, imdb or both");
-        assertTrue(options.getToolTipText().contains("relevance"), options.getToolTipText());
-        options.setText("pool=200, kept=canon, window=3");
-        assertTrue(options.getToolTipText().contains("window") && options.getToolTipText().contains("shuffle=1"),
-                "a window without the shuffle is refused: " + options.getToolTipText());
-        options.setText("pool=200, kept=tier, shuffle=1");
-        options.setText("pool=200, kept=maybe");
-        assertEquals(options.getDisplay().getSystemColor(SWT.COLOR_RED), options.getForeground());
-        assertTrue(options.getToolTipText().contains("kept"), options.getToolTipText());
-        assertEquals(swap, service.settings().spec(), "a refused text changes nothing");
-        options.setText("eps=3");
-        assertTrue(options.getToolTipText().contains("eps"), "keys with their own control are refused");
-        options.setText("");
-        assertEquals(0, service.settings().spec().pool(), "empty: the defaults");
+        Spinner keep = ui.find("keep", Spinner.class);
+        keep.setSelection(30);
+        PartHarness.select(keep);
+        assertEquals(0.3, service.settings().spec().keep(), 1e-12, "the kept share in hundredths");
+        pool.setSelection(0);
+        PartHarness.select(pool);
+        MechanismSpec before = service.settings().spec();
+        assertEquals(0, before.pool());
+        Button poolcanon = ui.find("poolcanon", Button.class);
+        poolcanon.setSelection(true);
+        PartHarness.select(poolcanon);
+        String status = ui.find("status", Label.class).getText();
+        assertTrue(status.contains("poolcanon") && status.contains("needs a pool"), status);
+        assertEquals(before, service.settings().spec(), "a refused combination changes nothing");
+        pool.setSelection(30000);
+        PartHarness.select(pool);
+        assertTrue(service.settings().spec().poolCanon(), "with a pool, poolcanon is applied");
+        assertEquals(30000, service.settings().spec().pool());
+        assertEquals(service.settings().spec().toShortString(), ui.find("spec", Label.class).getText().replace(", ", ","));
         ui.waitIdle(NoiseTunerPart.ID);
+    }
+
+    /**
+     * A preset picked in the tuner fills the controls (mechanism, parameters, split layer) and is
+     * the spec evaluated; its one line says what it protects and costs.
+     */
+    private static void checkPresets(PartHarness ui, NoiseTunerService service) {
+        Combo presets = ui.find("preset", Combo.class);
+        for (MechanismPresets.BuiltIn b : MechanismPresets.BUILT_IN) {
+            assertTrue(Arrays.asList(presets.getItems()).contains("@" + b.name()), "listed: @" + b.name());
+        }
+        MechanismPresets.BuiltIn eps8 = MechanismPresets.builtIn("privtune-eps8");
+        select(presets, "@privtune-eps8");
+        assertEquals(MechanismSpec.PRIVTUNE, ui.find("mechanism", Combo.class).getText());
+        assertEquals(eps8.spec(), service.settings().spec(), "the preset is the spec the tuner evaluates");
+        assertEquals(eps8.split(), service.settings().split());
+        assertEquals("8", ui.find("eps.value", Label.class).getText(), "eps shown rounded");
+        assertTrue(ui.find("presetInfo", Label.class).getText().contains(eps8.description()),
+                ui.find("presetInfo", Label.class).getText());
+        NoiseTunerEvaluator.Point p = shownPoint(ui, service);
+        assertEquals(eps8.spec(), p.spec(), "the evaluated point is the preset's");
+
+        MechanismPresets.BuiltIn swap = MechanismPresets.builtIn(MechanismPresets.RECOMMENDED);
+        select(presets, "@" + MechanismPresets.RECOMMENDED);
+        assertEquals(swap.spec(), service.settings().spec());
+        assertEquals(30, ui.find("keep", Spinner.class).getSelection(), "keep=0.3 in the kept share control");
+        assertEquals("canon", ui.find("kept", Combo.class).getText());
+        assertTrue(ui.find("shuffle", Button.class).getSelection());
+        assertEquals(30000, ui.find("pool", Spinner.class).getSelection());
+        assertNull(WidgetIds.find(ui.shell, "rho"), "only the preset mechanism's parameters");
+        assertEquals(swap.spec().toShortString(), ui.find("spec", Label.class).getText().replace(", ", ","));
+        // back to the paper's PrivTune for the screenshot (the swap preset counts IMDB relevance first)
+        select(presets, "@privtune-eps16");
+        shownPoint(ui, service);
+    }
+
+    private static void assertVisible(PartHarness ui, String id, boolean visible) {
+        org.eclipse.swt.widgets.Control c = WidgetIds.find(ui.shell, id);
+        assertNotNull(c, "a control for " + id);
+        assertEquals(visible, c.isVisible(), id + (visible ? " shown" : " hidden under Advanced"));
     }
 
     /**

@@ -8,12 +8,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 import ai.djl.ndarray.NDManager;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.privtune.cloud.ModelTops;
 import org.privtune.cloud.TopModelServer;
 import org.privtune.djl.runtime.DjlRuntime;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.protocol.EndpointKeys;
 import org.privtune.protocol.TransportSecurity;
 import org.privtune.studio.NoiseTunerService;
@@ -68,6 +72,7 @@ class SplitTrainingTest {
                 assertEquals(0, Job.getJobManager().find(SplitTrainingPart.ID).length);
                 assertTrue(status.getText().contains("export to"), status.getText());
 
+                checkPresets(ui);
                 ui.find("out", Text.class).setText(out.toString());
                 ui.find("limit", Spinner.class).setSelection(SENTENCES);
                 ui.find("epochs", Spinner.class).setSelection(EPOCHS);
@@ -106,6 +111,32 @@ class SplitTrainingTest {
             StudioWorkbenchTest.deleteTree(outDir);
             StudioWorkbenchTest.deleteTree(tlsDir);
         }
+    }
+
+    /**
+     * The preset picker fills the mechanism field (short) and the split layer, with the preset's
+     * line under it; a typed @NAME is read as that preset; a parameter the mechanism does not read
+     * is refused by name.
+     */
+    private static void checkPresets(PartHarness ui) {
+        Combo presets = ui.find("preset", Combo.class);
+        Text mechanism = ui.find("mechanism", Text.class);
+        Label check = ui.find("mechanismCheck", Label.class);
+        for (MechanismPresets.BuiltIn b : MechanismPresets.BUILT_IN) {
+            assertTrue(Arrays.asList(presets.getItems()).contains("@" + b.name()), "listed: @" + b.name());
+        }
+        MechanismPresets.BuiltIn dchi = MechanismPresets.builtIn("dchi-eps16");
+        mechanism.setText("@dchi-eps16");
+        assertTrue(check.getText().contains(dchi.description()) && check.getText().contains("dchi:eps=16"), check.getText());
+        mechanism.setText("dchi:eps=4,rho=3");
+        assertEquals(check.getDisplay().getSystemColor(SWT.COLOR_RED), check.getForeground(), check.getText());
+        assertTrue(check.getText().contains("rho") && check.getText().contains("not a parameter of dchi"), check.getText());
+        MechanismPresets.BuiltIn eps16 = MechanismPresets.builtIn("privtune-eps16");
+        presets.select(Arrays.asList(presets.getItems()).indexOf("@privtune-eps16"));
+        PartHarness.select(presets);
+        assertEquals(eps16.spec().toShortString(), mechanism.getText(), "the preset's mechanism, short");
+        assertEquals(eps16.split(), ui.find("split", Spinner.class).getSelection());
+        assertTrue(check.getText().contains(eps16.description()), check.getText());
     }
 
     @Test

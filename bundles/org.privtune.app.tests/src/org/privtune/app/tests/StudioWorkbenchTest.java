@@ -65,7 +65,6 @@ import org.privtune.ui.state.StudioLifeCycle;
 import org.privtune.ui.handlers.ShowPartHandler;
 import org.privtune.ui.prefs.StudioPreferencePage;
 import org.privtune.ui.prefs.StudioPreferences;
-import org.privtune.mechanism.MechanismSpec;
 import org.privtune.studio.NoiseTunerService;
 import org.privtune.ui.data.DatasetInspectorPart;
 import org.privtune.ui.tuner.NoiseTunerPart;
@@ -234,8 +233,9 @@ class StudioWorkbenchTest {
             assertEquals(NoiseTunerPart.ID, parts.getActivePart().getElementId(), "the tuner is shown");
             MechanismPresets.Preset p = MechanismPresets.user().load(MechanismPresets.TRAINING);
             Label spec = (Label) WidgetIds.find((Composite) parts.getActivePart().getWidget(), "spec");
-            assertEquals(MechanismSpec.parse(spec.getText().replace(", ", ",")), p.spec(),
-                    "the preset holds the spec the tuner shows");
+            assertEquals(context.get(NoiseTunerService.class).settings().spec(), p.spec(),
+                    "the preset holds the spec the tuner evaluates");
+            assertEquals(p.spec().toShortString(), spec.getText().replace(", ", ","), "and shows, short");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -1,5 +1,6 @@
 package org.privtune.ui.data;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +16,10 @@ import org.privtune.data.Record;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.describe.DatasetDescription;
 import org.privtune.data.io.RecentImports;
+import org.privtune.model.ModelRegistry;
 import org.privtune.studio.DatasetInspectorService;
 import org.privtune.ui.jobs.ViewJobs;
+import org.privtune.ui.prefs.StudioPreferences;
 
 /**
  * The Dataset Inspector's behaviour: loads and describes data sets with the
@@ -42,6 +45,8 @@ final class DatasetInspectorController implements DatasetImport {
     private Job loadJob;
     private Job filterJob;
     private Job describeJob;
+    /** Follows the model chosen in the preferences. */
+    private final IEclipsePreferences.IPreferenceChangeListener modelListener;
 
     DatasetInspectorController(DatasetInspectorControls controls, DatasetInspectorService service,
             IEclipsePreferences prefs) {
@@ -49,6 +54,11 @@ final class DatasetInspectorController implements DatasetImport {
         this.service = service;
         this.prefs = prefs;
         this.jobs = new ViewJobs(controls, null, DatasetInspectorPart.ID, text -> controls.setStatus(text, true));
+        this.modelListener = e -> {
+            if (StudioPreferences.DEFAULT_MODEL.equals(e.getKey())) {
+                jobs.ui(this::modelChanged);
+            }
+        };
     }
 
     /** Wires the widgets and opens the last data set. */
@@ -76,6 +86,8 @@ final class DatasetInspectorController implements DatasetImport {
         controls.table.addListener(SWT.Selection, e -> updatePreview());
         controls.tokenLabel.addListener(SWT.Selection, e -> controls.showTokenChart(description));
         controls.distinctive.addListener(SWT.Selection, e -> controls.showTokenChart(description));
+        useChosenModel();
+        prefs.addPreferenceChangeListener(modelListener);
         refreshDatasetList(null);
         String last = prefs.get(PREF_DATASET, BuiltinDatasets.DEFAULT);
         open(datasetNames.contains(last) ? last : BuiltinDatasets.DEFAULT);
@@ -269,7 +281,37 @@ final class DatasetInspectorController implements DatasetImport {
         }
     }
 
+    /**
+     * The word pieces follow the model chosen in Window > Preferences (the model the Noise Tuner
+     * and Split Training start with); a folder that no longer loads falls back to the default.
+     */
+    private void useChosenModel() {
+        String chosen = StudioPreferences.defaultModel();
+        try {
+            service.useModel(ModelRegistry.resolve(chosen));
+        } catch (IOException | RuntimeException e) {
+            service.useModel(ModelRegistry.DEFAULT);
+            controls.setStatus("Model " + chosen + " could not be loaded (" + e.getMessage() + "); word pieces of "
+                    + ModelRegistry.DEFAULT.name(), true);
+        }
+    }
+
+    /** Another model chosen in the preferences: its word pieces, counts and description. */
+    private void modelChanged() {
+        if (controls.isDisposed()) {
+            return;
+        }
+        useChosenModel();
+        if (dataset != null) {
+            Arrays.fill(tokenCounts, -1);
+            controls.table.clearAll();
+            describe(dataset);
+            updatePreview();
+        }
+    }
+
     void dispose() {
+        prefs.removePreferenceChangeListener(modelListener);
         ViewJobs.cancel(loadJob, filterJob, describeJob);
     }
 }

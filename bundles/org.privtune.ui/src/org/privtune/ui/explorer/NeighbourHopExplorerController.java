@@ -7,6 +7,7 @@ import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.swt.SWT;
 import org.osgi.service.event.EventHandler;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.model.EncoderSource;
 import org.privtune.studio.HopAnalyser;
 import org.privtune.studio.HopExplorerService;
 import org.privtune.studio.MechanismSettings;
@@ -29,7 +30,6 @@ final class NeighbourHopExplorerController {
     static final String PREF_SENTENCE = "explorer.sentence";
     /** Shown instead of an analysis when the sentence box is empty. */
     static final String EMPTY = "Type a sentence (or pick an example) and press Enter or Analyse: the box is empty.";
-    private static final String WAITING = "Waiting for the Noise Tuner to prepare MiniLM\u2026";
 
     private final NeighbourHopExplorerControls controls;
     private final NoiseTunerService tuner;
@@ -73,7 +73,7 @@ final class NeighbourHopExplorerController {
         if (tuner.current() != null) {
             analyse();
         } else {
-            controls.setStatus(WAITING);
+            controls.setStatus(waiting());
         }
     }
 
@@ -94,8 +94,15 @@ final class NeighbourHopExplorerController {
         if (ready) {
             analyse();
         } else {
-            controls.setStatus(WAITING);
+            controls.setStatus(waiting());
         }
+    }
+
+    /** The waiting text, naming the model the Noise Tuner prepares (else the one chosen in the preferences). */
+    private String waiting() {
+        EncoderSource m = tuner.preparingModel();
+        return "Waiting for the Noise Tuner to prepare " + (m != null ? m.name() : StudioPreferences.defaultModel())
+                + "\u2026";
     }
 
     private void settingsChanged() {

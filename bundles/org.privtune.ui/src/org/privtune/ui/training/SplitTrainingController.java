@@ -72,6 +72,7 @@ final class SplitTrainingController {
     private void fromTuner() {
         MechanismSettings s = tuner.settings();
         controls.mechanism.setText(s.spec().toShortString());
+        controls.presets.show(null);
         NoiseTunerEvaluator open = tuner.current();
         if (open != null) { // the tuner's split layer belongs to the tuner's model
             controls.model.choose(open.model().name());

@@ -18,11 +18,14 @@ import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
+import org.privtune.mechanism.Mechanisms;
 import org.privtune.ui.charts.ChartCanvas;
 import org.privtune.ui.charts.TrainingCharts;
 import org.privtune.ui.prefs.StudioPreferences;
 import org.privtune.ui.widgets.ModelPicker;
+import org.privtune.ui.widgets.PresetPicker;
 import org.privtune.ui.widgets.WidgetIds;
 
 /**
@@ -39,6 +42,8 @@ final class SplitTrainingControls extends Composite {
     final Spinner limit;
     final Text learningRate;
     final Button fromTuner;
+    /** The presets; picking one fills the mechanism (short) and the split layer. */
+    final PresetPicker presets;
     final Text mechanism;
     final Label mechanismCheck;
     final Button inProcess;
@@ -89,12 +94,21 @@ final class SplitTrainingControls extends Composite {
         fromTuner = WidgetIds.name(new Button(settings, SWT.PUSH), "fromTuner");
         fromTuner.setText("From tuner");
         fromTuner.setToolTipText("Take the Noise Tuner's current mechanism and split layer");
+        presets = new PresetPicker(settings, "preset");
+        GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(200, SWT.DEFAULT).applyTo(presets.combo());
         mechanism = WidgetIds.name(new Text(settings, SWT.BORDER), "mechanism");
-        mechanism.setToolTipText("A mechanism spec as --mechanism takes it (e.g. privtune:eps=16,n=2), or none");
+        mechanism.setToolTipText("A mechanism spec as --mechanism takes it (e.g. privtune:eps=16,n=2), a preset"
+                + " (@privtune-swap, @training), or none");
         GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(200, SWT.DEFAULT).applyTo(mechanism);
         mechanismCheck = WidgetIds.name(new Label(settings, SWT.WRAP), "mechanismCheck");
         GridDataFactory.fillDefaults().span(3, 1).grab(true, false).hint(300, SWT.DEFAULT).applyTo(mechanismCheck);
         mechanism.addListener(SWT.Modify, e -> checkMechanism());
+        presets.onPick(p -> {
+            mechanism.setText(p.spec().toShortString());
+            split.setSelection(p.split());
+            mechanismCheck.setText(PresetPicker.describe(p.name()));
+            mechanismCheck.getParent().layout(true);
+        });
 
         Group top = new Group(settings, SWT.NONE);
         top.setText("Top model (the cloud's part)");
@@ -190,7 +204,9 @@ final class SplitTrainingControls extends Composite {
         if (t.isEmpty() || t.equals(MechanismSpec.NONE)) {
             return null;
         }
-        return MechanismSpec.parse(t);
+        MechanismSpec spec = MechanismPresets.resolve(t, MechanismPresets.user());
+        Mechanisms.validate(spec);
+        return spec.name().equals(MechanismSpec.NONE) ? null : spec;
     }
 
     /** Says under the mechanism field what it does, or in red why it is refused; false if refused. */
@@ -198,7 +214,12 @@ final class SplitTrainingControls extends Composite {
         try {
             MechanismSpec spec = parsedMechanism();
             mechanismCheck.setForeground(null);
+            String t = mechanism.getText().trim();
+            MechanismPresets.BuiltIn same = spec == null ? null : MechanismPresets.BUILT_IN.stream()
+                    .filter(b -> b.spec().equals(spec)).findFirst().orElse(null);
             mechanismCheck.setText(spec == null ? "no perturbation: clean representations leave the device"
+                    : t.startsWith("@") ? PresetPicker.describe(t.substring(1)) + " (" + spec.toShortString() + ")"
+                    : same != null ? PresetPicker.describe(same.name())
                     : "perturbs every batch before it leaves the device");
             return true;
         } catch (RuntimeException e) {

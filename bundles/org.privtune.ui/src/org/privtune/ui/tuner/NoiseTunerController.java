@@ -106,23 +106,24 @@ final class NoiseTunerController implements PresetActions {
         controls.show(service.settings());
         prefs.addPreferenceChangeListener(prefListener);
         broker.subscribe(StudioTopics.MECHANISM, settingsListener);
-        Control[] inputs = {controls.mechanism, controls.eps, controls.n, controls.k, controls.rho, controls.keep,
-            controls.alpha, controls.split, controls.sample};
-        for (Control c : inputs) {
-            c.addListener(SWT.Selection, e -> changed(c == controls.mechanism));
+        controls.onChange = () -> changed();
+        for (Control c : new Control[] {controls.split, controls.sample}) {
+            c.addListener(SWT.Selection, e -> changed());
         }
-        controls.swapOptions.addListener(SWT.Modify, e -> {
-            if (controls.swapOptionsTyped()) {
-                changed(false);
-            }
+        controls.presets.onPick(p -> {
+            controls.showPreset(p);
+            controls.setStatus("Preset @" + p.name() + ": " + p.spec().toShortString() + " at split layer " + p.split());
+            changed();
         });
-        controls.model.onChange(m -> changed(false));
+        controls.presets.onRefused(message -> controls.setStatus("preset: " + message));
+        controls.model.onChange(m -> changed());
         controls.model.onRefused(message -> controls.setStatus("model: " + message));
         controls.save.addListener(SWT.Selection, e -> savePreset());
         controls.use.addListener(SWT.Selection, e -> useForTraining());
         controls.copy.addListener(SWT.Selection, e -> {
             Clipboard cb = new Clipboard(controls.getDisplay());
-            cb.setContents(new Object[] {controls.currentSpec().toString()}, new Transfer[] {TextTransfer.getInstance()});
+            cb.setContents(new Object[] {controls.currentSpec().toShortString()},
+                    new Transfer[] {TextTransfer.getInstance()});
             cb.dispose();
         });
         controls.planeChart.addItemClickListener(item -> restore(
@@ -141,8 +142,8 @@ final class NoiseTunerController implements PresetActions {
         }
         MechanismSettings s = tried.get(item);
         controls.show(s);
-        controls.setStatus("Restored " + s.spec().name() + " as tried before: " + s.spec());
-        changed(false);
+        controls.setStatus("Restored " + s.spec().name() + " as tried before: " + s.spec().toShortString());
+        changed();
     }
 
     /** The settings of each point of a mechanism's trail, oldest first (empty when none). */
@@ -156,7 +157,7 @@ final class NoiseTunerController implements PresetActions {
         }
         controls.show(change.settings());
         if (service.current() != null) {
-            changed(false);
+            changed();
         }
     }
 
@@ -166,12 +167,9 @@ final class NoiseTunerController implements PresetActions {
         }
     }
 
-    private void changed(boolean mechanismChanged) {
+    private void changed() {
         if (controls.updating) {
             return;
-        }
-        if (mechanismChanged) {
-            controls.resetEps();
         }
         controls.updateLabels();
         MechanismSpec spec = controls.currentSpec();
@@ -198,11 +196,12 @@ final class NoiseTunerController implements PresetActions {
         ViewJobs.cancel(setupJob, pointJob, refineJob, sweepJob);
         int layer = controls.split.getSelection();
         EncoderSource model = controls.model.selection();
-        int graphK = Math.max(NoiseTunerEvaluator.DEFAULT_GRAPH_K, controls.k.getSelection());
+        int graphK = Math.max(NoiseTunerEvaluator.DEFAULT_GRAPH_K, controls.currentSpec().k());
         int sentences = controls.sample.getSelection();
         String dataName = StudioPreferences.tunerDataset();
         Path cacheDir = StudioPreferences.cacheDir();
         NoiseTunerEvaluator old = service.replace(null);
+        service.preparing(model);
         broker.send(StudioTopics.EVALUATOR, Boolean.FALSE);
         controls.setStatus("Preparing " + model.name() + " at split layer " + layer + " (reference space and neighbour graph from the "
                 + "cache, computed on first use)\u2026");
@@ -381,6 +380,7 @@ final class NoiseTunerController implements PresetActions {
     private Path storePreset(String name) {
         try {
             Path file = MechanismPresets.user().save(name, controls.currentSpec(), controls.split.getSelection());
+            controls.presets.refresh();
             controls.setStatus("Saved preset " + file + " (use it as --mechanism @" + name + ")");
             return file;
         } catch (IOException | RuntimeException e) {
