@@ -45,6 +45,8 @@ public final class ResultsTables {
     public static final String GRID_CSV = "docs/results/results-grid-quick.csv";
     public static final String WIRE_CSV = "docs/results/results-wire-quick.csv";
     public static final String DATASETS_CSV = "docs/results/results-datasets-quick.csv";
+    /** Rows of other models on the sentiment set; the {@code data} column names model and split. */
+    public static final String MODELS_CSV = "docs/results/results-models-quick.csv";
     public static final String CHART = "docs/results/frontier-full.svg";
 
     /** The paper's target: at most this accuracy drop (points) ... */
@@ -527,6 +529,21 @@ public final class ResultsTables {
         return m;
     }
 
+    /** {@link #blocks(Csv, Csv, Csv, Csv)} and the other models' tables. */
+    public static Map<String, String> blocks(Csv full, Csv grid, Csv wire, Csv datasets, Csv models) {
+        Map<String, String> m = blocks(full, grid, wire, datasets);
+        m.put("models-quick", datasetsTable(models, "model, split"));
+        m.put("models-target", datasetsTargetTable(models, "model, split"));
+        return m;
+    }
+
+    /** Every block of the page from the CSVs under {@code root}. */
+    static Map<String, String> blocks(Path root) throws IOException {
+        return blocks(Csv.read(root.resolve(FULL_CSV)), Csv.read(root.resolve(GRID_CSV)),
+                Csv.read(root.resolve(WIRE_CSV)), Csv.read(root.resolve(DATASETS_CSV)),
+                Csv.read(root.resolve(MODELS_CSV)));
+    }
+
     /** The rows of one data set (the {@code data} column), in file order. */
     static Csv dataset(Csv csv, String data) {
         return new Csv(csv.name() + ":" + data, csv.rows().stream().filter(r -> data.equals(r.get("data"))).toList());
@@ -555,7 +572,12 @@ public final class ResultsTables {
      * bucket read off the mask against its majority.
      */
     static String datasetsTable(Csv csv) {
-        StringBuilder sb = new StringBuilder("| data | setting | eps | seeds | accuracy | drop (points) | inversion ASR "
+        return datasetsTable(csv, "data");
+    }
+
+    /** {@link #datasetsTable(Csv)} with another title for the {@code data} column. */
+    static String datasetsTable(Csv csv, String dataTitle) {
+        StringBuilder sb = new StringBuilder("| " + dataTitle + " | setting | eps | seeds | accuracy | drop (points) | inversion ASR "
                 + "| A1 | A2 | B gain | S content (prior) | M_len (majority) |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String data : dataNames(csv)) {
@@ -581,7 +603,12 @@ public final class ResultsTables {
      * most {@value #TARGET_DROP} points below {@code none}.
      */
     static String datasetsTargetTable(Csv csv) {
-        StringBuilder sb = new StringBuilder("| data | `none` accuracy | smallest drop at ASR <= 0.10 | lowest ASR at "
+        return datasetsTargetTable(csv, "data");
+    }
+
+    /** {@link #datasetsTargetTable(Csv)} with another title for the {@code data} column. */
+    static String datasetsTargetTable(Csv csv, String dataTitle) {
+        StringBuilder sb = new StringBuilder("| " + dataTitle + " | `none` accuracy | smallest drop at ASR <= 0.10 | lowest ASR at "
                 + "drop <= 3.33 | target met |\n|---|---|---|---|---|\n");
         for (String data : dataNames(csv)) {
             Csv d = dataset(csv, data);
@@ -805,9 +832,7 @@ public final class ResultsTables {
     /** The names of the blocks (and "chart") whose committed text differs from what the CSVs give. */
     public static List<String> stale(Path root) throws IOException {
         Csv full = Csv.read(root.resolve(FULL_CSV));
-        Csv grid = Csv.read(root.resolve(GRID_CSV));
-        Map<String, String> blocks = blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)),
-                Csv.read(root.resolve(DATASETS_CSV)));
+        Map<String, String> blocks = blocks(root);
         String page = Files.readString(root.resolve(RESULTS_MD), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> b : blocks.entrySet()) {
@@ -826,11 +851,8 @@ public final class ResultsTables {
     /** Rewrites the blocks of results.md and the chart. */
     public static void write(Path root) throws IOException {
         Csv full = Csv.read(root.resolve(FULL_CSV));
-        Csv grid = Csv.read(root.resolve(GRID_CSV));
         Path md = root.resolve(RESULTS_MD);
-        Files.writeString(md, apply(Files.readString(md, StandardCharsets.UTF_8),
-                blocks(full, grid, Csv.read(root.resolve(WIRE_CSV)), Csv.read(root.resolve(DATASETS_CSV)))),
-                StandardCharsets.UTF_8);
+        Files.writeString(md, apply(Files.readString(md, StandardCharsets.UTF_8), blocks(root)), StandardCharsets.UTF_8);
         Files.writeString(root.resolve(CHART), chart(full), StandardCharsets.UTF_8);
     }
 
