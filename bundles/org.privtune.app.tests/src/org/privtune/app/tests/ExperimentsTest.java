@@ -115,6 +115,8 @@ class ExperimentsTest {
             assertEquals(accuracy, points.getXValue(0, 0), 0.0005, "the frontier point is the row's accuracy");
 
             Table runs = ui.find("runs", Table.class);
+            ui.waitUntil("the run listed and selected", () -> runs.getSelectionCount() == 1
+                    && RunRecord.EXPERIMENT.equals(((RunRecord) runs.getSelection()[0].getData()).kind()));
             RunRecord a = (RunRecord) runs.getSelection()[0].getData();
             assertEquals(RunRecord.EXPERIMENT, a.kind());
             assertEquals(RunRecord.FINISHED, a.status());

@@ -71,8 +71,12 @@ final class ExperimentsController {
     private final ViewJobs jobs;
     private final EventHandler runsListener = e -> {
         Object data = e.getProperty(IEventBroker.DATA);
-        refreshRuns(data instanceof RunRecord r ? r.id() : null);
+        if (!(data instanceof RunRecord r && r.id().equals(posted))) { // this view's own runs are listed already
+            refreshRuns(data instanceof RunRecord r ? r.id() : null);
+        }
     };
+    /** The id of the run this view last told the others about. */
+    private String posted;
     private Job job;
     private Job readJob;
     private List<RunRecord> listed = List.of();
@@ -226,12 +230,12 @@ final class ExperimentsController {
         }
     }
 
-    /** Tells the other views about a recorded run (this view refreshes its list on the same event). */
+    /** Lists and selects the run, and tells the other views about it when it was recorded. */
     private void recorded(RunRecord r, String id) {
+        refreshRuns(id);
         if (r != null) {
+            posted = r.id();
             broker.post(StudioTopics.RUNS, r);
-        } else {
-            refreshRuns(id);
         }
     }
 
