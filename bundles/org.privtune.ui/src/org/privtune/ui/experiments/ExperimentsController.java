@@ -69,14 +69,14 @@ final class ExperimentsController {
     private final IEventBroker broker;
     private final IEclipsePreferences prefs;
     private final ViewJobs jobs;
-    private final EventHandler runsListener = e -> {
-        Object data = e.getProperty(IEventBroker.DATA);
-        if (!(data instanceof RunRecord r && r.id().equals(posted))) { // this view's own runs are listed already
-            refreshRuns(data instanceof RunRecord r ? r.id() : null);
-        }
-    };
     /** The id of the run this view last told the others about. */
     private String posted;
+    private final EventHandler runsListener = e -> {
+        RunRecord r = e.getProperty(IEventBroker.DATA) instanceof RunRecord rec ? rec : null;
+        if (r == null || !r.id().equals(this.posted)) { // this view's own runs are listed already
+            refreshRuns(r == null ? null : r.id());
+        }
+    };
     private Job job;
     private Job readJob;
     private List<RunRecord> listed = List.of();
