@@ -56,7 +56,10 @@ public final class ExperimentCharts {
             x.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
             plot.setDomainAxis(x);
         } else {
-            ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+            NumberAxis x = (NumberAxis) plot.getDomainAxis();
+            x.setAutoRangeIncludesZero(false);
+            x.setAutoRangeMinimumSize(0.05); // one point, or points close together, still get readable ticks
+            x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         }
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setRange(0, 1.02);

@@ -166,8 +166,8 @@ final class ExperimentsControls extends Composite {
         runs.setHeaderVisible(true);
         runs.setLinesVisible(true);
         GridDataFactory.fillDefaults().span(5, 1).grab(true, true).applyTo(runs);
-        for (String[] c : new String[][] {{"started", "125"}, {"kind", "75"}, {"status", "70"}, {"what", "230"},
-            {"result", "330"}, {"from", "85"}}) {
+        for (String[] c : new String[][] {{"started", "125"}, {"kind", "90"}, {"status", "80"}, {"what", "220"},
+            {"result", "420"}, {"from", "90"}}) {
             TableColumn col = new TableColumn(runs, SWT.LEFT);
             col.setText(c[0]);
             col.setWidth(Integer.parseInt(c[1]));
