@@ -291,8 +291,11 @@ final class ExperimentsController {
     static String what(RunRecord r) {
         if (RunRecord.EXPERIMENT.equals(r.kind())) {
             String eps = r.setting(ExperimentService.EPS);
+            String mechanisms = r.setting(ExperimentService.MECHANISMS);
+            boolean noEps = eps.isEmpty() || java.util.Arrays.stream(mechanisms.split(","))
+                    .allMatch(org.privtune.mechanism.MechanismSpec.NONE::equals);
             return r.setting(ExperimentService.DATA) + ", " + r.setting(ExperimentService.CONFIGURATION) + ": "
-                    + r.setting(ExperimentService.MECHANISMS) + (eps.isEmpty() ? "" : " at eps " + eps);
+                    + mechanisms + (noEps ? "" : " at eps " + eps);
         }
         return r.setting("data") + ": " + r.setting("mechanism") + ", " + r.setting("epochs") + " epoch(s)";
     }
