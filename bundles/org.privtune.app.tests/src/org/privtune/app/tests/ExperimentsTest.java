@@ -76,6 +76,7 @@ class ExperimentsTest {
             ExperimentService service = ui.context.get(ExperimentService.class);
             assertNotNull(service, "the experiment service");
             ui.make(ExperimentsPart.class);
+            ui.waitIdle(ExperimentsPart.ID); // the runs history read
             Label status = ui.find("status", Label.class);
             Button run = ui.find("run", Button.class);
             tinyGrid(ui);
