@@ -11,6 +11,9 @@ import org.privtune.core.InvalidInputException;
 import org.privtune.mechanism.MechanismPresets;
 import org.privtune.mechanism.MechanismSpec;
 import org.privtune.mechanism.ModelResources;
+import org.privtune.studio.ExperimentService;
+import org.privtune.studio.RunHistory;
+import org.privtune.studio.RunRecord;
 import org.privtune.model.EncoderSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -180,7 +183,16 @@ final class AttackCommands {
             String command = "./privtune " + String.join(" ", args.subList(args.indexOf(spec.name()), args.size()));
             ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
-                return new ExperimentCommand().run(config(), !noCharts, command, out, err, progress);
+                RunHistory history = RunHistory.defaults();
+                java.time.Instant started = java.time.Instant.now();
+                ExperimentConfig cfg = config();
+                ExperimentService.Recorded r = ExperimentService.runAndRecord(history,
+                        history.idFor(RunRecord.EXPERIMENT, cfg.out(), started), started, RunRecord.COMMAND_LINE, cfg,
+                        !noCharts, command, out, err, progress);
+                if (r.record() != null) {
+                    err.println("recorded in the runs history: " + history.file(r.record().id()));
+                }
+                return r.status();
             }
         }
     }

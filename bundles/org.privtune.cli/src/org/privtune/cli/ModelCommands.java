@@ -22,6 +22,8 @@ import org.privtune.model.Pooling;
 import org.privtune.model.SplitTrainer;
 import org.privtune.model.TrainingConfig;
 import org.privtune.protocol.TransportSecurity;
+import org.privtune.studio.RunHistory;
+import org.privtune.studio.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -185,7 +187,9 @@ final class ModelCommands {
             ConsoleProgress progress = ConsoleProgress.onStderr();
             try (AutoCloseable ctrlC = progress.cancelOnInterrupt()) {
                 try {
-                    FineTuningRun.run(request, progress, out::println, null);
+                    java.time.Instant started = java.time.Instant.now();
+                    FineTuningRun.Result result = FineTuningRun.run(request, progress, out::println, null);
+                    RunHistory.defaults().recordTraining(RunRecord.COMMAND_LINE, started, request, result, err::println);
                 } catch (RemoteTopModel.RemoteEndpointException e) {
                     err.println("privtune train: cloud endpoint: " + e.getMessage() + "; nothing was exported");
                     return 1;

@@ -60,7 +60,7 @@ class IdeViewsTest {
             }
         }
         assertEquals(parts.keySet(), views.keySet(), "every part of the studio is a view in the IDE, and no other");
-        assertEquals(4, views.size());
+        assertEquals(5, views.size());
         for (Map.Entry<String, String[]> e : views.entrySet()) {
             assertEquals(parts.get(e.getKey())[0], e.getValue()[0], "name of " + e.getKey());
             assertEquals(parts.get(e.getKey())[1], e.getValue()[1], "class of " + e.getKey());

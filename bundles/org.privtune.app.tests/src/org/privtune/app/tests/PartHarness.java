@@ -85,7 +85,12 @@ final class PartHarness implements AutoCloseable {
 
     /** Dispatches events until {@code condition} holds; fails after the timeout. */
     void waitUntil(String what, BooleanSupplier condition) {
-        long until = System.currentTimeMillis() + TIMEOUT_MS;
+        waitUntil(what, TIMEOUT_MS, condition);
+    }
+
+    /** Dispatches events until {@code condition} holds; fails after {@code timeoutMs}. */
+    void waitUntil(String what, long timeoutMs, BooleanSupplier condition) {
+        long until = System.currentTimeMillis() + timeoutMs;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > until) {
                 fail("timed out waiting for " + what);

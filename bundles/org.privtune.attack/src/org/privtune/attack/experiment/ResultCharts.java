@@ -54,6 +54,14 @@ public final class ResultCharts {
      * horizontal line over the eps range.
      */
     static List<LineChartPng.Series> versusEps(List<ResultFiles.Group> groups, String metric) {
+        return toSeries(versusEpsPoints(groups, metric));
+    }
+
+    /**
+     * The points of {@link #versusEps}: per mechanism its (eps, mean metric) points, in the order
+     * of first appearance; what the studio's charts draw.
+     */
+    public static Map<String, List<double[]>> versusEpsPoints(List<ResultFiles.Group> groups, String metric) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         double minEps = Double.POSITIVE_INFINITY;
         double maxEps = 0;
@@ -76,11 +84,19 @@ public final class ResultCharts {
                 s.add(new double[] {maxEps, y});
             }
         }
-        return toSeries(series);
+        return series;
     }
 
     /** One series per mechanism: attack success against test accuracy, one point per eps. */
     static List<LineChartPng.Series> frontier(List<ResultFiles.Group> groups, String metric) {
+        return toSeries(frontierPoints(groups, metric));
+    }
+
+    /**
+     * The points of {@link #frontier}: per mechanism its (mean test accuracy, mean attack success)
+     * points, one per eps; what the studio's charts draw.
+     */
+    public static Map<String, List<double[]>> frontierPoints(List<ResultFiles.Group> groups, String metric) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (ResultFiles.Group g : groups) {
             double acc = g.meanStd(Metrics.ACCURACY)[0];
@@ -90,7 +106,7 @@ public final class ResultCharts {
             }
             series.computeIfAbsent(g.mechanism(), k -> new ArrayList<>()).add(new double[] {acc, y});
         }
-        return toSeries(series);
+        return series;
     }
 
     private static List<LineChartPng.Series> toSeries(Map<String, List<double[]>> series) {

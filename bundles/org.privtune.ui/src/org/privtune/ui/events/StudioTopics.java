@@ -15,6 +15,12 @@ public final class StudioTopics {
      */
     public static final String EVALUATOR = "org/privtune/studio/evaluator";
 
+    /**
+     * A run was recorded in the runs history (a training or an experiment, finished or stopped);
+     * data: its {@link org.privtune.studio.RunRecord}.
+     */
+    public static final String RUNS = "org/privtune/studio/runs";
+
     private StudioTopics() {
     }
 }

@@ -6,8 +6,10 @@ import java.util.function.Function;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
@@ -77,6 +79,35 @@ public final class ViewJobs {
         job.setRule(rule);
         // not a system Job: the status line and the Progress view list it
         job.schedule(delayMs);
+        return job;
+    }
+
+    /**
+     * A long user Job of this view's family (the Progress view and status line show it, with
+     * Cancel) that holds {@code jobRule}; {@code whenDone} runs on the UI thread when it has ended,
+     * however it ended. The caller schedules it.
+     */
+    public Job userJob(String name, ISchedulingRule jobRule, Function<IProgressMonitor, IStatus> body,
+            Runnable whenDone) {
+        Job job = new Job(name) {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                return body.apply(monitor);
+            }
+
+            @Override
+            public boolean belongsTo(Object f) {
+                return family.equals(f);
+            }
+        };
+        job.setRule(jobRule);
+        job.setUser(true);
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                ui(whenDone);
+            }
+        });
         return job;
     }
 

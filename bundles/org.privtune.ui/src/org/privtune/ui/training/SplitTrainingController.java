@@ -28,6 +28,8 @@ import org.privtune.studio.MechanismSettings;
 import org.privtune.studio.NoiseTunerEvaluator;
 import org.privtune.studio.MutexRule;
 import org.privtune.studio.NoiseTunerService;
+import org.privtune.studio.RunHistory;
+import org.privtune.studio.RunRecord;
 import org.privtune.ui.jobs.MonitorProgress;
 import org.privtune.ui.prefs.StudioPreferences;
 
@@ -45,11 +47,17 @@ final class SplitTrainingController {
     private final NoiseTunerService tuner;
     private final IEclipsePreferences prefs;
     private Job job;
+    private java.util.function.Consumer<RunRecord> recorded = r -> { };
 
     SplitTrainingController(SplitTrainingControls controls, NoiseTunerService tuner, IEclipsePreferences prefs) {
         this.controls = controls;
         this.tuner = tuner;
         this.prefs = prefs;
+    }
+
+    /** Told (on the UI thread) of each finished run, once it is in the runs history. */
+    void onRecorded(java.util.function.Consumer<RunRecord> listener) {
+        recorded = listener;
     }
 
     /** Takes the Noise Tuner's settings and wires the buttons. */
@@ -132,9 +140,16 @@ final class SplitTrainingController {
 
     private IStatus train(FineTuningRun.Request request, IProgressMonitor monitor) {
         Progress progress = new BarProgress(new MonitorProgress(monitor));
+        java.time.Instant started = java.time.Instant.now();
         try {
             FineTuningRun.Result r = FineTuningRun.run(request, progress, this::appendLog, this::stepArrived);
-            ui(() -> finished(r));
+            RunRecord rec = RunHistory.defaults().recordTraining(RunRecord.STUDIO, started, request, r, this::appendLog);
+            ui(() -> {
+                finished(r);
+                if (rec != null) {
+                    recorded.accept(rec);
+                }
+            });
             return Status.OK_STATUS;
         } catch (CancelledException e) {
             ui(() -> {

@@ -7,12 +7,14 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
+import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.privtune.data.builtin.BuiltinDatasets;
 import org.privtune.data.io.RecentImports;
 import org.privtune.studio.NoiseTunerService;
+import org.privtune.ui.events.StudioTopics;
 import org.privtune.ui.prefs.StudioPreferences;
 
 /**
@@ -28,6 +30,8 @@ public final class SplitTrainingPart {
 
     @Inject
     private NoiseTunerService tuner;
+    @Inject
+    private IEventBroker broker;
     private SplitTrainingControls controls;
     private SplitTrainingController controller;
 
@@ -38,6 +42,7 @@ public final class SplitTrainingPart {
         controls = new SplitTrainingControls(parent, StudioPreferences.node(), names,
                 names.contains(BuiltinDatasets.DEFAULT) ? BuiltinDatasets.DEFAULT : names.get(0));
         controller = new SplitTrainingController(controls, tuner, StudioPreferences.node());
+        controller.onRecorded(r -> broker.post(StudioTopics.RUNS, r));
         controller.start();
     }
 
