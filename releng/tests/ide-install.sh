@@ -30,6 +30,13 @@ trap 'rm -rf "$s"' EXIT
 cp -a "$built" "$s/eclipse"
 ide="$s/eclipse"
 launcher=$(ls "$ide"/plugins/org.eclipse.equinox.launcher_*.jar | head -n 1)
+# The p2 engine's framework manipulator needs the resolver state (PlatformAdmin), which the
+# framework extension org.eclipse.osgi.compatibility.state adds; an Eclipse SDK names it in
+# config.ini the same way.
+state_jar=$(cd "$ide/plugins" && ls org.eclipse.osgi.compatibility.state_*.jar | head -n 1)
+sed -i "s#^osgi.framework.extensions=.*#osgi.framework.extensions=reference\\\\:file\\\\:$state_jar#" "$ide/configuration/config.ini"
+grep -q "^osgi.framework.extensions=reference.*$state_jar" "$ide/configuration/config.ini" || {
+  echo "ide-install: cannot name $state_jar in $ide/configuration/config.ini" >&2; exit 1; }
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
 [ "$(privtune_java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null && java+=(--sun-misc-unsafe-memory-access=allow)
 

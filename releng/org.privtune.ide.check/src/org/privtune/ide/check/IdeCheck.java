@@ -109,7 +109,7 @@ public class IdeCheck implements IStartup {
         // Window > Show View > Other...: the dialog, the PrivTune category, its four views, Open
         AtomicReference<String> dialogProblem = new AtomicReference<>("the Show View dialog did not open");
         ui(() -> {
-            display.timerExec(1500, () -> dialogProblem.set(driveShowView()));
+            drive("Show View", this::driveShowView, dialogProblem, 60);
             execute(first, "org.eclipse.ui.views.showView");
             return null;
         });
@@ -124,20 +124,27 @@ public class IdeCheck implements IStartup {
         // Window > Preferences: the PrivTune Studio page, chosen in the dialog's tree
         AtomicReference<String> prefsProblem = new AtomicReference<>("the Preferences dialog did not open");
         ui(() -> {
-            display.timerExec(1500, () -> prefsProblem.set(drivePreferences(dir)));
+            drive("Preferences", dialog -> drivePreferences(dialog, dir), prefsProblem, 60);
             execute(first, "org.eclipse.ui.window.preferences");
             return null;
         });
         check(prefsProblem.get() == null, "Preferences: " + prefsProblem.get());
         notes.add("Window > Preferences > " + PAGE + " shows the studio's page");
 
-        // the workbench with the views: the data set in the inspector, its charts
+        // the workbench with the views, their stack maximised: the data set in the inspector, its charts
         ui(() -> {
-            first.getActivePage().showView(VIEWS.get(0));
+            IWorkbenchPage page = first.getActivePage();
+            page.setPartState(page.findViewReference(VIEWS.get(0)), IWorkbenchPage.STATE_MAXIMIZED);
+            page.showView(VIEWS.get(0));
             return null;
         });
         settle();
         uiRun(() -> screenshot(first.getShell(), dir.resolve("ide.png")));
+        ui(() -> {
+            IWorkbenchPage page = first.getActivePage();
+            page.setPartState(page.findViewReference(VIEWS.get(0)), IWorkbenchPage.STATE_RESTORED);
+            return null;
+        });
 
         // a second window with the same views; both keep working
         int before = ui(() -> workbench.getWorkbenchWindowCount());
@@ -165,15 +172,39 @@ public class IdeCheck implements IStartup {
         checkViews(first, "first window, after the second closed");
     }
 
+    /**
+     * Once a dialog titled {@code title} is open (looked for every half second, {@code attempts}
+     * times), runs {@code driver} on it inside the dialog's event loop and records what it says
+     * went wrong (null: nothing); a dialog left open after a failure is closed, so nothing waits
+     * on it.
+     */
+    private void drive(String title, java.util.function.Function<Shell, String> driver, AtomicReference<String> problem,
+            int attempts) {
+        display.timerExec(500, () -> {
+            Shell dialog = shell(title);
+            if (dialog == null) {
+                if (attempts > 1) {
+                    drive(title, driver, problem, attempts - 1);
+                } else {
+                    problem.set("no shell titled '" + title + "'");
+                }
+                return;
+            }
+            try {
+                problem.set(driver.apply(dialog));
+            } catch (RuntimeException e) {
+                problem.set(e.toString());
+            }
+            if (problem.get() != null && !dialog.isDisposed()) {
+                dialog.close();
+            }
+        });
+    }
+
     /** In the Show View dialog: expands PrivTune, selects its views, presses Open; null or what went wrong. */
-    private String driveShowView() {
-        Shell dialog = shell("Show View");
-        if (dialog == null) {
-            return "no shell titled 'Show View'";
-        }
+    private String driveShowView(Shell dialog) {
         Tree tree = find(dialog, Tree.class, t -> true);
         if (tree == null) {
-            dialog.close();
             return "no tree in the dialog";
         }
         TreeItem category = null;
@@ -183,7 +214,6 @@ public class IdeCheck implements IStartup {
             }
         }
         if (category == null) {
-            dialog.close();
             return "no category '" + CATEGORY + "' in the tree";
         }
         Event expand = new Event();
@@ -197,7 +227,6 @@ public class IdeCheck implements IStartup {
         }
         notes.add("Show View > " + CATEGORY + " lists " + names);
         if (views.length != VIEWS.size()) {
-            dialog.close();
             return CATEGORY + " lists " + names;
         }
         tree.setSelection(views);
@@ -206,7 +235,6 @@ public class IdeCheck implements IStartup {
         tree.notifyListeners(SWT.Selection, select);
         Button open = find(dialog, Button.class, b -> "&Open".equals(b.getText()) || "Open".equals(b.getText()));
         if (open == null || !open.isEnabled()) {
-            dialog.close();
             return "no enabled Open button";
         }
         open.notifyListeners(SWT.Selection, new Event());
@@ -214,11 +242,7 @@ public class IdeCheck implements IStartup {
     }
 
     /** In the Preferences dialog: selects PrivTune Studio in the tree, checks the page, saves a screenshot, cancels. */
-    private String drivePreferences(Path dir) {
-        Shell dialog = shell("Preferences");
-        if (dialog == null) {
-            return "no shell titled 'Preferences'";
-        }
+    private String drivePreferences(Shell dialog, Path dir) {
         try {
             Tree tree = find(dialog, Tree.class, t -> true);
             TreeItem page = null;
@@ -333,23 +357,30 @@ public class IdeCheck implements IStartup {
         }
     }
 
-    /** Waits (off the UI thread) until no Job runs, at most the timeout. */
+    /** Waits (off the UI thread) until no Job but this check's own runs or waits, at most the timeout. */
     private void waitIdle() throws InterruptedException {
+        Job self = Job.getJobManager().currentJob();
         long until = System.currentTimeMillis() + TIMEOUT_MS;
         Thread.sleep(1000);
-        while (!Job.getJobManager().isIdle() && System.currentTimeMillis() < until) {
+        List<String> busy = busy(self);
+        while (!busy.isEmpty() && System.currentTimeMillis() < until) {
             Thread.sleep(250);
+            busy = busy(self);
         }
-        if (!Job.getJobManager().isIdle()) {
-            List<String> running = new ArrayList<>();
-            for (Job j : Job.getJobManager().find(null)) {
-                if (j.getState() == Job.RUNNING) {
-                    running.add(j.getName());
-                }
-            }
-            notes.add("still running after " + TIMEOUT_MS / 1000 + " s: " + running);
+        if (!busy.isEmpty()) {
+            failures.add("still running after " + TIMEOUT_MS / 1000 + " s: " + busy);
         }
         settle();
+    }
+
+    private static List<String> busy(Job self) {
+        List<String> names = new ArrayList<>();
+        for (Job j : Job.getJobManager().find(null)) {
+            if (j != self && (j.getState() == Job.RUNNING || j.getState() == Job.WAITING)) {
+                names.add(j.getName());
+            }
+        }
+        return names;
     }
 
     private void settle() throws InterruptedException {
