@@ -4,7 +4,8 @@
 # the site zip (releng/org.privtune.site) installed with the p2 director, as Help > Install New
 # Software would, then starts under a display (xvfb-run when none is set) with
 # -Dprivtune.ide.check, so that org.privtune.ide.check opens the views through Window > Show View >
-# Other... > PrivTune, the page through Window > Preferences, a second window with the same views,
+# Other... > PrivTune, the page through Window > Preferences, the export wizard through File >
+# Export..., a second window with the same views,
 # and writes result.txt and the screenshots ide.png and ide-preferences.png to
 # releng/org.privtune.ide/target/ide-check. Run by that module's build (integration-test, skipped
 # with -DskipTests); fails on a refused install, a FAIL line or no result.

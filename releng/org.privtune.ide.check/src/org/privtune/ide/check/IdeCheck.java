@@ -41,10 +41,11 @@ import org.eclipse.ui.handlers.IHandlerService;
  * Drives an Eclipse IDE the update site was installed into, as a user would, when the IDE runs
  * with {@code -Dprivtune.ide.check=<folder>}: Window &gt; Show View &gt; Other... &gt; PrivTune
  * (all four views, through the dialog), Window &gt; Preferences &gt; PrivTune Studio (through the
- * dialog's tree), a second workbench window with the same views, and the views' data in both.
- * Writes {@code result.txt} (first line PASS or FAIL, then what was checked or what failed) and
- * the screenshots {@code ide.png} and {@code ide-preferences.png} to that folder, then closes
- * the workbench.
+ * dialog's tree), File &gt; Export... &gt; PrivTune &gt; PrivTune Studio export (its first page), a
+ * second workbench window with the same views, and the views' data in both. Writes
+ * {@code result.txt} (first line PASS or FAIL, then what was checked or what failed) and the
+ * screenshots {@code ide.png} and {@code ide-preferences.png} to that folder, then closes the
+ * workbench.
  */
 public class IdeCheck implements IStartup {
 
@@ -52,6 +53,7 @@ public class IdeCheck implements IStartup {
             "org.privtune.ui.part.neighbourHopExplorer", "org.privtune.ui.part.splitTraining");
     static final String CATEGORY = "PrivTune";
     static final String PAGE = "PrivTune Studio";
+    static final String EXPORT = "PrivTune Studio export";
     /** Shell data key under which the studio's preference page registers itself. */
     static final String PAGE_KEY = "org.privtune.ui.prefs.page";
     static final long TIMEOUT_MS = 240_000;
@@ -130,6 +132,16 @@ public class IdeCheck implements IStartup {
         });
         check(prefsProblem.get() == null, "Preferences: " + prefsProblem.get());
         notes.add("Window > Preferences > " + PAGE + " shows the studio's page");
+
+        // File > Export...: PrivTune > PrivTune Studio export, Next: the studio's wizard
+        AtomicReference<String> exportProblem = new AtomicReference<>("the Export dialog did not open");
+        ui(() -> {
+            drive("Export", this::driveExport, exportProblem, 60);
+            execute(first, "org.eclipse.ui.file.export");
+            return null;
+        });
+        check(exportProblem.get() == null, "File > Export...: " + exportProblem.get());
+        notes.add("File > Export... > " + CATEGORY + " > " + EXPORT + " opens the studio's export wizard");
 
         // the workbench with the views, their stack maximised: the data set in the inspector, its charts
         ui(() -> {
@@ -239,6 +251,61 @@ public class IdeCheck implements IStartup {
         }
         open.notifyListeners(SWT.Selection, new Event());
         return null;
+    }
+
+    /** In the Export dialog: PrivTune > PrivTune Studio export, Next, the wizard's first page, Cancel. */
+    private String driveExport(Shell dialog) {
+        try {
+            Tree tree = find(dialog, Tree.class, t -> true);
+            TreeItem category = null;
+            for (TreeItem item : tree == null ? new TreeItem[0] : tree.getItems()) {
+                if (CATEGORY.equals(item.getText())) {
+                    category = item;
+                }
+            }
+            if (category == null) {
+                return "no category '" + CATEGORY + "' in the tree";
+            }
+            Event expand = new Event();
+            expand.item = category;
+            tree.notifyListeners(SWT.Expand, expand);
+            category.setExpanded(true);
+            TreeItem wizard = null;
+            for (TreeItem item : category.getItems()) {
+                if (EXPORT.equals(item.getText())) {
+                    wizard = item;
+                }
+            }
+            if (wizard == null) {
+                return "no '" + EXPORT + "' under " + CATEGORY;
+            }
+            tree.setSelection(wizard);
+            Event select = new Event();
+            select.item = wizard;
+            tree.notifyListeners(SWT.Selection, select);
+            Button next = find(dialog, Button.class, b -> "&Next >".equals(b.getText()) && b.isEnabled());
+            if (next == null) {
+                return "no enabled Next button once '" + EXPORT + "' is selected";
+            }
+            next.notifyListeners(SWT.Selection, new Event());
+            for (int i = 0; i < 30; i++) {
+                display.readAndDispatch();
+            }
+            for (String kind : List.of("kind.model", "kind.representations", "kind.tables")) {
+                if (find(dialog, Button.class, b -> kind.equals(b.getData("id")) && b.isVisible()) == null) {
+                    return "the wizard's first page shows no choice '" + kind + "'";
+                }
+            }
+            return null;
+        } finally {
+            Button cancel = find(dialog, Button.class, b -> "Cancel".equals(b.getText()));
+            if (cancel != null) {
+                cancel.notifyListeners(SWT.Selection, new Event());
+            }
+            if (!dialog.isDisposed()) {
+                dialog.close();
+            }
+        }
     }
 
     /** In the Preferences dialog: selects PrivTune Studio in the tree, checks the page, saves a screenshot, cancels. */
