@@ -213,25 +213,46 @@ public class IdeCheck implements IStartup {
         });
     }
 
+    /** The PrivTune item at the top of {@code tree}, expanded as a click on its arrow does; null if none. */
+    private static TreeItem expandCategory(Tree tree) {
+        for (TreeItem item : tree == null ? new TreeItem[0] : tree.getItems()) {
+            if (CATEGORY.equals(item.getText())) {
+                Event expand = new Event();
+                expand.item = item;
+                tree.notifyListeners(SWT.Expand, expand);
+                item.setExpanded(true);
+                return item;
+            }
+        }
+        return null;
+    }
+
+    /** Selects {@code items} as a click does (the tree's viewer hears of it). */
+    private static void select(Tree tree, TreeItem... items) {
+        tree.setSelection(items);
+        Event select = new Event();
+        select.item = items[0];
+        tree.notifyListeners(SWT.Selection, select);
+    }
+
+    /** Presses Cancel, and closes the dialog if that did not. */
+    private static void cancel(Shell dialog) {
+        Button cancel = find(dialog, Button.class, b -> "Cancel".equals(b.getText()));
+        if (cancel != null) {
+            cancel.notifyListeners(SWT.Selection, new Event());
+        }
+        if (!dialog.isDisposed()) {
+            dialog.close();
+        }
+    }
+
     /** In the Show View dialog: expands PrivTune, selects its views, presses Open; null or what went wrong. */
     private String driveShowView(Shell dialog) {
         Tree tree = find(dialog, Tree.class, t -> true);
-        if (tree == null) {
-            return "no tree in the dialog";
-        }
-        TreeItem category = null;
-        for (TreeItem item : tree.getItems()) {
-            if (CATEGORY.equals(item.getText())) {
-                category = item;
-            }
-        }
+        TreeItem category = expandCategory(tree);
         if (category == null) {
-            return "no category '" + CATEGORY + "' in the tree";
+            return "no category '" + CATEGORY + "' in the dialog's tree";
         }
-        Event expand = new Event();
-        expand.item = category;
-        tree.notifyListeners(SWT.Expand, expand);
-        category.setExpanded(true);
         TreeItem[] views = category.getItems();
         List<String> names = new ArrayList<>();
         for (TreeItem v : views) {
@@ -241,10 +262,7 @@ public class IdeCheck implements IStartup {
         if (views.length != VIEWS.size()) {
             return CATEGORY + " lists " + names;
         }
-        tree.setSelection(views);
-        Event select = new Event();
-        select.item = views[0];
-        tree.notifyListeners(SWT.Selection, select);
+        select(tree, views);
         Button open = find(dialog, Button.class, b -> "&Open".equals(b.getText()) || "Open".equals(b.getText()));
         if (open == null || !open.isEnabled()) {
             return "no enabled Open button";
@@ -257,19 +275,10 @@ public class IdeCheck implements IStartup {
     private String driveExport(Shell dialog) {
         try {
             Tree tree = find(dialog, Tree.class, t -> true);
-            TreeItem category = null;
-            for (TreeItem item : tree == null ? new TreeItem[0] : tree.getItems()) {
-                if (CATEGORY.equals(item.getText())) {
-                    category = item;
-                }
-            }
+            TreeItem category = expandCategory(tree);
             if (category == null) {
-                return "no category '" + CATEGORY + "' in the tree";
+                return "no category '" + CATEGORY + "' in the dialog's tree";
             }
-            Event expand = new Event();
-            expand.item = category;
-            tree.notifyListeners(SWT.Expand, expand);
-            category.setExpanded(true);
             TreeItem wizard = null;
             for (TreeItem item : category.getItems()) {
                 if (EXPORT.equals(item.getText())) {
@@ -279,10 +288,7 @@ public class IdeCheck implements IStartup {
             if (wizard == null) {
                 return "no '" + EXPORT + "' under " + CATEGORY;
             }
-            tree.setSelection(wizard);
-            Event select = new Event();
-            select.item = wizard;
-            tree.notifyListeners(SWT.Selection, select);
+            select(tree, wizard);
             Button next = find(dialog, Button.class, b -> "&Next >".equals(b.getText()) && b.isEnabled());
             if (next == null) {
                 return "no enabled Next button once '" + EXPORT + "' is selected";
@@ -298,13 +304,7 @@ public class IdeCheck implements IStartup {
             }
             return null;
         } finally {
-            Button cancel = find(dialog, Button.class, b -> "Cancel".equals(b.getText()));
-            if (cancel != null) {
-                cancel.notifyListeners(SWT.Selection, new Event());
-            }
-            if (!dialog.isDisposed()) {
-                dialog.close();
-            }
+            cancel(dialog);
         }
     }
 
@@ -321,10 +321,7 @@ public class IdeCheck implements IStartup {
             if (page == null) {
                 return "no page '" + PAGE + "' in the tree";
             }
-            tree.setSelection(page);
-            Event select = new Event();
-            select.item = page;
-            tree.notifyListeners(SWT.Selection, select);
+            select(tree, page);
             long until = System.currentTimeMillis() + 10_000;
             while (dialog.getData(PAGE_KEY) == null && System.currentTimeMillis() < until) {
                 if (!display.readAndDispatch()) {
@@ -340,13 +337,7 @@ public class IdeCheck implements IStartup {
             screenshot(dialog, dir.resolve("ide-preferences.png"));
             return null;
         } finally {
-            Button cancel = find(dialog, Button.class, b -> "Cancel".equals(b.getText()));
-            if (cancel != null) {
-                cancel.notifyListeners(SWT.Selection, new Event());
-            }
-            if (!dialog.isDisposed()) {
-                dialog.close();
-            }
+            cancel(dialog);
         }
     }
 
