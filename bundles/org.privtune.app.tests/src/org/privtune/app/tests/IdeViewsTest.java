@@ -22,8 +22,8 @@ import org.w3c.dom.NodeList;
 /**
  * The views an Eclipse IDE shows (org.privtune.ui's plugin.xml, e4view under Window > Show View >
  * PrivTune) are the parts the standalone studio places (org.privtune.app's Application.e4xmi): same
- * ids, names and classes, and each class is an E4 part the bundle can load. The IDE itself is not
- * on this machine, so this checks the contribution, not its rendering in the IDE.
+ * ids, names and classes, and each class is an E4 part the bundle can load. This checks the
+ * contribution; releng/tests/ide-install.sh opens the views in a real Eclipse IDE.
  */
 class IdeViewsTest {
 

@@ -23,7 +23,7 @@ import org.privtune.ui.widgets.ModelPicker;
  * names the field); nothing is stored until Apply or OK, and then all at once. Restore Defaults
  * puts the defaults into the fields (an empty data set and cache folder mean the defaults).
  */
-public final class StudioPreferencePage extends PreferencePage {
+public class StudioPreferencePage extends PreferencePage {
 
     private Text dataset;
     private Spinner target;
