@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Component;
 import org.privtune.attack.experiment.ExperimentCommand;
 import org.privtune.attack.experiment.ExperimentConfig;
+import org.privtune.attack.experiment.ExperimentFolder;
 import org.privtune.attack.experiment.Metrics;
 import org.privtune.attack.experiment.ResultFiles;
 import org.privtune.attack.experiment.SettingResult;
@@ -318,8 +319,10 @@ public final class ExperimentService {
         if (!Files.isDirectory(folder)) {
             return;
         }
+        // the record of what the folder's rows share is written first: alone it holds no result
+        Path record = folder.resolve(ExperimentFolder.FILE);
         try (Stream<Path> all = Files.walk(folder)) {
-            if (all.anyMatch(Files::isRegularFile)) {
+            if (all.anyMatch(p -> Files.isRegularFile(p) && !p.equals(record))) {
                 return;
             }
         }

@@ -109,11 +109,12 @@ class SessionIsolationTest {
     /**
      * MiniLM tops, 50 sessions one after another: no engine array is left on the endpoint's
      * manager, the heap's live data and the JVM's direct buffers are what they were after 5
-     * sessions (+64 MiB), and the process's resident memory grows by less than 5 MiB a session
-     * from the 25th session to the 50th: a session's native memory, the optimiser's moments
-     * included, goes when it closes (they stayed, about 33 MiB a session, while DJL's detached
-     * moments were not freed). Over the first sessions RSS rises while the allocator's arenas and
-     * the JIT fill up, then stays flat; the RSS every 5 sessions is printed (docs/connector.md).
+     * sessions (+64 MiB), and the highest resident memory read over the last 25 sessions is less
+     * than 5 MiB a session above the highest over the first 25: a session's native memory, the
+     * optimiser's moments included, goes when it closes (they stayed, about 33 MiB a session, while
+     * DJL's detached moments were not freed). RSS read every 5 sessions swings by up to about
+     * 200 MiB without climbing, so single readings are not compared; they are printed
+     * (docs/connector.md).
      */
     @Test
     void closedSessionsLeaveNoArraysHeapOrBuffersBehind() throws Exception {
@@ -121,7 +122,10 @@ class SessionIsolationTest {
             try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     new ModelTops(engineMemory), l -> { })) {
                 long[] afterFive = null;
-                long[] afterTwentyFive = null;
+                // the highest RSS seen over sessions 5-25 and over sessions 30-50: RSS swings by up to
+                // about 200 MiB from one reading to the next (the allocator), a leak climbs
+                long firstHalfPeak = 0;
+                long secondHalfPeak = 0;
                 StringBuilder profile = new StringBuilder();
                 for (int n = 1; n <= 50; n++) {
                     miniLmSession(server.port(), n);
@@ -131,8 +135,11 @@ class SessionIsolationTest {
                         profile.append(profile.isEmpty() ? "" : ", ").append(n).append(": ").append(m[0] >> 20);
                         if (n == 5) {
                             afterFive = m;
-                        } else if (n == 25) {
-                            afterTwentyFive = m;
+                        }
+                        if (n <= 25) {
+                            firstHalfPeak = Math.max(firstHalfPeak, m[0]);
+                        } else {
+                            secondHalfPeak = Math.max(secondHalfPeak, m[0]);
                         }
                     }
                 }
@@ -148,9 +155,10 @@ class SessionIsolationTest {
                 assertEquals(0, engineMemory.getManagedArrays().size(), "arrays left on the engine's manager");
                 assertTrue(afterFifty[2] <= afterFive[2] + (64L << 20), report);
                 assertTrue(afterFifty[3] <= afterFive[3] + (64L << 20), report);
-                // from the 25th session on: the allocator's arenas and the JIT settle over the first ones
-                assertTrue(afterFifty[0] - afterTwentyFive[0] < 25 * (5L << 20), "RSS grew by 5 MiB a session or more"
-                        + " from the 25th to the 50th: " + report);
+                // a session's leak shows as a climb of the peak from the first 25 sessions to the last 25
+                assertTrue(secondHalfPeak - firstHalfPeak < 25 * (5L << 20), "RSS grew by 5 MiB a session or more"
+                        + " from the first 25 sessions to the last 25 (peak " + (firstHalfPeak >> 20) + " -> "
+                        + (secondHalfPeak >> 20) + " MiB): " + report);
                 assertEquals(50, server.sessionsClosed());
             }
         }
