@@ -122,7 +122,7 @@ class SessionIsolationTest {
             try (TopModelServer server = TopModelServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     new ModelTops(engineMemory), l -> { })) {
                 long[] afterFive = null;
-                // the highest RSS seen over sessions 5-25 and over sessions 30-50: RSS swings by up to
+                // the highest RSS read over the first 25 sessions and over the last 25: RSS swings by up to
                 // about 200 MiB from one reading to the next (the allocator), a leak climbs
                 long firstHalfPeak = 0;
                 long secondHalfPeak = 0;
